@@ -9,9 +9,10 @@ import java.time.Duration;
  */
 public record BackoffPolicy(double initialSeconds, double multiplier, double maxSeconds) {
 
-  public static final BackoffPolicy DEFAULT = new BackoffPolicy(1, 2, 300);
+  /** A week: longer waits belong to runAt, not to a retry policy. */
+  private static final double MAX_SECONDS = 7 * 24 * 3600;
 
-  private static final double MAX_SECONDS = Duration.ofDays(7).toSeconds();
+  public static final BackoffPolicy DEFAULT = new BackoffPolicy(1, 2, 300);
 
   public BackoffPolicy {
     if (!(initialSeconds > 0 && initialSeconds <= MAX_SECONDS)) {

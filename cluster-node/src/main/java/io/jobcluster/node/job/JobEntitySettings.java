@@ -1,0 +1,23 @@
+package io.jobcluster.node.job;
+
+import com.typesafe.config.Config;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
+
+/**
+ * What the job entity needs from outside: the clock deadlines are computed with, the random source
+ * of backoff jitter, how long a finished job stays in memory, and after how many lost workers a job
+ * is quarantined.
+ */
+public record JobEntitySettings(Clock clock, DoubleSupplier jitter, Duration finishedIdleTimeout, int maxWorkerLosses) {
+
+  public static JobEntitySettings fromConfig(Config jobConfig) {
+    return new JobEntitySettings(
+        Clock.systemUTC(),
+        () -> ThreadLocalRandom.current().nextDouble(),
+        jobConfig.getDuration("finished-idle-timeout"),
+        jobConfig.getInt("max-worker-losses"));
+  }
+}
