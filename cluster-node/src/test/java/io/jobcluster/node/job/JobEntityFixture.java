@@ -33,7 +33,12 @@ final class JobEntityFixture implements AutoCloseable {
   final JobEntitySettings settings;
 
   JobEntityFixture() {
-    Config config = ManualTime.config()
+    // The journal's circuit breaker runs on the (manual) scheduler: a jump of days while a write is
+    // in flight would time it out, so its timeout is made longer than any jump.
+    Config config = ConfigFactory.parseString(
+            "pekko.persistence.testkit.journal.circuit-breaker.call-timeout = 3650d\n"
+                + "pekko.persistence.testkit.snapshotstore.pluginid.circuit-breaker.call-timeout = 3650d")
+        .withFallback(ManualTime.config())
         .withFallback(EventSourcedBehaviorTestKit.config())
         .withFallback(ConfigFactory.parseResources("serialization.conf"))
         .withFallback(ConfigFactory.defaultReference())
