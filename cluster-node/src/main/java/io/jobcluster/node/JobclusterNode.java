@@ -1,0 +1,135 @@
+package io.jobcluster.node;
+
+import com.typesafe.config.Config;
+import io.jobcluster.node.health.DatabaseHealth;
+import io.jobcluster.node.health.HealthRoutes;
+import io.jobcluster.node.health.Readiness;
+import io.jobcluster.node.job.JobEntity;
+import io.jobcluster.node.job.JobEntitySettings;
+import io.jobcluster.persistence.DatabaseSettings;
+import io.jobcluster.persistence.SchemaMigrator;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.sharding.ShardRegion;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.pattern.Patterns;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running node: the schema applied, the actor system joined to its cluster, job sharding started
+ * and the HTTP server bound. {@link #close()} leaves the cluster through coordinated shutdown.
+ */
+public final class JobclusterNode implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(JobclusterNode.class);
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+
+  private final ActorSystem<Void> system;
+  private final JobService jobs;
+  private final DatabaseHealth databaseHealth;
+  private final ServerBinding binding;
+
+  private JobclusterNode(ActorSystem<Void> system, JobService jobs, DatabaseHealth databaseHealth, ServerBinding binding) {
+    this.system = system;
+    this.jobs = jobs;
+    this.databaseHealth = databaseHealth;
+    this.binding = binding;
+  }
+
+  /** Applies the schema, then starts the node; blocks until the HTTP server is bound. */
+  public static JobclusterNode start(Config config, DatabaseSettings database) {
+    SchemaMigrator.migrate(database);
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), NodeConfig.SYSTEM_NAME, config);
+    try {
+      Config settings = system.settings().config().getConfig("jobcluster");
+      JobEntity.init(system, JobEntitySettings.fromConfig(settings.getConfig("job")));
+      JobService jobs = new JobService(system, Clock.systemUTC(), settings.getDuration("ask-timeout"));
+      Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+      DatabaseHealth databaseHealth = new DatabaseHealth(database, blocking, Clock.systemUTC(), Duration.ofSeconds(1));
+
+      JobclusterNode[] self = new JobclusterNode[1];
+      HealthRoutes health = new HealthRoutes(() -> self[0].readiness());
+      ServerBinding binding = Http.get(system)
+          .newServerAt(settings.getString("http.host"), settings.getInt("http.port"))
+          .bind(health.routes())
+          .toCompletableFuture()
+          .get(30, TimeUnit.SECONDS)
+          .addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+      self[0] = new JobclusterNode(system, jobs, databaseHealth, binding);
+      return self[0];
+    } catch (Exception e) {
+      system.terminate();
+      throw new IllegalStateException("node failed to start: " + e.getMessage(), e);
+    }
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  public JobService jobs() {
+    return jobs;
+  }
+
+  public InetSocketAddress httpAddress() {
+    return binding.localAddress();
+  }
+
+  public String clusterAddress() {
+    var address = Cluster.get(system).selfMember().address();
+    return address.getHost().orElse("?") + ":" + address.getPort().orElse(0);
+  }
+
+  /** Joined (this member is Up), job sharding answers, and the database answers. */
+  public CompletionStage<Readiness> readiness() {
+    Cluster cluster = Cluster.get(system);
+    boolean joined = cluster.selfMember().status() == MemberStatus.up();
+    int upMembers = (int) cluster.state().getMembers().stream().filter(m -> m.status() == MemberStatus.up()).count();
+    CompletionStage<Boolean> sharding = joined ? shardingAnswers() : CompletableFuture.completedFuture(false);
+    return sharding.thenCombine(databaseHealth.isReachable(), (shardingUp, dbUp) -> new Readiness(joined, shardingUp, dbUp, upMembers));
+  }
+
+  /** Completes when the node is ready, checking every 200 ms until {@code timeout}. */
+  public CompletionStage<Readiness> awaitReady(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    return readiness().thenCompose(r -> {
+      if (r.isReady()) {
+        return CompletableFuture.completedFuture(r);
+      }
+      if (System.nanoTime() > deadline) {
+        return CompletableFuture.failedFuture(new IllegalStateException("node not ready after " + timeout + ": " + r));
+      }
+      return Patterns.after(Duration.ofMillis(200), Adapter.toClassic(system).scheduler(), system.executionContext(),
+          () -> awaitReady(Duration.ofNanos(deadline - System.nanoTime())));
+    });
+  }
+
+  private CompletionStage<Boolean> shardingAnswers() {
+    // The question goes through the shard coordinator, so an answer means sharding is working.
+    var region = org.apache.pekko.cluster.sharding.ClusterSharding.get(Adapter.toClassic(system)).shardRegion(JobEntity.TYPE_KEY.name());
+    return Patterns.ask(region, ShardRegion.getCurrentRegionsInstance(), PROBE_TIMEOUT)
+        .handle((answer, error) -> error == null);
+  }
+
+  @Override
+  public void close() {
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("actor system did not terminate within 60 s", e);
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package io.jobcluster.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.jobcluster.node.health.Readiness;
+import io.jobcluster.persistence.DatabaseSettings;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts one node from the environment (see README) and logs one line when it is ready. */
+public final class Main {
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    DatabaseSettings database = DatabaseSettings.fromEnvironment(System.getenv());
+    // A node process ends with its actor system (left the cluster, downed by the split brain resolver).
+    Config config = NodeConfig.load(database, ConfigFactory.parseString("pekko.coordinated-shutdown.exit-jvm = on"));
+    try {
+      JobclusterNode node = JobclusterNode.start(config, database);
+      Readiness ready = node.awaitReady(Duration.ofMinutes(5)).toCompletableFuture().get(5, TimeUnit.MINUTES);
+      var http = node.httpAddress();
+      log.info("Jobcluster node ready http={}:{} cluster={} members={} database={}",
+          http.getHostString(), http.getPort(), node.clusterAddress(), ready.upMembers(), database.redactedUrl());
+    } catch (Exception e) {
+      log.error("Jobcluster node failed to start: {}", e.getMessage(), e);
+      System.exit(1);
+    }
+  }
+}

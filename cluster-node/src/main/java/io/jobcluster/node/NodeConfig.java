@@ -1,0 +1,53 @@
+package io.jobcluster.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import io.jobcluster.persistence.DatabaseSettings;
+import io.jobcluster.persistence.PersistenceConfig;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Builds a node's full configuration: {@code overrides}, then the database, then application.conf
+ * (whose {@code ${?JOBCLUSTER_...}} substitutions read the environment), then Pekko's defaults;
+ * finally seed nodes and roles are derived from the {@code jobcluster.cluster} settings.
+ */
+public final class NodeConfig {
+  public static final String SYSTEM_NAME = "jobcluster";
+
+  private NodeConfig() {}
+
+  public static Config load(DatabaseSettings database, Config overrides) {
+    Config resolved = ConfigFactory.load(overrides
+        .withFallback(PersistenceConfig.forDatabase(database))
+        .withFallback(ConfigFactory.parseResourcesAnySyntax("application")));
+    Config cluster = resolved.getConfig("jobcluster.cluster");
+    return ConfigFactory.empty()
+        .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seedNodes(cluster)))
+        .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(splitList(cluster.getString("roles"))))
+        .withFallback(resolved);
+  }
+
+  /** {@code host:port,...} as Pekko addresses; none means the node seeds (joins) itself. */
+  static List<String> seedNodes(Config cluster) {
+    List<String> seeds = splitList(cluster.getString("seed-nodes"));
+    if (seeds.isEmpty()) {
+      seeds = List.of(cluster.getString("host") + ":" + cluster.getInt("port"));
+    }
+    return seeds.stream().map(NodeConfig::address).toList();
+  }
+
+  private static String address(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    if (colon <= 0 || colon == hostPort.length() - 1) {
+      throw new IllegalArgumentException("seed node must be host:port, got '" + hostPort + "'");
+    }
+    int port = Integer.parseInt(hostPort.substring(colon + 1));
+    return "pekko://" + SYSTEM_NAME + "@" + hostPort.substring(0, colon) + ":" + port;
+  }
+
+  private static List<String> splitList(String commaSeparated) {
+    return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+}

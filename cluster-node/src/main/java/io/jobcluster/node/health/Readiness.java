@@ -1,0 +1,8 @@
+package io.jobcluster.node.health;
+
+/** What readiness is made of: this node is an Up member, job sharding runs, the database answers. */
+public record Readiness(boolean clusterJoined, boolean shardingStarted, boolean databaseReachable, int upMembers) {
+  public boolean isReady() {
+    return clusterJoined && shardingStarted && databaseReachable;
+  }
+}

@@ -1,0 +1,182 @@
+package io.jobcluster.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import io.jobcluster.node.job.JobEntity;
+import io.jobcluster.persistence.DatabaseSettings;
+import io.jobcluster.protocol.BackoffPolicy;
+import io.jobcluster.protocol.FailureCause;
+import io.jobcluster.protocol.JobEvent;
+import io.jobcluster.protocol.JobReply;
+import io.jobcluster.protocol.JobRequest;
+import io.jobcluster.protocol.JobStatus;
+import io.jobcluster.protocol.JobView;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import org.apache.pekko.persistence.query.EventEnvelope;
+import org.apache.pekko.persistence.query.Offset;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A few hundred jobs in every kind of state survive the end of their actor system: a fresh system
+ * on the same database answers each job as it was, and deadlines that passed while no node was
+ * running fire right after recovery, without anyone asking for those jobs.
+ */
+abstract class JobRecoveryContract {
+  private static final String TENANT = "acme";
+  private static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
+  /** Deadlines that must pass while the node is down: long enough for a clean shutdown. */
+  private static final Duration DOWNTIME_DEADLINE = Duration.ofSeconds(8);
+  private static final BackoffPolicy HOUR_BACKOFF = BackoffPolicy.exponential(3600, 2, 7200);
+
+  protected abstract DatabaseSettings database();
+
+  private enum Kind {
+    PENDING, SCHEDULED_LATER, SCHEDULED_DUE, RUNNING, LEASE_DUE, RETRYING, COMPLETED, FAILED, CANCELLED, EXPIRY_DUE
+  }
+
+  private record Tracked(String id, Kind kind, JobView before) {}
+
+  @Test
+  void jobsSurviveARestartAndDeadlinesThatPassedWhileDownFireRightAfterRecovery() throws Exception {
+    Instant dueAt;
+    List<Tracked> jobs = new ArrayList<>();
+    try (JobclusterNode node = startNode()) {
+      JobService service = node.jobs();
+      Instant start = Instant.now();
+      dueAt = start.plus(DOWNTIME_DEADLINE);
+      int secondsToDue = (int) DOWNTIME_DEADLINE.toSeconds();
+      Map<Kind, Integer> counts = new LinkedHashMap<>();
+      counts.put(Kind.PENDING, 60);
+      counts.put(Kind.SCHEDULED_LATER, 30);
+      counts.put(Kind.SCHEDULED_DUE, 30);
+      counts.put(Kind.RUNNING, 30);
+      counts.put(Kind.LEASE_DUE, 30);
+      counts.put(Kind.RETRYING, 20);
+      counts.put(Kind.COMPLETED, 30);
+      counts.put(Kind.FAILED, 20);
+      counts.put(Kind.CANCELLED, 20);
+      counts.put(Kind.EXPIRY_DUE, 30);
+
+      List<CompletableFuture<Tracked>> created = new ArrayList<>();
+      for (var entry : counts.entrySet()) {
+        for (int i = 0; i < entry.getValue(); i++) {
+          created.add(create(service, entry.getKey(), i, dueAt, secondsToDue).toCompletableFuture());
+        }
+      }
+      for (var future : created) {
+        jobs.add(future.get(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+      }
+    }
+    assertTrue(Instant.now().isBefore(dueAt),
+        "the first node took longer than " + DOWNTIME_DEADLINE + " to submit and stop; the deadlines did not pass while it was down");
+    // The deadlines have to pass while no node runs: wait for the clock, not for another thread.
+    long waitMillis = Duration.between(Instant.now(), dueAt).toMillis() + 500;
+    CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(waitMillis, TimeUnit.MILLISECONDS)).join();
+
+    try (JobclusterNode node = startNode()) {
+      Map<Kind, Predicate<JobEvent>> firedAfterRecovery = Map.of(
+          Kind.SCHEDULED_DUE, event -> event instanceof JobEvent.MadePending,
+          Kind.LEASE_DUE, event -> event instanceof JobEvent.AttemptFailed failed && failed.cause() == FailureCause.LEASE_EXPIRED,
+          Kind.EXPIRY_DUE, event -> event instanceof JobEvent.Expired);
+      awaitEvents(node, jobs, firedAfterRecovery);
+
+      for (Tracked job : jobs) {
+        JobView after = view(node.jobs().get(TENANT, job.id()).toCompletableFuture().get(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+        switch (job.kind()) {
+          case SCHEDULED_DUE -> assertEquals(JobStatus.PENDING, after.status(), job.toString());
+          case LEASE_DUE -> {
+            assertEquals(JobStatus.RETRYING, after.status(), job.toString());
+            assertEquals(1, after.attempts());
+            assertTrue(after.lastError().contains("lease expired"), after.lastError());
+          }
+          case EXPIRY_DUE -> assertEquals(JobStatus.EXPIRED, after.status(), job.toString());
+          default -> assertEquals(job.before(), after, "job " + job.kind() + " changed across the restart");
+        }
+      }
+    }
+  }
+
+  /** Polls the events of every job (through the query side, never through the entities). */
+  private static void awaitEvents(JobclusterNode node, List<Tracked> jobs, Map<Kind, Predicate<JobEvent>> expected) throws Exception {
+    JdbcReadJournal journal = PersistenceQuery.get(Adapter.toClassic(node.system()))
+        .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
+    long deadline = System.nanoTime() + STEP_TIMEOUT.toNanos();
+    List<Tracked> missing = jobs;
+    while (true) {
+      Map<String, List<JobEvent>> eventsByJob = new HashMap<>();
+      for (int slice = 0; slice < JobEntity.TAG_SLICES; slice++) {
+        List<EventEnvelope> envelopes = journal.currentEventsByTag("job-" + slice, Offset.noOffset())
+            .runWith(Sink.seq(), node.system()).toCompletableFuture().get(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        for (EventEnvelope envelope : envelopes) {
+          JobEvent event = (JobEvent) envelope.event();
+          eventsByJob.computeIfAbsent(event.jobId(), id -> new ArrayList<>()).add(event);
+        }
+      }
+      missing = jobs.stream()
+          .filter(job -> expected.containsKey(job.kind()))
+          .filter(job -> eventsByJob.getOrDefault(job.id(), List.of()).stream().noneMatch(expected.get(job.kind())))
+          .toList();
+      if (missing.isEmpty()) {
+        return;
+      }
+      assertTrue(System.nanoTime() < deadline, missing.size() + " jobs did not fire their overdue deadline after recovery, e.g. " + missing.get(0));
+      CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(250, TimeUnit.MILLISECONDS)).join();
+    }
+  }
+
+  private java.util.concurrent.CompletionStage<Tracked> create(JobService service, Kind kind, int i, Instant dueAt, int secondsToDue) {
+    JobRequest request = JobRequest.of("sleep").withPayload("{\"ms\":" + i + "}").withPriority(i % 10).withBackoff(HOUR_BACKOFF)
+        .withTags(List.of("kind:" + kind.name().toLowerCase()));
+    request = switch (kind) {
+      case SCHEDULED_LATER -> request.withDelaySeconds(3600L);
+      case SCHEDULED_DUE -> request.withRunAt(dueAt);
+      case LEASE_DUE -> request.withTimeoutSeconds(secondsToDue);
+      case EXPIRY_DUE -> request.withExpiresAt(dueAt);
+      case RUNNING, RETRYING -> request.withTimeoutSeconds(3600);
+      default -> request;
+    };
+    String leaseId = "lease-" + kind + "-" + i;
+    return service.submit(TENANT, request).thenCompose(reply -> {
+      String id = view(reply).id();
+      return switch (kind) {
+        case RUNNING, LEASE_DUE -> service.lease(id, leaseId, "worker-" + i, "node-test");
+        case RETRYING -> service.lease(id, leaseId, "worker", "node").thenCompose(r -> service.fail(id, leaseId, "try later", true));
+        case COMPLETED -> service.lease(id, leaseId, "worker", "node").thenCompose(r -> service.complete(id, leaseId, "{\"n\":" + i + "}"));
+        case FAILED -> service.lease(id, leaseId, "worker", "node").thenCompose(r -> service.fail(id, leaseId, "bad input", false));
+        case CANCELLED -> service.cancel(TENANT, id, "not needed");
+        default -> CompletableFuture.completedFuture(reply);
+      };
+    }).thenApply(reply -> new Tracked(view(reply).id(), kind, view(reply)));
+  }
+
+  private static JobView view(JobReply reply) {
+    JobView view = assertInstanceOf(JobReply.Accepted.class, reply, () -> "rejected: " + reply).job();
+    assertNotNull(view);
+    return view;
+  }
+
+  private JobclusterNode startNode() throws Exception {
+    String overrides = String.format("jobcluster.cluster { host = \"127.0.0.1\", port = %d, seed-nodes = \"\" }%n"
+        + "jobcluster.http { host = \"127.0.0.1\", port = %d }%n", FreePorts.next(), FreePorts.next());
+    JobclusterNode node = JobclusterNode.start(NodeConfig.load(database(), ConfigFactory.parseString(overrides)), database());
+    node.awaitReady(STEP_TIMEOUT).toCompletableFuture().get(STEP_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
+    return node;
+  }
+}

@@ -1,0 +1,106 @@
+package io.jobcluster.node;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueType;
+import io.jobcluster.persistence.DatabaseSettings;
+import io.jobcluster.persistence.PersistenceConfig;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NodeConfigTest {
+  private static final Pattern CLASS_NAME = Pattern.compile("([a-z_][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*");
+
+  @TempDir
+  Path dataDir;
+
+  private Config load(String overrides) {
+    return NodeConfig.load(DatabaseSettings.h2(dataDir), ConfigFactory.parseString(overrides));
+  }
+
+  @Test
+  void theFullConfigurationResolvesAndEveryClassItNamesLoads() {
+    Config config = load("");
+    assertTrue(config.isResolved());
+
+    // Every key our own files set (application.conf, its includes, the database overlay).
+    Config ours = ConfigFactory.parseResourcesAnySyntax("application")
+        .withFallback(PersistenceConfig.forDatabase(DatabaseSettings.h2(dataDir)));
+    Set<String> classNames = new TreeSet<>();
+    for (var entry : ours.entrySet()) {
+      String path = entry.getKey();
+      if (config.hasPath(path) && config.getValue(path).valueType() == ConfigValueType.STRING) {
+        String value = config.getString(path);
+        if (CLASS_NAME.matcher(value).matches()) {
+          classNames.add(value);
+        }
+      }
+    }
+    // And the classes behind the plugin ids and serializer names we select.
+    for (String plugin : List.of("pekko.persistence.journal.plugin", "pekko.persistence.snapshot-store.plugin", "pekko.persistence.state.plugin")) {
+      classNames.add(config.getString(config.getString(plugin) + ".class"));
+    }
+    classNames.add(config.getString("jdbc-read-journal.class"));
+    classNames.add(config.getString("pekko.actor.serializers.jackson-cbor"));
+    classNames.addAll(config.getConfig("pekko.actor.serialization-bindings").root().unwrapped().keySet().stream()
+        .map(key -> key.replace("\"", "")).toList());
+    classNames.addAll(config.getStringList("pekko.loggers"));
+
+    assertTrue(classNames.contains("org.apache.pekko.cluster.sbr.SplitBrainResolverProvider"), classNames.toString());
+    assertTrue(classNames.contains("io.jobcluster.protocol.CborSerializable"), classNames.toString());
+    for (String className : classNames) {
+      assertDoesNotThrow(() -> Class.forName(className), className);
+    }
+  }
+
+  @Test
+  void clusterSettingsAreWhatProductionNeeds() {
+    Config config = load("");
+    assertEquals("org.apache.pekko.cluster.sbr.SplitBrainResolverProvider", config.getString("pekko.cluster.downing-provider-class"));
+    assertEquals("keep-majority", config.getString("pekko.cluster.split-brain-resolver.active-strategy"));
+    assertEquals("cluster", config.getString("pekko.actor.provider"));
+    assertTrue(config.getBoolean("pekko.cluster.sharding.remember-entities"));
+    assertEquals("eventsourced", config.getString("pekko.cluster.sharding.remember-entities-store"));
+    assertEquals("jackson-cbor", config.getString("pekko.actor.serialization-bindings.\"io.jobcluster.protocol.CborSerializable\""));
+    assertEquals(false, config.getBoolean("pekko.actor.allow-java-serialization"));
+  }
+
+  @Test
+  void withoutSeedNodesTheNodeSeedsItself() {
+    Config config = load("jobcluster.cluster { host = \"127.0.0.1\", port = 25999 }");
+    assertEquals(List.of("pekko://jobcluster@127.0.0.1:25999"), config.getStringList("pekko.cluster.seed-nodes"));
+    assertEquals("127.0.0.1", config.getString("pekko.remote.artery.canonical.hostname"));
+    assertEquals(25999, config.getInt("pekko.remote.artery.canonical.port"));
+  }
+
+  @Test
+  void seedNodesAndRolesComeFromCommaSeparatedLists() {
+    Config config = load("jobcluster.cluster { seed-nodes = \"10.0.0.1:25520, node-b:25521\", roles = \"worker,gateway\" }");
+    assertEquals(List.of("pekko://jobcluster@10.0.0.1:25520", "pekko://jobcluster@node-b:25521"), config.getStringList("pekko.cluster.seed-nodes"));
+    assertEquals(List.of("worker", "gateway"), config.getStringList("pekko.cluster.roles"));
+  }
+
+  @Test
+  void aSeedNodeWithoutPortIsRejected() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> load("jobcluster.cluster.seed-nodes = \"node-a\""));
+    assertTrue(e.getMessage().contains("host:port"), e.getMessage());
+  }
+
+  @Test
+  void theJobSettingsAreReadFromTheJobclusterNamespace() {
+    Config config = load("jobcluster.job.max-worker-losses = 7");
+    var settings = io.jobcluster.node.job.JobEntitySettings.fromConfig(config.getConfig("jobcluster.job"));
+    assertEquals(7, settings.maxWorkerLosses());
+    assertEquals(java.time.Duration.ofSeconds(30), settings.finishedIdleTimeout());
+  }
+}
