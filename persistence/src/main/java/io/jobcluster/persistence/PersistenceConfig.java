@@ -1,0 +1,33 @@
+package io.jobcluster.persistence;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.util.Map;
+
+/**
+ * The database part of the node's configuration. The static wiring (plugins, pool, journal
+ * tuning) lives in the classpath resource {@value #RESOURCE}; this class only supplies the
+ * {@code jobcluster.db} values it refers to, so that a config built as
+ * {@code ConfigFactory.load(PersistenceConfig.forDatabase(db).withFallback(application))}
+ * journals to {@code db}.
+ */
+public final class PersistenceConfig {
+
+  /** Classpath resource holding the static wiring; the node's application.conf includes it. */
+  public static final String RESOURCE = "persistence.conf";
+
+  private PersistenceConfig() {}
+
+  /** An unresolved overlay setting {@code jobcluster.db.{url,user,password,profile,driver}}. */
+  public static Config forDatabase(DatabaseSettings db) {
+    // parseMap rather than HOCON text: a password may hold any character and must not be parsed.
+    return ConfigFactory.parseMap(
+        Map.of(
+            "jobcluster.db.url", db.url(),
+            "jobcluster.db.user", db.user(),
+            "jobcluster.db.password", db.password(),
+            "jobcluster.db.profile", db.dialect().slickProfile(),
+            "jobcluster.db.driver", db.dialect().driverClass()),
+        "jobcluster database " + db.dialect());
+  }
+}

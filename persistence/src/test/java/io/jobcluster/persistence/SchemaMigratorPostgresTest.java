@@ -1,0 +1,83 @@
+package io.jobcluster.persistence;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jobcluster.persistence.testing.PostgresExtension;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class SchemaMigratorPostgresTest extends SchemaMigratorContract {
+
+  @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
+
+  @Override
+  DatabaseSettings emptyDatabase() {
+    return POSTGRES.newDatabase("migrator");
+  }
+
+  @Test
+  void nodesStartingTogetherApplyTheSchemaExactlyOnce() throws Exception {
+    DatabaseSettings db = emptyDatabase();
+    int nodes = 4;
+    CountDownLatch ready = new CountDownLatch(nodes);
+    ExecutorService executor = Executors.newFixedThreadPool(nodes);
+    try {
+      List<Future<List<Migration>>> results = new ArrayList<>();
+      for (int i = 0; i < nodes; i++) {
+        Callable<List<Migration>> node = () -> {
+          ready.countDown();
+          ready.await();
+          return SchemaMigrator.migrate(db);
+        };
+        results.add(executor.submit(node));
+      }
+      int applied = 0;
+      for (Future<List<Migration>> result : results) {
+        applied += result.get(60, TimeUnit.SECONDS).size();
+      }
+
+      assertEquals(1, applied);
+      assertEquals(1, TestJdbc.count(db, "SELECT count(*) FROM jobcluster_schema_version"));
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
+  @Test
+  void aFailedMigrationLeavesNoTraceOnPostgres() {
+    DatabaseSettings db = emptyDatabase();
+    MigrationFolder broken = MigrationFolder.copyOfShipped(migrations, Dialect.POSTGRES)
+        .add("V2__broken.sql", "CREATE TABLE broken_probe (id INTEGER);\nSELECT * FROM nowhere;\n");
+
+    assertThrows(SchemaMigrationException.class,
+        () -> SchemaMigrator.migrate(db, broken.classLoader()));
+
+    assertFalse(TestJdbc.tableExists(db, "broken_probe"));
+    assertFalse(TestJdbc.tableExists(db, "event_journal"));
+    assertFalse(TestJdbc.tableExists(db, "jobcluster_schema_version"));
+  }
+
+  @Test
+  void unreachableDatabaseFailsWithTheUrlButNotThePassword() {
+    DatabaseSettings db = DatabaseSettings.postgres(
+        "jdbc:postgresql://127.0.0.1:1/jobs?password=urlSecret", "jobcluster", "s3cret");
+
+    SchemaMigrationException e =
+        assertThrows(SchemaMigrationException.class, () -> SchemaMigrator.migrate(db));
+
+    assertTrue(e.getMessage().contains("127.0.0.1:1/jobs"), e.getMessage());
+    assertFalse(e.getMessage().contains("urlSecret"), e.getMessage());
+    assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
+  }
+}

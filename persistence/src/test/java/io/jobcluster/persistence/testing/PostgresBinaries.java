@@ -1,0 +1,76 @@
+package io.jobcluster.persistence.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Where the machine's PostgreSQL server programs ({@code initdb}, {@code pg_ctl}) are. */
+public record PostgresBinaries(Path binDirectory) {
+
+  public static final String NOT_FOUND =
+      "PostgreSQL server binaries not found (initdb/pg_ctl); install them with: "
+          + "apt-get install postgresql";
+
+  private static final Path DEBIAN_ROOT = Path.of("/usr/lib/postgresql");
+
+  /** Debian's {@code /usr/lib/postgresql/<version>/bin}, newest version first, then the PATH. */
+  public static List<Path> defaultSearchPath() {
+    List<Path> searchPath = new ArrayList<>(debianVersionDirectories());
+    String path = System.getenv("PATH");
+    if (path != null) {
+      for (String entry : path.split(File.pathSeparator)) {
+        if (!entry.isBlank()) {
+          searchPath.add(Path.of(entry));
+        }
+      }
+    }
+    return searchPath;
+  }
+
+  /** The first directory of {@code searchPath} holding both programs. */
+  public static PostgresBinaries locate(List<Path> searchPath) {
+    for (Path directory : searchPath) {
+      if (Files.isExecutable(directory.resolve("initdb"))
+          && Files.isExecutable(directory.resolve("pg_ctl"))) {
+        return new PostgresBinaries(directory);
+      }
+    }
+    throw new IllegalStateException(NOT_FOUND + " (searched: " + searchPath + ")");
+  }
+
+  public Path initdb() {
+    return binDirectory.resolve("initdb");
+  }
+
+  public Path pgCtl() {
+    return binDirectory.resolve("pg_ctl");
+  }
+
+  private static List<Path> debianVersionDirectories() {
+    if (!Files.isDirectory(DEBIAN_ROOT)) {
+      return List.of();
+    }
+    try (Stream<Path> versions = Files.list(DEBIAN_ROOT)) {
+      return versions
+          .sorted(Comparator.comparing(PostgresBinaries::versionOf).reversed())
+          .map(version -> version.resolve("bin"))
+          .toList();
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  /** "15" or "9.6" as a comparable number; anything else sorts last. */
+  private static Double versionOf(Path directory) {
+    try {
+      return Double.parseDouble(directory.getFileName().toString());
+    } catch (NumberFormatException e) {
+      return -1.0;
+    }
+  }
+}
