@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.StreamSupport;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
@@ -96,7 +97,8 @@ public final class JobclusterNode implements AutoCloseable {
   public CompletionStage<Readiness> readiness() {
     Cluster cluster = Cluster.get(system);
     boolean joined = cluster.selfMember().status() == MemberStatus.up();
-    int upMembers = (int) cluster.state().getMembers().stream().filter(m -> m.status() == MemberStatus.up()).count();
+    int upMembers = (int) StreamSupport.stream(cluster.state().getMembers().spliterator(), false)
+        .filter(m -> m.status() == MemberStatus.up()).count();
     CompletionStage<Boolean> sharding = joined ? shardingAnswers() : CompletableFuture.completedFuture(false);
     return sharding.thenCombine(databaseHealth.isReachable(), (shardingUp, dbUp) -> new Readiness(joined, shardingUp, dbUp, upMembers));
   }

@@ -52,7 +52,7 @@ class NodeConfigTest {
     }
     classNames.add(config.getString("jdbc-read-journal.class"));
     classNames.add(config.getString("pekko.actor.serializers.jackson-cbor"));
-    classNames.addAll(config.getConfig("pekko.actor.serialization-bindings").root().unwrapped().keySet().stream()
+    classNames.addAll(ours.getConfig("pekko.actor.serialization-bindings").root().unwrapped().keySet().stream()
         .map(key -> key.replace("\"", "")).toList());
     classNames.addAll(config.getStringList("pekko.loggers"));
 
