@@ -18,12 +18,14 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One actor system with manual time and the in-memory journal for entity tests, and a test clock
+ * A JUnit extension holding one actor system with manual time and the in-memory journal for entity tests, and a test clock
  * the entity reads that moves together with the scheduler.
  */
-final class JobEntityFixture implements AutoCloseable {
+final class JobEntityFixture implements AfterAllCallback {
   static final String TENANT = "acme";
   static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
 
@@ -67,7 +69,7 @@ final class JobEntityFixture implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public void afterAll(ExtensionContext context) {
     testKit.shutdownTestKit();
   }
 

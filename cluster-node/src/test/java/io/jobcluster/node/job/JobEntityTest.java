@@ -24,22 +24,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class JobEntityTest {
-  private static JobEntityFixture fixture;
-
-  @BeforeAll
-  static void start() {
-    fixture = new JobEntityFixture();
-  }
-
-  @AfterAll
-  static void stop() {
-    fixture.close();
-  }
+  @RegisterExtension
+  static final JobEntityFixture fixture = new JobEntityFixture();
 
   private static final JobRequest SLEEP = JobRequest.of("sleep").withPayload("{\"ms\":10}").withTimeoutSeconds(60).withMaxAttempts(3)
       .withBackoff(BackoffPolicy.exponential(10, 2, 100));

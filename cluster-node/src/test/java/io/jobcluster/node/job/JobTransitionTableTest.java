@@ -24,9 +24,8 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Puts a job into every status, tries every command and every passing of time on it, and checks
@@ -38,17 +37,8 @@ class JobTransitionTableTest {
   private static final String LEASE = "lease-1";
   private static final JobRequest REQUEST = JobRequest.of("noop").withMaxAttempts(2).withTimeoutSeconds(60).withTtlSeconds(86_400L);
 
-  private static JobEntityFixture fixture;
-
-  @BeforeAll
-  static void start() {
-    fixture = new JobEntityFixture();
-  }
-
-  @AfterAll
-  static void stop() {
-    fixture.close();
-  }
+  @RegisterExtension
+  static final JobEntityFixture fixture = new JobEntityFixture();
 
   /** A command and the status it asks for. */
   private record Action(String name, JobStatus target, Function<ActorRef<JobReply>, JobEntity.Command> command) {}
