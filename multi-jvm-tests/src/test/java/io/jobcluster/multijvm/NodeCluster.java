@@ -48,13 +48,19 @@ public final class NodeCluster implements AutoCloseable {
     }
     List<Integer> clusterPorts = IntStream.range(0, n).map(i -> FreePorts.take()).sorted().boxed().toList();
     String seed = NodeSpec.HOST + ":" + clusterPorts.get(0);
-    for (int i = 0; i < n; i++) {
-      NodeSpec spec = NodeSpec.withPorts(nodeName(i), command, FreePorts.take(), clusterPorts.get(i),
-          nodeEnv(i, seed), logDir);
-      nodes.add(NodeProcess.launch(spec));
+    try {
+      for (int i = 0; i < n; i++) {
+        NodeSpec spec = NodeSpec.withPorts(nodeName(i), command, FreePorts.take(), clusterPorts.get(i),
+            nodeEnv(i, seed), logDir);
+        nodes.add(NodeProcess.launch(spec));
+      }
+      nodes.forEach(NodeProcess::awaitReady);
+      return awaitMembers(n);
+    } catch (RuntimeException | Error e) {
+      // The caller never gets the cluster to close, so the nodes started so far go now.
+      closeAfter(e);
+      throw e;
     }
-    nodes.forEach(NodeProcess::awaitReady);
-    return awaitMembers(n);
   }
 
   /** Starts one more node, seeded by the nodes running now, and waits until it is ready. */
@@ -127,6 +133,14 @@ public final class NodeCluster implements AutoCloseable {
     }
     if (!anyReported && running.size() != n) {
       throw new AssertionError(running.size() + " nodes running and ready (no members reported)");
+    }
+  }
+
+  private void closeAfter(Throwable failure) {
+    try {
+      close();
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
     }
   }
 

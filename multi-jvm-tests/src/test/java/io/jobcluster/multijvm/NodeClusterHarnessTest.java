@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -20,8 +21,14 @@ class NodeClusterHarnessTest {
   Path clusterDir;
 
   private NodeCluster standIns(TestInfo test) {
+    return standIns(test, Map.of());
+  }
+
+  private NodeCluster standIns(TestInfo test, Map<String, String> extraEnv) {
+    Map<String, String> env = new HashMap<>(extraEnv);
+    env.put("STANDIN_CLUSTER_DIR", clusterDir.toString());
     return NodeCluster.of("NodeClusterHarnessTest-" + test.getTestMethod().orElseThrow().getName(),
-        NodeCommand.mainClass(StandInNode.class), Map.of("STANDIN_CLUSTER_DIR", clusterDir.toString()));
+        NodeCommand.mainClass(StandInNode.class), env);
   }
 
   @Test
@@ -90,6 +97,16 @@ class NodeClusterHarnessTest {
       assertTrue(failure.getMessage().startsWith("node-1 exited with code 137"), failure.getMessage());
       assertTrue(cluster.node(1).crashed());
     }
+  }
+
+  @Test
+  void startKillsTheNodesItStartedWhenOneNeverGetsReady(TestInfo test) {
+    NodeCluster cluster = standIns(test, Map.of("STANDIN_NON_SEED_EXIT_CODE", "3"));
+
+    IllegalStateException failure = assertThrows(IllegalStateException.class, () -> cluster.start(2));
+
+    assertTrue(failure.getMessage().startsWith("node-1 exited with code 3"), failure.getMessage());
+    assertFalse(cluster.node(0).isAlive(), "the healthy seed is not left behind");
   }
 
   @Test

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * <p>On failure, each involved node's log tail (nodes running when the test began, and nodes it
  * started) goes to the test's output, which surefire keeps in its report files, and is attached
  * to the failure as a suppressed exception, so the CI console shows it too. After each test the
- * nodes it started are killed; after the class, every node still running.
+ * nodes it started are killed; after the class, every node started since the class began.
  */
 public final class NodeProcessGuard implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback,
     AfterAllCallback, TestWatcher, TestExecutionExceptionHandler, LifecycleMethodExecutionExceptionHandler {
@@ -90,7 +90,7 @@ public final class NodeProcessGuard implements BeforeAllCallback, BeforeEachCall
 
   @Override
   public void afterAll(ExtensionContext context) {
-    NodeRegistry.all().forEach(NodeProcessGuard::killQuietly);
+    snapshot(context).startedSince().forEach(NodeProcessGuard::killQuietly);
   }
 
   private Throwable withNodeLogs(ExtensionContext context, Throwable failure) {

@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  * cluster writes its pid into {@code STANDIN_CLUSTER_DIR}, and members are the live pids there.
  *
  * <p>Knobs: {@code STANDIN_READY_AFTER_MS} delays readiness, {@code STANDIN_EXIT_CODE} exits at
- * once with that code, {@code STANDIN_HANG_ON_SHUTDOWN=true} never finishes shutting down.
+ * once with that code ({@code STANDIN_NON_SEED_EXIT_CODE}: only where it is not the first seed),
+ * {@code STANDIN_HANG_ON_SHUTDOWN=true} never finishes shutting down.
  * Its output stands in for the node's log, hence plain standard output.
  */
 public final class StandInNode {
@@ -36,7 +37,13 @@ public final class StandInNode {
     }
     String httpAddress = env(NodeEnv.HTTP_HOST, "127.0.0.1") + ":" + env(NodeEnv.HTTP_PORT, "8080");
     String clusterAddress = env(NodeEnv.CLUSTER_HOST, "127.0.0.1") + ":" + env(NodeEnv.CLUSTER_PORT, "25520");
-    System.out.println("stand-in seeds=" + env(NodeEnv.SEED_NODES, clusterAddress));
+    String seeds = env(NodeEnv.SEED_NODES, clusterAddress);
+    System.out.println("stand-in seeds=" + seeds);
+    String nonSeedExitCode = System.getenv("STANDIN_NON_SEED_EXIT_CODE");
+    if (nonSeedExitCode != null && !seeds.startsWith(clusterAddress)) {
+      System.err.println("stand-in non-seed failing on purpose with code " + nonSeedExitCode);
+      System.exit(Integer.parseInt(nonSeedExitCode));
+    }
 
     // Held open for the life of the process, so a port handed out twice shows as a bind failure.
     ServerSocket clusterSocket = new ServerSocket(port(clusterAddress), 50, InetAddress.getByName(host(clusterAddress)));
