@@ -43,8 +43,8 @@ public final class NodeCluster implements AutoCloseable {
    * address: it is the side a Split Brain Resolver keeps when a split is even.
    */
   public NodeCluster start(int n) {
-    if (!nodes.isEmpty()) {
-      throw new IllegalStateException("already started; use addNode()");
+    if (n < 1 || !nodes.isEmpty()) {
+      throw new IllegalStateException("start(" + n + "): needs n >= 1, once; then use addNode()");
     }
     List<Integer> clusterPorts = IntStream.range(0, n).map(i -> FreePorts.take()).sorted().boxed().toList();
     String seed = NodeSpec.HOST + ":" + clusterPorts.get(0);
