@@ -1,0 +1,27 @@
+package io.jobcluster.multijvm;
+
+import java.util.Map;
+
+/** The node's environment variables (see the README), named once for the harness. */
+public final class NodeEnv {
+  public static final String PREFIX = "JOBCLUSTER_";
+  public static final String HTTP_HOST = "JOBCLUSTER_HTTP_HOST";
+  public static final String HTTP_PORT = "JOBCLUSTER_HTTP_PORT";
+  public static final String CLUSTER_HOST = "JOBCLUSTER_CLUSTER_HOST";
+  public static final String CLUSTER_PORT = "JOBCLUSTER_CLUSTER_PORT";
+  public static final String SEED_NODES = "JOBCLUSTER_SEED_NODES";
+  public static final String DB_URL = "JOBCLUSTER_DB_URL";
+  public static final String DB_USER = "JOBCLUSTER_DB_USER";
+  public static final String DB_PASSWORD = "JOBCLUSTER_DB_PASSWORD";
+  public static final String DATA_DIR = "JOBCLUSTER_DATA_DIR";
+  public static final String ADMIN_KEY = "JOBCLUSTER_ADMIN_KEY";
+  public static final String ROLES = "JOBCLUSTER_ROLES";
+  public static final String WORKER_QUEUES = "JOBCLUSTER_WORKER_QUEUES";
+
+  private NodeEnv() {}
+
+  /** Points a node at an external (PostgreSQL) database instead of its embedded H2. */
+  public static Map<String, String> database(String url, String user, String password) {
+    return Map.of(DB_URL, url, DB_USER, user, DB_PASSWORD, password);
+  }
+}

@@ -1,0 +1,63 @@
+package io.jobcluster.multijvm;
+
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/**
+ * How the harness and its tests wait for other processes: probe, pause briefly, probe again,
+ * until a deadline. The pause only spaces the probes; it never stands in for the condition.
+ */
+public final class Poll {
+  public static final Duration INTERVAL = Duration.ofMillis(200);
+
+  private Poll() {}
+
+  /**
+   * Runs the assertion until it passes. An {@link AssertionError} means "not yet" and is retried;
+   * at the deadline the last one is thrown. Any other exception stops the wait at once, which is
+   * how a probe reports that waiting longer cannot help (for example, the node has exited).
+   */
+  public static void untilAsserted(Duration timeout, Runnable assertion) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        assertion.run();
+        return;
+      } catch (AssertionError notYet) {
+        if (System.nanoTime() - deadline >= 0) {
+          throw notYet;
+        }
+      }
+      pause();
+    }
+  }
+
+  /** Waits until the condition holds; fails with the description at the deadline. */
+  public static void until(String description, Duration timeout, BooleanSupplier condition) {
+    untilAsserted(timeout, () -> {
+      if (!condition.getAsBoolean()) {
+        throw new AssertionError("timed out after " + timeout + " waiting until " + description);
+      }
+    });
+  }
+
+  /** Checks the condition throughout the window and fails at the first probe where it is false. */
+  public static void holdsFor(String description, Duration window, BooleanSupplier condition) {
+    long end = System.nanoTime() + window.toNanos();
+    do {
+      if (!condition.getAsBoolean()) {
+        throw new AssertionError("expected throughout " + window + ", but broke: " + description);
+      }
+      pause();
+    } while (System.nanoTime() - end < 0);
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(INTERVAL.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while polling", e);
+    }
+  }
+}
