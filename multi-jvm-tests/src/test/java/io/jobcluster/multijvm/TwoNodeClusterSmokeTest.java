@@ -11,9 +11,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Two real node JVMs from the built jar on one throwaway PostgreSQL. */
 @MultiJvmTest
 class TwoNodeClusterSmokeTest {
-  // Failure detection (seconds) plus the Split Brain Resolver's stable-after (default 20 s):
-  // a survivor that downed itself would have done so within this window.
-  private static final Duration DOWNING_WINDOW = Duration.ofSeconds(30);
+  // Failure detection (~5-10 s) plus the Split Brain Resolver's stable-after (5 s, cluster.conf),
+  // with margin: a survivor that downed itself would have done so within this window.
+  private static final Duration DOWNING_WINDOW = Duration.ofSeconds(25);
 
   @RegisterExtension
   static final PostgresExtension POSTGRES = new PostgresExtension();
