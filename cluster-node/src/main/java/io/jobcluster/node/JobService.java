@@ -1,5 +1,6 @@
 package io.jobcluster.node;
 
+import io.jobcluster.node.job.AttemptCancelled;
 import io.jobcluster.node.job.JobEntity;
 import io.jobcluster.protocol.InvalidRequestException;
 import io.jobcluster.protocol.JobIds;
@@ -48,8 +49,9 @@ public final class JobService {
     return ask(jobId, replyTo -> new JobEntity.Get(tenant, replyTo));
   }
 
-  public CompletionStage<JobReply> lease(String jobId, String leaseId, String workerId, String node) {
-    return ask(jobId, replyTo -> new JobEntity.Lease(leaseId, workerId, node, replyTo));
+  /** Leases a PENDING job; {@code cancelTo} (may be null) hears if the job is cancelled while it runs. */
+  public CompletionStage<JobReply> lease(String jobId, String leaseId, String workerId, String node, ActorRef<AttemptCancelled> cancelTo) {
+    return ask(jobId, replyTo -> new JobEntity.Lease(leaseId, workerId, node, cancelTo, replyTo));
   }
 
   public CompletionStage<JobReply> heartbeat(String jobId, String leaseId, String progress) {

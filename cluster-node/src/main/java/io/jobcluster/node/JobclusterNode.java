@@ -4,13 +4,20 @@ import com.typesafe.config.Config;
 import io.jobcluster.node.health.DatabaseHealth;
 import io.jobcluster.node.health.HealthRoutes;
 import io.jobcluster.node.health.Readiness;
+import io.jobcluster.node.dispatch.QueueDispatcher;
+import io.jobcluster.node.dispatch.ReadyJobSource;
 import io.jobcluster.node.job.JobEntity;
+import io.jobcluster.node.job.JobReadyListener;
+import io.jobcluster.node.worker.WorkerPools;
+import io.jobcluster.node.worker.WorkerQueues;
+import io.jobcluster.node.worker.handler.JobHandlers;
 import io.jobcluster.node.job.JobEntitySettings;
 import io.jobcluster.persistence.DatabaseSettings;
 import io.jobcluster.persistence.SchemaMigrator;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -22,6 +29,7 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.ShardRegion;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
@@ -55,8 +63,13 @@ public final class JobclusterNode implements AutoCloseable {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), NodeConfig.SYSTEM_NAME, config);
     try {
       Config settings = system.settings().config().getConfig("jobcluster");
-      JobEntity.init(system, JobEntitySettings.fromConfig(settings.getConfig("job")));
       JobService jobs = new JobService(system, Clock.systemUTC(), settings.getDuration("ask-timeout"));
+      ReadyJobSource readyJobs = (queue, limit) -> CompletableFuture.completedFuture(List.of());
+      QueueDispatcher.init(system, jobs, readyJobs, dispatchSettings(settings.getConfig("dispatch")));
+      JobEntity.init(system, JobEntitySettings.fromConfig(settings.getConfig("job"), dispatcherNotice(system)));
+      WorkerPools.start(system, jobs, JobHandlers.load(JobclusterNode.class.getClassLoader()),
+          WorkerQueues.parse(settings.getString("worker-queues")), selfAddress(system),
+          settings.getDuration("worker.request-interval"), settings.getDuration("worker.drain-grace"));
       Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
       DatabaseHealth databaseHealth = new DatabaseHealth(database, blocking, Clock.systemUTC(), Duration.ofSeconds(1));
 
@@ -76,6 +89,22 @@ public final class JobclusterNode implements AutoCloseable {
     }
   }
 
+  /** Job entities tell their queue's dispatcher (wherever it runs) that a job became PENDING. */
+  private static JobReadyListener dispatcherNotice(ActorSystem<?> system) {
+    ClusterSharding sharding = ClusterSharding.get(system);
+    return (queue, jobId, priority, readyAt) ->
+        sharding.entityRefFor(QueueDispatcher.TYPE_KEY, queue).tell(new QueueDispatcher.JobReady(jobId, priority, readyAt));
+  }
+
+  private static QueueDispatcher.Settings dispatchSettings(Config config) {
+    return new QueueDispatcher.Settings(config.getDuration("reconcile-interval"), config.getInt("reconcile-limit"), config.getDuration("retry-delay"));
+  }
+
+  private static String selfAddress(ActorSystem<?> system) {
+    var address = Cluster.get(system).selfMember().address();
+    return address.getHost().orElse("?") + ":" + address.getPort().orElse(0);
+  }
+
   public ActorSystem<Void> system() {
     return system;
   }
@@ -89,8 +118,13 @@ public final class JobclusterNode implements AutoCloseable {
   }
 
   public String clusterAddress() {
-    var address = Cluster.get(system).selfMember().address();
-    return address.getHost().orElse("?") + ":" + address.getPort().orElse(0);
+    return selfAddress(system);
+  }
+
+  /** What the dispatcher of {@code queue} holds right now (it starts if it was not running). */
+  public CompletionStage<QueueDispatcher.QueueStatus> queueStatus(String queue) {
+    return ClusterSharding.get(system).entityRefFor(QueueDispatcher.TYPE_KEY, queue)
+        .ask(QueueDispatcher.GetStatus::new, PROBE_TIMEOUT.multipliedBy(5));
   }
 
   /** Joined (this member is Up), job sharding answers, and the database answers. */

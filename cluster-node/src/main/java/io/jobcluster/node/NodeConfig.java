@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.jobcluster.persistence.DatabaseSettings;
 import io.jobcluster.persistence.PersistenceConfig;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
@@ -23,7 +24,10 @@ public final class NodeConfig {
         .withFallback(PersistenceConfig.forDatabase(database))
         .withFallback(ConfigFactory.parseResourcesAnySyntax("application")));
     Config cluster = resolved.getConfig("jobcluster.cluster");
+    // The drain runs in this shutdown phase; the phase must outlast the grace period it grants.
+    Duration drainPhase = resolved.getDuration("jobcluster.worker.drain-grace").plusSeconds(10);
     return ConfigFactory.empty()
+        .withValue("pekko.coordinated-shutdown.phases.service-requests-done.timeout", ConfigValueFactory.fromAnyRef(drainPhase.toMillis() + "ms"))
         .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seedNodes(cluster)))
         .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(splitList(cluster.getString("roles"))))
         .withFallback(resolved);

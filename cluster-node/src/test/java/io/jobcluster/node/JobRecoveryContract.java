@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import io.jobcluster.node.job.JobEntity;
 import io.jobcluster.persistence.DatabaseSettings;
 import io.jobcluster.protocol.BackoffPolicy;
@@ -156,10 +155,10 @@ abstract class JobRecoveryContract {
     return service.submit(TENANT, request).thenCompose(reply -> {
       String id = view(reply).id();
       return switch (kind) {
-        case RUNNING, LEASE_DUE -> service.lease(id, leaseId, "worker-" + i, "node-test");
-        case RETRYING -> service.lease(id, leaseId, "worker", "node").thenCompose(r -> service.fail(id, leaseId, "try later", true));
-        case COMPLETED -> service.lease(id, leaseId, "worker", "node").thenCompose(r -> service.complete(id, leaseId, "{\"n\":" + i + "}"));
-        case FAILED -> service.lease(id, leaseId, "worker", "node").thenCompose(r -> service.fail(id, leaseId, "bad input", false));
+        case RUNNING, LEASE_DUE -> service.lease(id, leaseId, "worker-" + i, "node-test", null);
+        case RETRYING -> service.lease(id, leaseId, "worker", "node", null).thenCompose(r -> service.fail(id, leaseId, "try later", true));
+        case COMPLETED -> service.lease(id, leaseId, "worker", "node", null).thenCompose(r -> service.complete(id, leaseId, "{\"n\":" + i + "}"));
+        case FAILED -> service.lease(id, leaseId, "worker", "node", null).thenCompose(r -> service.fail(id, leaseId, "bad input", false));
         case CANCELLED -> service.cancel(TENANT, id, "not needed");
         default -> CompletableFuture.completedFuture(reply);
       };
@@ -173,10 +172,7 @@ abstract class JobRecoveryContract {
   }
 
   private JobclusterNode startNode() throws Exception {
-    String overrides = String.format("jobcluster.cluster { host = \"127.0.0.1\", port = %d, seed-nodes = \"\" }%n"
-        + "jobcluster.http { host = \"127.0.0.1\", port = %d }%n", FreePorts.next(), FreePorts.next());
-    JobclusterNode node = JobclusterNode.start(NodeConfig.load(database(), ConfigFactory.parseString(overrides)), database());
-    node.awaitReady(STEP_TIMEOUT).toCompletableFuture().get(STEP_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
-    return node;
+    // No worker pools: the jobs must keep the states this test gives them.
+    return TestNodes.start(database(), "jobcluster.worker-queues = \"\"");
   }
 }

@@ -99,7 +99,7 @@ class NodeConfigTest {
   @Test
   void theJobSettingsAreReadFromTheJobclusterNamespace() {
     Config config = load("jobcluster.job.max-worker-losses = 7");
-    var settings = io.jobcluster.node.job.JobEntitySettings.fromConfig(config.getConfig("jobcluster.job"));
+    var settings = io.jobcluster.node.job.JobEntitySettings.fromConfig(config.getConfig("jobcluster.job"), io.jobcluster.node.job.JobReadyListener.NONE);
     assertEquals(7, settings.maxWorkerLosses());
     assertEquals(java.time.Duration.ofSeconds(30), settings.finishedIdleTimeout());
   }

@@ -57,8 +57,13 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   /** Read the job; {@code tenant} null reads any tenant's job (internal and admin callers). */
   public record Get(String tenant, ActorRef<JobReply> replyTo) implements Command {}
 
-  /** Hand the job to a worker; {@code leaseId} is chosen by the caller so a retried lease is idempotent. */
-  public record Lease(String leaseId, String workerId, String node, ActorRef<JobReply> replyTo) implements Command {}
+  /**
+   * Hand the job to a worker; {@code leaseId} is chosen by the caller so a retried lease is
+   * idempotent. {@code cancelTo} (may be null) hears {@link AttemptCancelled} if the job is cancelled
+   * while this entity instance runs; a worker also learns it from its next heartbeat.
+   */
+  public record Lease(String leaseId, String workerId, String node, ActorRef<AttemptCancelled> cancelTo, ActorRef<JobReply> replyTo)
+      implements Command {}
 
   public record Heartbeat(String leaseId, String progress, ActorRef<JobReply> replyTo) implements Command {}
 
@@ -92,6 +97,8 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
+  /** Who runs the current attempt, kept in memory only (an actor reference is no part of history). */
+  private ActorRef<AttemptCancelled> runningWorker;
 
   private JobEntity(String jobId, JobEntitySettings settings, ActorContext<Command> context, TimerScheduler<Command> timers,
       ActorRef<ClusterSharding.ShardCommand> shard) {
@@ -138,7 +145,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
 
   @Override
   public SignalHandler<JobState> signalHandler() {
-    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::armTimers).build();
+    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::settle).build();
   }
 
   @Override
@@ -184,7 +191,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     Instant now = now();
     JobStatus initial = cmd.spec().initialStatus(now);
     return Effect().persist(new JobEvent.Submitted(jobId, cmd.tenant(), cmd.spec(), initial, now))
-        .thenRun(this::armTimers)
+        .thenRun(this::settle)
         .thenReply(cmd.replyTo(), state -> new JobReply.Accepted(((JobState.Job) state).view(), true));
   }
 
@@ -217,6 +224,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     }
     Instant leaseExpiresAt = now.plusSeconds(job.spec().timeoutSeconds());
     int attempt = job.attempts() + 1;
+    runningWorker = cmd.cancelTo();
     return persistAndView(new JobEvent.Leased(jobId, attempt, cmd.leaseId(), cmd.workerId(), cmd.node(), leaseExpiresAt, now), cmd.replyTo());
   }
 
@@ -256,7 +264,16 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     if (!JobTransitions.isAllowed(job.status(), JobStatus.CANCELLED)) {
       return invalidTransition(job, JobStatus.CANCELLED, cmd.replyTo());
     }
-    return persistAndView(new JobEvent.Cancelled(jobId, job.attempts(), job.status(), truncate(cmd.reason()), now()), cmd.replyTo());
+    ActorRef<AttemptCancelled> worker = job.status() == JobStatus.RUNNING ? runningWorker : null;
+    AttemptCancelled notice = worker == null ? null : new AttemptCancelled(jobId, job.lease().leaseId());
+    return Effect().persist(new JobEvent.Cancelled(jobId, job.attempts(), job.status(), truncate(cmd.reason()), now()))
+        .thenRun(state -> {
+          settle(state);
+          if (worker != null) {
+            worker.tell(notice);
+          }
+        })
+        .thenReply(cmd.replyTo(), state -> JobReply.Accepted.of(((JobState.Job) state).view()));
   }
 
   private ReplyEffect<JobEvent, JobState> retry(JobState.Job job, Retry cmd) {
@@ -280,7 +297,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     }
     JobState.Job deleted = job;
     return Effect().persist(new JobEvent.Deleted(jobId, job.attempts(), job.status(), now()))
-        .thenRun(this::armTimers)
+        .thenRun(this::settle)
         .thenReply(cmd.replyTo(), state -> JobReply.Accepted.of(deleted.view()));
   }
 
@@ -296,7 +313,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
       armTimers(job);
       return Effect().noReply();
     }
-    return Effect().persist(due).thenRun(this::armTimers).thenNoReply();
+    return Effect().persist(due).thenRun(this::settle).thenNoReply();
   }
 
   private JobEvent dueEvent(JobState.Job job, Instant now) {
@@ -340,8 +357,9 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     JobStatus to = retry ? JobStatus.RETRYING : JobStatus.FAILED;
     Instant retryAt = null;
     if (retry) {
-      int failures = cause == FailureCause.WORKER_LOST ? job.workerLosses() + 1 : lease.attempt();
-      retryAt = now.plus(job.spec().backoff().delayAfter(failures, settings.jitter().getAsDouble()));
+      // A lost worker says nothing about the job: run it again at once, elsewhere.
+      retryAt = cause == FailureCause.WORKER_LOST ? now
+          : now.plus(job.spec().backoff().delayAfter(lease.attempt(), settings.jitter().getAsDouble()));
     }
     return new JobEvent.AttemptFailed(jobId, lease.attempt(), lease.leaseId(), lease.workerId(), cause, reason, retryable, to, retryAt, now);
   }
@@ -366,7 +384,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     if (!JobTransitions.isAllowed(event.from(), event.to()) && event.from() != event.to()) {
       throw new IllegalStateException("job " + jobId + " would persist an illegal transition " + event);
     }
-    return Effect().persist(event).thenRun(this::armTimers).thenReply(replyTo, reply::apply);
+    return Effect().persist(event).thenRun(this::settle).thenReply(replyTo, reply::apply);
   }
 
   private ReplyEffect<JobEvent, JobState> invalidTransition(JobState.Job job, JobStatus target, ActorRef<JobReply> replyTo) {
@@ -375,8 +393,21 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
 
   private ReplyEffect<JobEvent, JobState> notFound(ActorRef<JobReply> replyTo) {
     // The idle timer takes an id nobody submitted to out of memory (and out of remembered entities).
-    return Effect().none().thenRun(this::armTimers)
+    return Effect().none().thenRun(this::settle)
         .thenReply(replyTo, state -> JobReply.Rejected.of(ErrorCode.NOT_FOUND, "no job " + jobId));
+  }
+
+  /** After every event and after recovery: re-arm timers and tell the dispatcher about a ready job. */
+  private void settle(JobState state) {
+    armTimers(state);
+    if (state instanceof JobState.Job job) {
+      if (job.status() != JobStatus.RUNNING) {
+        runningWorker = null;
+      }
+      if (job.status() == JobStatus.PENDING) {
+        settings.readyListener().jobReady(job.spec().queue(), jobId, job.spec().priority(), job.updatedAt());
+      }
+    }
   }
 
   /**

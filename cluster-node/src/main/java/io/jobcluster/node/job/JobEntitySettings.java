@@ -8,16 +8,18 @@ import java.util.function.DoubleSupplier;
 
 /**
  * What the job entity needs from outside: the clock deadlines are computed with, the random source
- * of backoff jitter, how long a finished job stays in memory, and after how many lost workers a job
- * is quarantined.
+ * of backoff jitter, how long a finished job stays in memory, after how many lost workers a job is
+ * quarantined, and who hears that a job became PENDING.
  */
-public record JobEntitySettings(Clock clock, DoubleSupplier jitter, Duration finishedIdleTimeout, int maxWorkerLosses) {
+public record JobEntitySettings(Clock clock, DoubleSupplier jitter, Duration finishedIdleTimeout, int maxWorkerLosses,
+    JobReadyListener readyListener) {
 
-  public static JobEntitySettings fromConfig(Config jobConfig) {
+  public static JobEntitySettings fromConfig(Config jobConfig, JobReadyListener readyListener) {
     return new JobEntitySettings(
         Clock.systemUTC(),
         () -> ThreadLocalRandom.current().nextDouble(),
         jobConfig.getDuration("finished-idle-timeout"),
-        jobConfig.getInt("max-worker-losses"));
+        jobConfig.getInt("max-worker-losses"),
+        readyListener);
   }
 }

@@ -42,7 +42,7 @@ class JobEntityTest {
 
   private EventSourcedBehaviorTestKit<JobEntity.Command, JobEvent, JobState> running(JobRequest request, String leaseId) {
     var job = submitted(request);
-    accepted(ask(job, replyTo -> new JobEntity.Lease(leaseId, "worker-1", "node-a", replyTo)));
+    accepted(ask(job, replyTo -> new JobEntity.Lease(leaseId, "worker-1", "node-a", null, replyTo)));
     return job;
   }
 
@@ -113,7 +113,7 @@ class JobEntityTest {
   @Test
   void leasePersistsWorkerAttemptLeaseIdAndAbsoluteDeadline() {
     var kit = submitted(SLEEP);
-    var result = ask(kit, replyTo -> new JobEntity.Lease("lease-1", "worker-1", "node-a", replyTo));
+    var result = ask(kit, replyTo -> new JobEntity.Lease("lease-1", "worker-1", "node-a", null, replyTo));
 
     JobView view = accepted(result);
     assertEquals(JobStatus.RUNNING, view.status());
@@ -128,11 +128,11 @@ class JobEntityTest {
   @Test
   void aRetriedLeaseWithTheSameLeaseIdIsIdempotent() {
     var kit = running(SLEEP, "lease-1");
-    var again = ask(kit, replyTo -> new JobEntity.Lease("lease-1", "worker-1", "node-a", replyTo));
+    var again = ask(kit, replyTo -> new JobEntity.Lease("lease-1", "worker-1", "node-a", null, replyTo));
 
     assertEquals(JobStatus.RUNNING, accepted(again).status());
     assertTrue(again.hasNoEvents());
-    var other = ask(kit, replyTo -> new JobEntity.Lease("lease-2", "worker-2", "node-b", replyTo));
+    var other = ask(kit, replyTo -> new JobEntity.Lease("lease-2", "worker-2", "node-b", null, replyTo));
     assertEquals(ErrorCode.INVALID_TRANSITION, rejected(other).error());
     assertTrue(other.hasNoEvents());
   }
@@ -175,7 +175,7 @@ class JobEntityTest {
     assertEquals(JobStatus.RETRYING, job(kit).status()); // the lease timed out
     fixture.timePasses(Duration.ofSeconds(10));
     assertEquals(JobStatus.PENDING, job(kit).status()); // the backoff elapsed
-    accepted(ask(kit, replyTo -> new JobEntity.Lease("lease-2", "worker-2", "node-b", replyTo)));
+    accepted(ask(kit, replyTo -> new JobEntity.Lease("lease-2", "worker-2", "node-b", null, replyTo)));
 
     var complete = ask(kit, replyTo -> new JobEntity.Complete("lease-1", "{}", replyTo));
     var fail = ask(kit, replyTo -> new JobEntity.Fail("lease-1", "boom", true, replyTo));
@@ -244,7 +244,7 @@ class JobEntityTest {
 
     fixture.timePasses(Duration.ofSeconds(10));
     assertEquals(JobStatus.PENDING, job(kit).status());
-    accepted(ask(kit, replyTo -> new JobEntity.Lease("lease-2", "worker-1", "node-a", replyTo)));
+    accepted(ask(kit, replyTo -> new JobEntity.Lease("lease-2", "worker-1", "node-a", null, replyTo)));
     fixture.timePasses(Duration.ofSeconds(60));
 
     JobState.Job failed = job(kit);
@@ -284,7 +284,7 @@ class JobEntityTest {
     var kit = submitted(SLEEP.withTtlSeconds(30L));
     fixture.clock.advance(Duration.ofSeconds(31)); // the timer has not fired yet
 
-    var result = ask(kit, replyTo -> new JobEntity.Lease("lease-1", "worker-1", "node-a", replyTo));
+    var result = ask(kit, replyTo -> new JobEntity.Lease("lease-1", "worker-1", "node-a", null, replyTo));
     assertEquals(ErrorCode.INVALID_TRANSITION, rejected(result).error());
     assertInstanceOf(JobEvent.Expired.class, result.event());
     assertEquals(JobStatus.EXPIRED, job(kit).status());
@@ -302,7 +302,7 @@ class JobEntityTest {
     assertEquals(1, redriven.attempts());
     assertEquals(2, redriven.maxAttempts());
     assertNull(redriven.finishedAt());
-    JobView completed = accepted(ask(kit, replyTo -> new JobEntity.Lease("lease-2", "w", "n", replyTo)));
+    JobView completed = accepted(ask(kit, replyTo -> new JobEntity.Lease("lease-2", "w", "n", null, replyTo)));
     assertEquals(2, completed.attempts());
   }
 
@@ -324,7 +324,7 @@ class JobEntityTest {
     assertEquals(JobStatus.PENDING, view.status());
     assertEquals(0, view.attempts());
     assertNull(view.leaseExpiresAt());
-    JobView again = accepted(ask(kit, replyTo -> new JobEntity.Lease("lease-2", "worker-2", "node-b", replyTo)));
+    JobView again = accepted(ask(kit, replyTo -> new JobEntity.Lease("lease-2", "worker-2", "node-b", null, replyTo)));
     assertEquals(1, again.attempts());
     assertEquals("lease-2", job(kit).lease().leaseId());
   }
@@ -339,7 +339,7 @@ class JobEntityTest {
       assertEquals(0, view.attempts());
       fixture.timePasses(Duration.ofSeconds(100));
       String next = "lease-" + (loss + 1);
-      accepted(ask(kit, replyTo -> new JobEntity.Lease(next, "worker", "node", replyTo)));
+      accepted(ask(kit, replyTo -> new JobEntity.Lease(next, "worker", "node", null, replyTo)));
     }
     JobView quarantined = accepted(ask(kit, replyTo -> new JobEntity.WorkerLost("lease-3", replyTo)));
 

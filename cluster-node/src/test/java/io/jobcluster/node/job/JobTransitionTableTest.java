@@ -44,7 +44,7 @@ class JobTransitionTableTest {
   private record Action(String name, JobStatus target, Function<ActorRef<JobReply>, JobEntity.Command> command) {}
 
   private static final Set<Action> COMMANDS = Set.of(
-      new Action("lease", JobStatus.RUNNING, replyTo -> new JobEntity.Lease("lease-2", "worker-2", "node-b", replyTo)),
+      new Action("lease", JobStatus.RUNNING, replyTo -> new JobEntity.Lease("lease-2", "worker-2", "node-b", null, replyTo)),
       new Action("complete", JobStatus.COMPLETED, replyTo -> new JobEntity.Complete(LEASE, "{}", replyTo)),
       new Action("fail retryable", JobStatus.RETRYING, replyTo -> new JobEntity.Fail(LEASE, "boom", true, replyTo)),
       new Action("fail for good", JobStatus.FAILED, replyTo -> new JobEntity.Fail(LEASE, "boom", false, replyTo)),
@@ -146,7 +146,7 @@ class JobTransitionTableTest {
       case EXPIRED -> fixture.timePasses(Duration.ofDays(2));
       case CANCELLED -> accepted(ask(kit, replyTo -> new JobEntity.Cancel(TENANT, null, replyTo)));
       default -> {
-        accepted(ask(kit, replyTo -> new JobEntity.Lease(LEASE, "worker-1", "node-a", replyTo)));
+        accepted(ask(kit, replyTo -> new JobEntity.Lease(LEASE, "worker-1", "node-a", null, replyTo)));
         switch (status) {
           case RETRYING -> accepted(ask(kit, replyTo -> new JobEntity.Fail(LEASE, "boom", true, replyTo)));
           case FAILED -> accepted(ask(kit, replyTo -> new JobEntity.Fail(LEASE, "boom", false, replyTo)));

@@ -1,0 +1,293 @@
+package io.jobcluster.node.dispatch;
+
+import io.jobcluster.node.JobService;
+import io.jobcluster.node.job.AttemptCancelled;
+import io.jobcluster.node.worker.LeasedJob;
+import io.jobcluster.node.worker.WorkerPool;
+import io.jobcluster.protocol.CborSerializable;
+import io.jobcluster.protocol.JobReply;
+import io.jobcluster.protocol.JobStatus;
+import io.jobcluster.protocol.JobView;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+
+/**
+ * The dispatcher of one queue, a sharded entity keyed by the queue name. It holds the queue's
+ * PENDING jobs in dispatch order (priority, then waiting time), fed directly by job entities and
+ * reconciled with the read model, and gives them to worker pools only as far as the pools asked
+ * (pull). A job goes to a pool only after its entity persisted the lease. When a pool's node dies,
+ * its leases are ended as "worker lost" at once instead of waiting for the lease timeout.
+ */
+public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Command> {
+
+  public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "QueueDispatcher");
+
+  public sealed interface Command extends CborSerializable {}
+
+  /** A job of this queue became PENDING. Repeats are harmless. */
+  public record JobReady(String jobId, int priority, Instant readyAt) implements Command {}
+
+  /**
+   * A pool's whole state, sent when it starts, after every finished attempt and periodically, so
+   * a restarted dispatcher learns everything again. {@code received} counts the assignments the
+   * pool got from dispatcher incarnation {@code epoch}; the difference to what was sent is in transit.
+   * {@code running} maps the lease id of every attempt the pool runs to its job id.
+   */
+  public record RequestWork(ActorRef<WorkerPool.Command> pool, ActorRef<AttemptCancelled> cancelTo, String workerId, String node,
+      int freeSlots, String epoch, long received, Map<String, String> running) implements Command {}
+
+  /** The pool drains: it takes no more work; what it still runs it finishes or hands back itself. */
+  public record PoolLeaving(ActorRef<WorkerPool.Command> pool) implements Command {}
+
+  /** What the dispatcher holds right now, for /v1/queues, /v1/workers and tests. */
+  public record GetStatus(ActorRef<QueueStatus> replyTo) implements Command {}
+
+  public record QueueStatus(String queue, String dispatcherNode, int ready, int leasing, List<PoolStatus> pools) implements CborSerializable {}
+
+  public record PoolStatus(String workerId, String node, int freeSlots, int leases, boolean leaving) implements CborSerializable {}
+
+  private record LeaseAnswered(ReadyJob job, ActorRef<WorkerPool.Command> pool, String leaseId, JobReply reply, Throwable failure) implements Command {}
+
+  private record PoolTerminated(ActorRef<WorkerPool.Command> pool) implements Command {}
+
+  private record Reconciled(List<ReadyJob> jobs, Throwable failure) implements Command {}
+
+  private enum Tick implements Command {
+    RECONCILE, DISPATCH
+  }
+
+  /** Settings shared by all dispatchers of a node. */
+  public record Settings(Duration reconcileInterval, int reconcileLimit, Duration retryDelay) {}
+
+  /** What the dispatcher knows of one pool. Mutable, owned by the dispatcher actor. */
+  private static final class Pool {
+    final ActorRef<WorkerPool.Command> ref;
+    ActorRef<AttemptCancelled> cancelTo;
+    String workerId;
+    String node;
+    int freeSlots;
+    long sent;
+    long received;
+    int asking;
+    boolean leaving;
+    /** leaseId -> (jobId, number of the assignment that carried it). */
+    final Map<String, SentLease> leases = new HashMap<>();
+
+    Pool(ActorRef<WorkerPool.Command> ref) {
+      this.ref = ref;
+    }
+
+    int demand() {
+      return leaving ? 0 : freeSlots - (int) (sent - received) - asking;
+    }
+  }
+
+  private record SentLease(String jobId, long sequence) {}
+
+  private final String queue;
+  private final JobService jobs;
+  private final ReadyJobSource readModel;
+  private final Settings settings;
+  private final TimerScheduler<Command> timers;
+  private final String epoch = UUID.randomUUID().toString();
+  private final ReadySet ready = new ReadySet();
+  private final Map<String, ReadyJob> leasing = new HashMap<>();
+  private final Map<ActorRef<WorkerPool.Command>, Pool> pools = new HashMap<>();
+
+  private QueueDispatcher(ActorContext<Command> context, TimerScheduler<Command> timers, String queue, JobService jobs,
+      ReadyJobSource readModel, Settings settings) {
+    super(context);
+    this.queue = queue;
+    this.jobs = jobs;
+    this.readModel = readModel;
+    this.settings = settings;
+    this.timers = timers;
+    timers.startTimerWithFixedDelay(Tick.RECONCILE, Tick.RECONCILE, settings.reconcileInterval());
+    context.getSelf().tell(Tick.RECONCILE);
+  }
+
+  public static void init(ActorSystem<?> system, JobService jobs, ReadyJobSource readModel, Settings settings) {
+    ClusterSharding.get(system).init(Entity.of(TYPE_KEY, entityContext -> create(entityContext.getEntityId(), jobs, readModel, settings)));
+  }
+
+  public static Behavior<Command> create(String queue, JobService jobs, ReadyJobSource readModel, Settings settings) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> new QueueDispatcher(context, timers, queue, jobs, readModel, settings)));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(JobReady.class, this::onJobReady)
+        .onMessage(RequestWork.class, this::onRequestWork)
+        .onMessage(PoolLeaving.class, this::onPoolLeaving)
+        .onMessage(LeaseAnswered.class, this::onLeaseAnswered)
+        .onMessage(PoolTerminated.class, this::onPoolTerminated)
+        .onMessage(Reconciled.class, this::onReconciled)
+        .onMessage(GetStatus.class, this::onGetStatus)
+        .onMessageEquals(Tick.RECONCILE, this::reconcile)
+        .onMessageEquals(Tick.DISPATCH, this::dispatch)
+        .build();
+  }
+
+  private Behavior<Command> onJobReady(JobReady msg) {
+    if (!leasing.containsKey(msg.jobId())) {
+      ready.add(ReadyJob.of(msg.jobId(), msg.priority(), msg.readyAt()));
+    }
+    return dispatch();
+  }
+
+  private Behavior<Command> onRequestWork(RequestWork msg) {
+    Pool pool = pools.computeIfAbsent(msg.pool(), ref -> {
+      getContext().watchWith(ref, new PoolTerminated(ref));
+      getContext().getLog().info("worker pool joined queue={} worker={} node={} slots={}", queue, msg.workerId(), msg.node(), msg.freeSlots());
+      return new Pool(ref);
+    });
+    pool.cancelTo = msg.cancelTo();
+    pool.workerId = msg.workerId();
+    pool.node = msg.node();
+    pool.freeSlots = msg.freeSlots();
+    pool.received = epoch.equals(msg.epoch()) ? msg.received() : 0;
+    long receivedByPool = pool.received;
+    // A lease the pool has received and no longer runs is finished; one it runs is known either way.
+    pool.leases.entrySet().removeIf(e -> e.getValue().sequence() <= receivedByPool && !msg.running().containsKey(e.getKey()));
+    msg.running().forEach((leaseId, jobId) -> pool.leases.putIfAbsent(leaseId, new SentLease(jobId, 0)));
+    return dispatch();
+  }
+
+  private Behavior<Command> onPoolLeaving(PoolLeaving msg) {
+    Pool pool = pools.get(msg.pool());
+    if (pool != null) {
+      pool.leaving = true;
+    }
+    return this;
+  }
+
+  private Behavior<Command> dispatch() {
+    while (!ready.isEmpty()) {
+      Pool pool = poolWithMostDemand();
+      if (pool == null) {
+        break;
+      }
+      ReadyJob job = ready.pollFirst();
+      String leaseId = job.leaseId() != null ? job.leaseId() : UUID.randomUUID().toString();
+      leasing.put(job.jobId(), job);
+      pool.asking++;
+      ActorRef<WorkerPool.Command> poolRef = pool.ref;
+      getContext().pipeToSelf(jobs.lease(job.jobId(), leaseId, pool.workerId, pool.node, pool.cancelTo),
+          (reply, failure) -> new LeaseAnswered(job, poolRef, leaseId, reply, failure));
+    }
+    return this;
+  }
+
+  private Pool poolWithMostDemand() {
+    Pool best = null;
+    for (Pool pool : pools.values()) {
+      if (pool.demand() > 0 && (best == null || pool.demand() > best.demand())) {
+        best = pool;
+      }
+    }
+    return best;
+  }
+
+  private Behavior<Command> onLeaseAnswered(LeaseAnswered msg) {
+    leasing.remove(msg.job().jobId());
+    Pool pool = pools.get(msg.pool());
+    if (pool != null) {
+      pool.asking--;
+    }
+    if (msg.failure() != null) {
+      // No answer: the lease may or may not be persisted. Ask again later with the same lease id.
+      getContext().getLog().warn("lease got no answer queue={} job={} error={}", queue, msg.job().jobId(), msg.failure().toString());
+      ready.add(msg.job().withLeaseId(msg.leaseId()));
+      timers.startSingleTimer(Tick.DISPATCH, Tick.DISPATCH, settings.retryDelay());
+      return this;
+    }
+    if (msg.reply() instanceof JobReply.Accepted accepted && accepted.job().status() == JobStatus.RUNNING) {
+      handOver(pool, accepted.job(), msg.leaseId());
+    }
+    // A rejection means the job is no longer PENDING (cancelled, expired, leased elsewhere): drop it.
+    return dispatch();
+  }
+
+  private void handOver(Pool pool, JobView job, String leaseId) {
+    if (pool == null || pool.leaving) {
+      // The pool went away while the lease was asked for: the attempt never started.
+      jobs.handBack(job.id(), leaseId);
+      return;
+    }
+    pool.sent++;
+    pool.leases.put(leaseId, new SentLease(job.id(), pool.sent));
+    pool.ref.tell(new WorkerPool.Assigned(
+        new LeasedJob(job.id(), leaseId, job.attempts(), job.queue(), job.type(), job.payload(), job.leaseExpiresAt()), epoch));
+  }
+
+  private Behavior<Command> onPoolTerminated(PoolTerminated msg) {
+    Pool pool = pools.remove(msg.pool());
+    if (pool == null) {
+      return this;
+    }
+    getContext().getLog().info("worker pool gone queue={} worker={} node={} leases={}", queue, pool.workerId, pool.node, pool.leases.size());
+    // Leases the pool handed back itself are stale by now and the entity ignores them.
+    pool.leases.forEach((leaseId, lease) -> jobs.workerLost(lease.jobId(), leaseId));
+    return dispatch();
+  }
+
+  private Behavior<Command> reconcile() {
+    getContext().pipeToSelf(readModel.readyJobs(queue, settings.reconcileLimit()), Reconciled::new);
+    return this;
+  }
+
+  private Behavior<Command> onReconciled(Reconciled msg) {
+    if (msg.failure() != null) {
+      getContext().getLog().warn("reconciliation with the read model failed queue={} error={}", queue, msg.failure().toString());
+      return this;
+    }
+    List<ReadyJob> added = new ArrayList<>();
+    for (ReadyJob job : msg.jobs()) {
+      if (!leasing.containsKey(job.jobId()) && !isLeased(job.jobId()) && ready.add(job)) {
+        added.add(job);
+      }
+    }
+    if (!added.isEmpty()) {
+      getContext().getLog().debug("reconciliation found jobs queue={} count={}", queue, added.size());
+    }
+    return dispatch();
+  }
+
+  private Behavior<Command> onGetStatus(GetStatus msg) {
+    List<PoolStatus> poolStatus = pools.values().stream()
+        .map(pool -> new PoolStatus(pool.workerId, pool.node, pool.freeSlots, pool.leases.size(), pool.leaving))
+        .toList();
+    var address = org.apache.pekko.cluster.typed.Cluster.get(getContext().getSystem()).selfMember().address();
+    String node = address.getHost().orElse("?") + ":" + address.getPort().orElse(0);
+    msg.replyTo().tell(new QueueStatus(queue, node, ready.size(), leasing.size(), poolStatus));
+    return this;
+  }
+
+  private boolean isLeased(String jobId) {
+    for (Pool pool : pools.values()) {
+      for (SentLease lease : pool.leases.values()) {
+        if (lease.jobId().equals(jobId)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,25 @@
+package io.jobcluster.node.dispatch;
+
+import java.time.Instant;
+import java.util.Comparator;
+
+/**
+ * A PENDING job as its queue's dispatcher orders it: higher priority first, then the one that has
+ * waited longest. {@code leaseId} is set when an earlier lease attempt got no answer: asking again
+ * with the same id is idempotent, so a lease that did persist is not granted twice.
+ */
+public record ReadyJob(String jobId, int priority, Instant readyAt, String leaseId) {
+
+  public static final Comparator<ReadyJob> DISPATCH_ORDER = Comparator
+      .comparingInt(ReadyJob::priority).reversed()
+      .thenComparing(ReadyJob::readyAt)
+      .thenComparing(ReadyJob::jobId);
+
+  public static ReadyJob of(String jobId, int priority, Instant readyAt) {
+    return new ReadyJob(jobId, priority, readyAt, null);
+  }
+
+  ReadyJob withLeaseId(String id) {
+    return new ReadyJob(jobId, priority, readyAt, id);
+  }
+}

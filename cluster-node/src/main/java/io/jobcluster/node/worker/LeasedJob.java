@@ -1,0 +1,8 @@
+package io.jobcluster.node.worker;
+
+import io.jobcluster.protocol.CborSerializable;
+import java.time.Instant;
+
+/** An attempt handed to a worker pool: the job's lease is already persisted when this is sent. */
+public record LeasedJob(String jobId, String leaseId, int attempt, String queue, String type, String payload, Instant leaseExpiresAt)
+    implements CborSerializable {}

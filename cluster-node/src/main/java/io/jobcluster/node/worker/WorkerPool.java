@@ -1,0 +1,287 @@
+package io.jobcluster.node.worker;
+
+import io.jobcluster.node.JobService;
+import io.jobcluster.node.dispatch.QueueDispatcher;
+import io.jobcluster.node.job.AttemptCancelled;
+import io.jobcluster.node.worker.handler.HandlerResult;
+import io.jobcluster.node.worker.handler.JobHandlers;
+import io.jobcluster.protocol.CborSerializable;
+import io.jobcluster.protocol.JobReply;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.QueueOfferResult;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * The workers of one queue on one node. It asks the queue's dispatcher for as many jobs as it has
+ * free slots (pull: the dispatcher never sends more), runs them through a Pekko Streams pipeline
+ * ({@code mapAsyncUnordered(concurrency)}) and reports each result to the job entity, freeing the
+ * slot only once the entity answered, so a slow database slows the intake instead of piling up
+ * work. On {@link Drain} it takes no more work, lets running attempts finish within the grace
+ * period and hands the rest back (not charged as attempts).
+ */
+public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
+
+  public static final ServiceKey<Command> SERVICE_KEY = ServiceKey.create(Command.class, "jobcluster-worker-pools");
+  private static final int REPORT_TRIES = 6;
+
+  public sealed interface Command extends CborSerializable {}
+
+  /** An attempt whose lease the job entity has persisted, from dispatcher incarnation {@code epoch}. */
+  public record Assigned(LeasedJob job, String epoch) implements Command {}
+
+  /** Stop taking work, finish or hand back what runs, then answer. */
+  public record Drain(Duration grace, ActorRef<Done> replyTo) implements Command {}
+
+  private record Finished(String leaseId, HandlerResult result) implements Command {}
+
+  private record Reported(AttemptContext attempt, HandlerResult result, int tries, JobReply reply, Throwable failure) implements Command {}
+
+  private record RetryReport(AttemptContext attempt, HandlerResult result, int tries) implements Command {}
+
+  private record Cancel(AttemptCancelled notice) implements Command {}
+
+  private record HandedBack(String leaseId) implements Command {}
+
+  private enum Tick implements Command {
+    REQUEST_WORK, DRAIN_DEADLINE
+  }
+
+  /**
+   * @param requestInterval how often the pool repeats its request (a restarted dispatcher learns of it)
+   */
+  public record Settings(String queue, int concurrency, String workerId, String node, Duration requestInterval) {}
+
+  private final Settings settings;
+  private final JobService jobs;
+  private final JobHandlers handlers;
+  private final Executor blockingExecutor;
+  private final ScheduledExecutorService scheduler;
+  private final Clock clock;
+  private final TimerScheduler<Command> timers;
+  private final EntityRef<QueueDispatcher.Command> dispatcher;
+  private final ActorRef<AttemptCancelled> cancelListener;
+  private final BoundedSourceQueue<AttemptContext> intake;
+  /** Running attempts by lease id: a hung attempt and the retry of the same job may both be here. */
+  private final Map<String, AttemptContext> running = new LinkedHashMap<>();
+  private final Set<String> reporting = new HashSet<>();
+  private String epoch = "";
+  private long received;
+  private ActorRef<Done> drainedReplyTo;
+
+  private WorkerPool(ActorContext<Command> context, TimerScheduler<Command> timers, Settings settings, JobService jobs, JobHandlers handlers,
+      Executor blockingExecutor, ScheduledExecutorService scheduler, Clock clock) {
+    super(context);
+    this.settings = settings;
+    this.jobs = jobs;
+    this.handlers = handlers;
+    this.blockingExecutor = blockingExecutor;
+    this.scheduler = scheduler;
+    this.clock = clock;
+    this.timers = timers;
+    this.dispatcher = ClusterSharding.get(context.getSystem()).entityRefFor(QueueDispatcher.TYPE_KEY, settings.queue());
+    ActorRef<Command> self = context.getSelf();
+    this.cancelListener = context.spawn(Behaviors.receiveMessage(notice -> {
+      self.tell(new Cancel(notice));
+      return Behaviors.same();
+    }), "cancellations");
+    this.intake = Source.<AttemptContext>queue(settings.concurrency())
+        .mapAsyncUnordered(settings.concurrency(), this::run)
+        .toMat(Sink.foreach(self::tell), Keep.left())
+        .run(context.getSystem());
+    context.getSystem().receptionist().tell(Receptionist.register(SERVICE_KEY, self));
+    timers.startTimerWithFixedDelay(Tick.REQUEST_WORK, Tick.REQUEST_WORK, settings.requestInterval());
+    requestWork();
+  }
+
+  public static Behavior<Command> create(Settings settings, JobService jobs, JobHandlers handlers, Executor blockingExecutor,
+      ScheduledExecutorService scheduler, Clock clock) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers ->
+        new WorkerPool(context, timers, settings, jobs, handlers, blockingExecutor, scheduler, clock)));
+  }
+
+  /** Runs on the stream: the handler's result becomes a message to this actor. */
+  private CompletionStage<Finished> run(AttemptContext attempt) {
+    return handlers.run(attempt).thenApply(result -> new Finished(attempt.job().leaseId(), result));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Assigned.class, this::onAssigned)
+        .onMessage(Finished.class, this::onFinished)
+        .onMessage(Reported.class, this::onReported)
+        .onMessage(RetryReport.class, msg -> report(msg.attempt(), msg.result(), msg.tries()))
+        .onMessage(Cancel.class, this::onCancel)
+        .onMessage(Drain.class, this::onDrain)
+        .onMessage(HandedBack.class, this::onHandedBack)
+        .onMessageEquals(Tick.REQUEST_WORK, this::requestWork)
+        .onMessageEquals(Tick.DRAIN_DEADLINE, this::handBackRemaining)
+        .onSignal(PostStop.class, signal -> {
+          intake.complete();
+          return this;
+        })
+        .build();
+  }
+
+  private Behavior<Command> onAssigned(Assigned msg) {
+    if (!msg.epoch().equals(epoch)) {
+      epoch = msg.epoch();
+      received = 0;
+    }
+    received++;
+    LeasedJob job = msg.job();
+    Duration leaseTimeout = Duration.between(clock.instant(), job.leaseExpiresAt());
+    AttemptContext attempt = new AttemptContext(job, leaseTimeout.isNegative() ? Duration.ZERO : leaseTimeout, jobs, blockingExecutor, scheduler);
+    if (drainedReplyTo != null) {
+      jobs.handBack(job.jobId(), job.leaseId());
+      return this;
+    }
+    running.put(job.leaseId(), attempt);
+    QueueOfferResult offered = intake.offer(attempt);
+    if (offered != QueueOfferResult.enqueued()) {
+      // Cannot happen while the dispatcher respects our free slots; give the job back rather than lose it.
+      getContext().getLog().error("worker intake refused job={} result={}", job.jobId(), offered);
+      running.remove(job.leaseId());
+      jobs.handBack(job.jobId(), job.leaseId());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onFinished(Finished msg) {
+    AttemptContext attempt = running.get(msg.leaseId());
+    if (attempt == null) {
+      return this;
+    }
+    if (attempt.isCancelled()) {
+      // Cancelled, lease lost or handed back: the job has moved on and this result is not wanted.
+      if (!reporting.contains(msg.leaseId())) {
+        finish(msg.leaseId());
+      }
+      return this;
+    }
+    reporting.add(msg.leaseId());
+    return report(attempt, msg.result(), 0);
+  }
+
+  private Behavior<Command> report(AttemptContext attempt, HandlerResult result, int tries) {
+    LeasedJob job = attempt.job();
+    CompletionStage<JobReply> answer = result instanceof HandlerResult.Failure failure
+        ? jobs.fail(job.jobId(), job.leaseId(), failure.error(), failure.retryable())
+        : jobs.complete(job.jobId(), job.leaseId(), ((HandlerResult.Success) result).resultJson());
+    getContext().pipeToSelf(answer, (reply, failure) -> new Reported(attempt, result, tries + 1, reply, failure));
+    return this;
+  }
+
+  private Behavior<Command> onReported(Reported msg) {
+    String jobId = msg.attempt().jobId();
+    String leaseId = msg.attempt().job().leaseId();
+    if (msg.failure() != null && msg.tries() < REPORT_TRIES) {
+      // The entity did not answer (database or node trouble): the lease still protects the job; try again.
+      Duration delay = Duration.ofMillis(250L << msg.tries());
+      getContext().getLog().warn("result not acknowledged yet job={} attempt={} try={} error={}", jobId, msg.attempt().attempt(), msg.tries(),
+          msg.failure().toString());
+      timers.startSingleTimer("report-" + leaseId, new RetryReport(msg.attempt(), msg.result(), msg.tries()), delay);
+      return this;
+    }
+    if (msg.reply() instanceof JobReply.Rejected rejected) {
+      getContext().getLog().info("result refused job={} attempt={} error={} message={}", jobId, msg.attempt().attempt(), rejected.error().code(),
+          rejected.message());
+    } else if (msg.failure() != null) {
+      getContext().getLog().warn("result given up job={} attempt={}; the lease timeout retries the job", jobId, msg.attempt().attempt());
+    }
+    finish(leaseId);
+    return this;
+  }
+
+  private void finish(String leaseId) {
+    running.remove(leaseId);
+    reporting.remove(leaseId);
+    if (drainedReplyTo != null) {
+      replyIfDrained();
+    } else {
+      requestWork();
+    }
+  }
+
+  private Behavior<Command> onCancel(Cancel msg) {
+    AttemptContext attempt = running.get(msg.notice().leaseId());
+    if (attempt != null) {
+      getContext().getLog().info("attempt cancelled job={} attempt={}", attempt.jobId(), attempt.attempt());
+      attempt.cancel();
+    }
+    return this;
+  }
+
+  private Behavior<Command> requestWork() {
+    int free = drainedReplyTo != null ? 0 : settings.concurrency() - running.size();
+    Map<String, String> leases = new HashMap<>();
+    running.forEach((leaseId, attempt) -> leases.put(leaseId, attempt.jobId()));
+    dispatcher.tell(new QueueDispatcher.RequestWork(getContext().getSelf(), cancelListener, settings.workerId(), settings.node(),
+        Math.max(0, free), epoch, received, leases));
+    return this;
+  }
+
+  private Behavior<Command> onDrain(Drain msg) {
+    drainedReplyTo = msg.replyTo();
+    timers.cancel(Tick.REQUEST_WORK);
+    dispatcher.tell(new QueueDispatcher.PoolLeaving(getContext().getSelf()));
+    getContext().getLog().info("worker pool draining queue={} running={} grace={}", settings.queue(), running.size(), msg.grace());
+    if (!replyIfDrained()) {
+      timers.startSingleTimer(Tick.DRAIN_DEADLINE, Tick.DRAIN_DEADLINE, msg.grace());
+    }
+    return this;
+  }
+
+  /** Past the grace period: stop what still runs and give it back, without charging an attempt. */
+  private Behavior<Command> handBackRemaining() {
+    for (AttemptContext attempt : running.values()) {
+      String leaseId = attempt.job().leaseId();
+      if (!reporting.contains(leaseId)) {
+        attempt.cancel();
+        getContext().pipeToSelf(jobs.handBack(attempt.jobId(), leaseId), (reply, failure) -> new HandedBack(leaseId));
+      }
+    }
+    return this;
+  }
+
+  private Behavior<Command> onHandedBack(HandedBack msg) {
+    running.remove(msg.leaseId());
+    replyIfDrained();
+    return this;
+  }
+
+  private boolean replyIfDrained() {
+    if (drainedReplyTo != null && running.isEmpty()) {
+      getContext().getLog().info("worker pool drained queue={}", settings.queue());
+      drainedReplyTo.tell(Done.getInstance());
+      timers.cancel(Tick.DRAIN_DEADLINE);
+      return true;
+    }
+    return false;
+  }
+}

@@ -1,0 +1,75 @@
+package io.jobcluster.node.worker;
+
+import io.jobcluster.node.JobService;
+import io.jobcluster.node.worker.handler.JobHandlers;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+/**
+ * This node's worker pools, one per configured queue, and their drain on shutdown: in the phase
+ * before sharding hands its shards away, every pool stops taking work, finishes what it can within
+ * the grace period and hands back the rest.
+ */
+public final class WorkerPools {
+  private final ActorSystem<?> system;
+  private final List<ActorRef<WorkerPool.Command>> pools;
+  private final Duration drainGrace;
+
+  private WorkerPools(ActorSystem<?> system, List<ActorRef<WorkerPool.Command>> pools, Duration drainGrace) {
+    this.system = system;
+    this.pools = pools;
+    this.drainGrace = drainGrace;
+  }
+
+  /**
+   * @param queues queue name to slots, from {@link WorkerQueues#parse}
+   * @param node this node's cluster address, part of every worker id
+   */
+  public static WorkerPools start(ActorSystem<?> system, JobService jobs, JobHandlers handlers, Map<String, Integer> queues, String node,
+      Duration requestInterval, Duration drainGrace) {
+    Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "jobcluster-handler-timers");
+      thread.setDaemon(true);
+      return thread;
+    });
+    system.getWhenTerminated().thenRun(scheduler::shutdownNow);
+    List<ActorRef<WorkerPool.Command>> pools = new ArrayList<>();
+    queues.forEach((queue, slots) -> {
+      var settings = new WorkerPool.Settings(queue, slots, node + "/" + queue, node, requestInterval);
+      pools.add(system.systemActorOf(WorkerPool.create(settings, jobs, handlers, blocking, scheduler, Clock.systemUTC()),
+          "worker-pool-" + queue, Props.empty()));
+    });
+    WorkerPools started = new WorkerPools(system, List.copyOf(pools), drainGrace);
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "drain-worker-pools", started::drain);
+    return started;
+  }
+
+  /** Drains every pool; completes when all have finished or handed back their attempts. */
+  public CompletableFuture<Done> drain() {
+    Duration askTimeout = drainGrace.plusSeconds(5);
+    CompletableFuture<?>[] drained = pools.stream()
+        .map(pool -> AskPattern.<WorkerPool.Command, Done>ask(pool, replyTo -> new WorkerPool.Drain(drainGrace, replyTo), askTimeout,
+            system.scheduler()).toCompletableFuture())
+        .toArray(CompletableFuture[]::new);
+    return CompletableFuture.allOf(drained).thenApply(ignored -> Done.getInstance());
+  }
+
+  public List<ActorRef<WorkerPool.Command>> pools() {
+    return pools;
+  }
+}
