@@ -57,12 +57,12 @@ final class Jobs {
         List<String> batchIds = waiting.subList(from, Math.min(waiting.size(), from + BATCH));
         List<CompletableFuture<JobReply>> batch = batchIds.stream().map(id -> jobs.get(TENANT, id).toCompletableFuture()).toList();
         for (int i = 0; i < batch.size(); i++) {
-          JobView view = view(batch.get(i).get(30, TimeUnit.SECONDS));
-          if (condition.test(view)) {
+          JobView view = answered(batch.get(i));
+          if (view != null && condition.test(view)) {
             done.put(view.id(), view);
           } else {
             still.add(batchIds.get(i));
-            example = view;
+            example = view != null ? view : example;
           }
         }
       }
@@ -74,6 +74,18 @@ final class Jobs {
       }
       waiting = still;
       CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS)).join();
+    }
+  }
+
+  /** The job's view, or null while its entity does not answer (its shard is moving to another node). */
+  private static JobView answered(CompletableFuture<JobReply> reply) throws Exception {
+    try {
+      return view(reply.get(30, TimeUnit.SECONDS));
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof java.util.concurrent.TimeoutException) {
+        return null;
+      }
+      throw e;
     }
   }
 

@@ -1,0 +1,97 @@
+package io.jobcluster.node.dispatch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jobcluster.node.JobclusterNode;
+import io.jobcluster.node.TestNodes;
+import io.jobcluster.node.worker.TestHandlers;
+import io.jobcluster.persistence.testing.PostgresExtension;
+import io.jobcluster.protocol.JobEvent;
+import io.jobcluster.protocol.JobRequest;
+import io.jobcluster.protocol.JobStatus;
+import io.jobcluster.protocol.JobView;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A node that shuts down (as on SIGTERM or a spot interruption) with attempts in flight: those that
+ * finish within the grace period report their result, the rest are handed back without charging an
+ * attempt, and another node runs them. Nothing is lost.
+ */
+class DrainTest {
+  @RegisterExtension
+  static final PostgresExtension POSTGRES = new PostgresExtension();
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(90);
+
+  @Test
+  void drainingFinishesWhatItCanWithinTheGraceAndHandsBackTheRestUncharged() throws Exception {
+    List<JobView> finishing = new ArrayList<>();
+    List<JobView> handedBack = new ArrayList<>();
+    String drainingWorker;
+    JobclusterNode first = TestNodes.start(POSTGRES.settings(), "jobcluster.worker-queues = \"drain:4\"\njobcluster.worker.drain-grace = 4s");
+    try {
+      for (int i = 0; i < 4; i++) {
+        JobView job = Jobs.submit(first.jobs(), JobRequest.of("gate").withQueue("drain").withTimeoutSeconds(600));
+        (i < 2 ? finishing : handedBack).add(job);
+      }
+      for (JobView job : finishing) {
+        TestHandlers.started(job.id()).get(30, TimeUnit.SECONDS);
+      }
+      for (JobView job : handedBack) {
+        TestHandlers.started(job.id()).get(30, TimeUnit.SECONDS);
+      }
+      drainingWorker = Jobs.get(first.jobs(), finishing.get(0).id()).workerId();
+
+      CompletableFuture<Void> shutdown = CompletableFuture.runAsync(first::close);
+      awaitLeaving(first);
+      for (JobView job : finishing) {
+        TestHandlers.gate(job.id()).complete(null);
+      }
+      shutdown.get(60, TimeUnit.SECONDS);
+    } finally {
+      first.close();
+    }
+
+    for (JobView job : handedBack) {
+      TestHandlers.gate(job.id()).complete(null);
+    }
+    try (JobclusterNode second = TestNodes.start(POSTGRES.settings(), "jobcluster.worker-queues = \"drain:4\"")) {
+      List<String> all = new ArrayList<>();
+      finishing.forEach(job -> all.add(job.id()));
+      handedBack.forEach(job -> all.add(job.id()));
+      Map<String, JobView> completed = Jobs.awaitStatus(second.jobs(), all, JobStatus.COMPLETED, TIMEOUT);
+
+      for (JobView job : finishing) {
+        assertEquals(1, completed.get(job.id()).attempts());
+        assertEquals(drainingWorker, completed.get(job.id()).workerId(), "finished on the draining node");
+      }
+      for (JobView job : handedBack) {
+        JobView done = completed.get(job.id());
+        assertEquals(1, done.attempts(), "a handed-back attempt is not charged");
+        assertTrue(!drainingWorker.equals(done.workerId()), "ran again on the new node");
+        assertEquals(1, JournalEvents.ofType(second.system(), job.id(), JobEvent.HandedBack.class).size());
+        assertTrue(JournalEvents.ofType(second.system(), job.id(), JobEvent.AttemptFailed.class).isEmpty(), "no failed attempt");
+      }
+    }
+  }
+
+  /** Waits until the pool of queue "drain" told its dispatcher that it is leaving. */
+  private static void awaitLeaving(JobclusterNode node) throws Exception {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (true) {
+      var status = node.queueStatus("drain").toCompletableFuture().get(30, TimeUnit.SECONDS);
+      if (status.pools().stream().anyMatch(pool -> pool.leaving())) {
+        return;
+      }
+      assertTrue(System.nanoTime() < deadline, "the pool never started draining: " + status);
+    }
+  }
+}
