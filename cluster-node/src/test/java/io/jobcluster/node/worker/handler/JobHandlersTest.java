@@ -10,6 +10,7 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -18,6 +19,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 public class JobHandlersTest {
+
+  @Test
+  void serviceLoaderFindsEveryBuiltInHandler() {
+    JobHandlers handlers = JobHandlers.load(getClass().getClassLoader());
+
+    assertEquals(Set.of("noop", "fail"), handlers.types());
+    assertTrue(handlers.forType("fail").orElseThrow() instanceof FailHandler);
+  }
 
   @Test
   void runsTheHandlerOfTheAttemptsType() {
