@@ -24,7 +24,7 @@ public class JobHandlersTest {
   void serviceLoaderFindsEveryBuiltInHandler() {
     JobHandlers handlers = JobHandlers.load(getClass().getClassLoader());
 
-    assertEquals(Set.of("noop", "fail"), handlers.types());
+    assertEquals(Set.of("noop", "sleep", "fail"), handlers.types());
     assertTrue(handlers.forType("fail").orElseThrow() instanceof FailHandler);
   }
 
