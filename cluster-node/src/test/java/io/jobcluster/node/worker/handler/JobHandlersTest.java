@@ -24,8 +24,8 @@ public class JobHandlersTest {
   void serviceLoaderFindsEveryBuiltInHandler() {
     JobHandlers handlers = JobHandlers.load(getClass().getClassLoader());
 
-    assertEquals(Set.of("noop", "sleep", "fail"), handlers.types());
-    assertTrue(handlers.forType("fail").orElseThrow() instanceof FailHandler);
+    assertEquals(Set.of("noop", "sleep", "fail", "http"), handlers.types());
+    assertTrue(handlers.forType("http").orElseThrow() instanceof HttpHandler);
   }
 
   @Test
