@@ -81,12 +81,18 @@ class JobTransitionTableTest {
         var kit = jobIn(from);
         var result = ask(kit, action.command());
         if (result.reply() instanceof JobReply.Accepted) {
-          JobEvent event = result.event();
-          assertEquals(1, result.events().size(), from + " " + action.name());
+          // The command persists one event; a deadline due at once (a lost worker's retry) may follow.
+          JobEvent event = result.events().get(0);
           assertEquals(from, event.from(), action.name());
-          assertEquals(event.to(), status(kit), action.name());
           assertTrue(JobTransitions.isAllowed(from, event.to()), from + " -> " + event.to() + " by " + action.name());
           reached.get(from).add(event.to());
+          JobStatus last = event.to();
+          for (JobEvent followUp : result.events().subList(1, result.events().size())) {
+            assertEquals(last, followUp.from(), action.name());
+            assertTrue(JobTransitions.isAllowed(followUp.from(), followUp.to()), followUp.toString());
+            last = followUp.to();
+          }
+          assertEquals(last, status(kit), action.name());
         } else {
           JobReply.Rejected reply = assertInstanceOf(JobReply.Rejected.class, result.reply());
           assertEquals(ErrorCode.INVALID_TRANSITION, reply.error(), from + " " + action.name() + ": " + reply.message());

@@ -1,0 +1,34 @@
+package io.jobcluster.node.worker.handler;
+
+/**
+ * What an HTTP answer means for the attempt: success on a 2xx (or on exactly the expected status)
+ * with {@code {"status":N,"body":"..."}}; otherwise a failure that is retryable for server trouble
+ * and throttling (5xx, 429, 408) and final for anything else the server said.
+ */
+final class HttpOutcome {
+
+  private static final int ERROR_BODY_CHARS = 200;
+
+  private HttpOutcome() {}
+
+  static HandlerResult of(int status, String body, Integer expectStatus) {
+    boolean expected = expectStatus == null ? status >= 200 && status < 300 : status == expectStatus;
+    if (expected) {
+      return HandlerResult.success(Payloads.toJson(Payloads.newObject().put("status", status).put("body", body)));
+    }
+    String wanted = expectStatus == null ? "" : " (expected " + expectStatus + ")";
+    return HandlerResult.failure("status " + status + wanted + errorBody(body), retryable(status));
+  }
+
+  static boolean retryable(int status) {
+    return status >= 500 || status == 429 || status == 408;
+  }
+
+  /** A short excerpt, so the job's last error says what the server complained about. */
+  private static String errorBody(String body) {
+    if (body == null || body.isBlank()) {
+      return "";
+    }
+    return ": " + (body.length() <= ERROR_BODY_CHARS ? body : body.substring(0, ERROR_BODY_CHARS) + "…");
+  }
+}
