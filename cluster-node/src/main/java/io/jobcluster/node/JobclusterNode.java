@@ -6,6 +6,8 @@ import io.jobcluster.node.health.HealthRoutes;
 import io.jobcluster.node.health.Readiness;
 import io.jobcluster.node.job.JobEntity;
 import io.jobcluster.node.job.JobEntitySettings;
+import io.jobcluster.node.readmodel.JobQueries;
+import io.jobcluster.node.readmodel.ReadModel;
 import io.jobcluster.persistence.DatabaseSettings;
 import io.jobcluster.persistence.SchemaMigrator;
 import java.net.InetSocketAddress;
@@ -56,6 +58,7 @@ public final class JobclusterNode implements AutoCloseable {
     try {
       Config settings = system.settings().config().getConfig("jobcluster");
       JobEntity.init(system, JobEntitySettings.fromConfig(settings.getConfig("job")));
+      ReadModel.init(system, database);
       JobService jobs = new JobService(system, Clock.systemUTC(), settings.getDuration("ask-timeout"));
       Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
       DatabaseHealth databaseHealth = new DatabaseHealth(database, blocking, Clock.systemUTC(), Duration.ofSeconds(1));
@@ -82,6 +85,10 @@ public final class JobclusterNode implements AutoCloseable {
 
   public JobService jobs() {
     return jobs;
+  }
+
+  public JobQueries queries() {
+    return ReadModel.get(system).queries();
   }
 
   public InetSocketAddress httpAddress() {
