@@ -5,6 +5,7 @@ import io.jobcluster.node.health.DatabaseHealth;
 import io.jobcluster.node.health.HealthRoutes;
 import io.jobcluster.node.health.Readiness;
 import io.jobcluster.node.dispatch.QueueDispatcher;
+import io.jobcluster.node.dispatch.ReadyJob;
 import io.jobcluster.node.dispatch.ReadyJobSource;
 import io.jobcluster.node.job.JobEntity;
 import io.jobcluster.node.job.JobReadyListener;
@@ -12,6 +13,8 @@ import io.jobcluster.node.worker.WorkerPools;
 import io.jobcluster.node.worker.WorkerQueues;
 import io.jobcluster.node.worker.handler.JobHandlers;
 import io.jobcluster.node.job.JobEntitySettings;
+import io.jobcluster.node.readmodel.JobQueries;
+import io.jobcluster.node.readmodel.ReadModel;
 import io.jobcluster.persistence.DatabaseSettings;
 import io.jobcluster.persistence.SchemaMigrator;
 import java.net.InetSocketAddress;
@@ -64,8 +67,8 @@ public final class JobclusterNode implements AutoCloseable {
     try {
       Config settings = system.settings().config().getConfig("jobcluster");
       JobService jobs = new JobService(system, Clock.systemUTC(), settings.getDuration("ask-timeout"));
-      ReadyJobSource readyJobs = (queue, limit) -> CompletableFuture.completedFuture(List.of());
-      QueueDispatcher.init(system, jobs, readyJobs, dispatchSettings(settings.getConfig("dispatch")));
+      JobQueries queries = ReadModel.init(system, database).queries();
+      QueueDispatcher.init(system, jobs, readyJobsOf(queries), dispatchSettings(settings.getConfig("dispatch")));
       JobEntity.init(system, JobEntitySettings.fromConfig(settings.getConfig("job"), dispatcherNotice(system)));
       WorkerPools.start(system, jobs, JobHandlers.load(JobclusterNode.class.getClassLoader()),
           WorkerQueues.parse(settings.getString("worker-queues")), selfAddress(system),
@@ -96,6 +99,13 @@ public final class JobclusterNode implements AutoCloseable {
         sharding.entityRefFor(QueueDispatcher.TYPE_KEY, queue).tell(new QueueDispatcher.JobReady(jobId, priority, readyAt));
   }
 
+  /** The dispatcher rebuilds from the read model's PENDING jobs of its queue. */
+  private static ReadyJobSource readyJobsOf(JobQueries queries) {
+    return (queue, limit) -> queries.readyJobs(queue, limit).thenApply(rows -> rows.stream()
+        .map(row -> ReadyJob.of(row.jobId(), row.priority(), row.readyAt()))
+        .toList());
+  }
+
   private static QueueDispatcher.Settings dispatchSettings(Config config) {
     return new QueueDispatcher.Settings(config.getDuration("reconcile-interval"), config.getInt("reconcile-limit"), config.getDuration("retry-delay"));
   }
@@ -111,6 +121,10 @@ public final class JobclusterNode implements AutoCloseable {
 
   public JobService jobs() {
     return jobs;
+  }
+
+  public JobQueries queries() {
+    return ReadModel.get(system).queries();
   }
 
   public InetSocketAddress httpAddress() {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueType;
+import io.jobcluster.node.readmodel.ReadModelSettings;
 import io.jobcluster.persistence.DatabaseSettings;
 import io.jobcluster.persistence.PersistenceConfig;
 import java.nio.file.Path;
@@ -102,5 +103,22 @@ class NodeConfigTest {
     var settings = io.jobcluster.node.job.JobEntitySettings.fromConfig(config.getConfig("jobcluster.job"), io.jobcluster.node.job.JobReadyListener.NONE);
     assertEquals(7, settings.maxWorkerLosses());
     assertEquals(java.time.Duration.ofSeconds(30), settings.finishedIdleTimeout());
+  }
+
+  @Test
+  void theReadModelBatchesOnAPoolWithOneDispatcherThreadPerConnectionInTheDatabasesDialect() {
+    Config config = load("jobcluster.read-model.pool-size = 6");
+    var settings = ReadModelSettings.fromConfig(config.getConfig("jobcluster.read-model"));
+    assertEquals(6, settings.poolSize());
+    assertEquals(6, config.getInt("pekko.projection.jdbc.blocking-jdbc-dispatcher.thread-pool-executor.fixed-pool-size"));
+    assertEquals("h2-dialect", config.getString("pekko.projection.jdbc.dialect"));
+    assertTrue(settings.batchSize() > 1, "batched");
+    assertTrue(settings.groupWithin().compareTo(java.time.Duration.ofSeconds(1)) <= 0, "lag under light load");
+    assertThrows(IllegalArgumentException.class, () -> ReadModelSettings.fromConfig(
+        load("jobcluster.read-model.batch-size = 0").getConfig("jobcluster.read-model")));
+    assertThrows(IllegalArgumentException.class, () -> ReadModelSettings.fromConfig(
+        load("jobcluster.read-model.group-within = 0s").getConfig("jobcluster.read-model")));
+    assertThrows(IllegalArgumentException.class, () -> ReadModelSettings.fromConfig(
+        load("jobcluster.read-model.pool-size = 0").getConfig("jobcluster.read-model")));
   }
 }

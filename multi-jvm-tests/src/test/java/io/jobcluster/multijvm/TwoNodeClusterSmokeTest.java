@@ -14,6 +14,7 @@ class TwoNodeClusterSmokeTest {
   // Failure detection (~5-10 s) plus the Split Brain Resolver's stable-after (5 s, cluster.conf),
   // with margin: a survivor that downed itself would have done so within this window.
   private static final Duration DOWNING_WINDOW = Duration.ofSeconds(25);
+  private static final Duration READY_LINE_TIMEOUT = Duration.ofSeconds(5);
 
   @RegisterExtension
   static final PostgresExtension POSTGRES = new PostgresExtension();
@@ -27,7 +28,10 @@ class TwoNodeClusterSmokeTest {
     try (NodeCluster cluster = cluster("forms").start(2)) {
       for (NodeProcess node : cluster.nodes()) {
         assertTrue(node.isLive(), node.name());
-        assertEquals(1, node.logLinesContaining("Jobcluster node ready").size(), node.name() + ": one ready line");
+        // Main logs the line on its own readiness poll, which can come a moment after the
+        // harness saw /health/ready answer 200.
+        Poll.untilAsserted(READY_LINE_TIMEOUT, () ->
+            assertEquals(1, node.logLinesContaining("Jobcluster node ready").size(), node.name() + ": one ready line"));
         String ready = node.logLinesContaining("Jobcluster node ready").get(0);
         assertTrue(ready.contains("http=" + node.spec().httpAddress()), ready);
         assertTrue(ready.contains("cluster=" + node.clusterAddress()), ready);

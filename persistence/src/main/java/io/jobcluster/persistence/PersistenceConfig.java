@@ -18,7 +18,10 @@ public final class PersistenceConfig {
 
   private PersistenceConfig() {}
 
-  /** An unresolved overlay setting {@code jobcluster.db.{url,user,password,profile,driver}}. */
+  /**
+   * An unresolved overlay setting {@code jobcluster.db.{url,user,password,profile,driver,projection-dialect}};
+   * the last one becomes {@code pekko.projection.jdbc.dialect} (the read model's offset store).
+   */
   public static Config forDatabase(DatabaseSettings db) {
     // parseMap rather than HOCON text: a password may hold any character and must not be parsed.
     return ConfigFactory.parseMap(
@@ -27,7 +30,8 @@ public final class PersistenceConfig {
             "jobcluster.db.user", db.user(),
             "jobcluster.db.password", db.password(),
             "jobcluster.db.profile", db.dialect().slickProfile(),
-            "jobcluster.db.driver", db.dialect().driverClass()),
+            "jobcluster.db.driver", db.dialect().driverClass(),
+            "jobcluster.db.projection-dialect", db.dialect().projectionDialect()),
         "jobcluster database " + db.dialect());
   }
 }

@@ -45,6 +45,15 @@ class PersistenceConfigTest {
   }
 
   @Test
+  void theProjectionOffsetStoreSpeaksTheDatabasesDialect() {
+    assertEquals("postgres-dialect", TestNodeConfig.load(postgres).getString("pekko.projection.jdbc.dialect"));
+    assertEquals("h2-dialect", TestNodeConfig.load(DatabaseSettings.h2(Path.of("target/unused")))
+        .getString("pekko.projection.jdbc.dialect"));
+    assertEquals("h2-dialect", ConfigFactory.load(ConfigFactory.parseResourcesAnySyntax("persistence"))
+        .getString("pekko.projection.jdbc.dialect"));
+  }
+
+  @Test
   void poolFailsFastAndJournalBuffersWellAboveConcurrentWriters() {
     Config config = TestNodeConfig.load(postgres);
 

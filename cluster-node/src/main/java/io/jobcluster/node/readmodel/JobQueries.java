@@ -1,0 +1,258 @@
+package io.jobcluster.node.readmodel;
+
+import io.jobcluster.protocol.InvalidRequestException;
+import io.jobcluster.protocol.JobStatus;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import javax.sql.DataSource;
+
+/**
+ * Reads the read model: listing, filtering, counting, a job's history, and what a dispatcher
+ * rebuild and a deadline sweep need. Plain JDBC on the read model's pool, run on {@code executor}
+ * (a blocking dispatcher); every value is a parameter. The read model trails the job entities by
+ * the projection's lag (about a second), so it is never the dispatch hot path.
+ *
+ * <p>A tenant of null means every tenant (internal and admin callers).
+ */
+public final class JobQueries {
+  public static final int MAX_LIMIT = 1000;
+
+  private static final List<String> ACTIVE = List.of(JobStatus.SCHEDULED.name(), JobStatus.PENDING.name(), JobStatus.RUNNING.name(),
+      JobStatus.RETRYING.name());
+
+  private final DataSource dataSource;
+  private final Executor executor;
+
+  public JobQueries(DataSource dataSource, Executor executor) {
+    this.dataSource = dataSource;
+    this.executor = executor;
+  }
+
+  /** The PENDING jobs of {@code queue} in dispatch order: priority descending, then the time they became ready. */
+  public CompletionStage<List<ReadyJob>> readyJobs(String queue, int limit) {
+    return validLimit(limit).thenCompose(ok -> run("readyJobs", connection -> readyJobs(connection, queue, limit)));
+  }
+
+  /**
+   * One page of jobs, newest first, optionally filtered by status, queue and type.
+   *
+   * @param cursor null for the first page, else a previous page's {@link JobPage#nextCursor()}
+   * @return a stage failed with {@link InvalidRequestException} for a bad limit or cursor
+   */
+  public CompletionStage<JobPage> list(String tenant, JobStatus status, String queue, String type, int limit, String cursor) {
+    ListCursor after;
+    try {
+      after = cursor == null ? null : ListCursor.decode(cursor);
+    } catch (InvalidRequestException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    ListQuery query = new ListQuery(tenant, status, queue, type, limit, after);
+    return validLimit(limit).thenCompose(ok -> run("list", connection -> list(connection, query)));
+  }
+
+  /** A job's transitions, oldest first; empty when there is no such job for {@code tenant} (or it is not projected yet). */
+  public CompletionStage<Optional<List<JobTransition>>> history(String tenant, String jobId) {
+    return run("history", connection -> history(connection, tenant, jobId));
+  }
+
+  /** The number of jobs in each status, every status present. */
+  public CompletionStage<Map<JobStatus, Long>> countsByStatus(String tenant) {
+    return run("countsByStatus", connection -> countsByStatus(connection, tenant));
+  }
+
+  /** Per queue with active jobs: how many are pending, scheduled, running, retrying, and the oldest pending one. */
+  public CompletionStage<List<QueueStats>> queueStats(String tenant) {
+    return run("queueStats", connection -> queueStats(connection, tenant));
+  }
+
+  /** Active jobs whose next deadline is at or before {@code now}, most overdue first. */
+  public CompletionStage<List<OverdueJob>> overdue(Instant now, int limit) {
+    return validLimit(limit).thenCompose(ok -> run("overdue", connection -> overdue(connection, now, limit)));
+  }
+
+  private record ListQuery(String tenant, JobStatus status, String queue, String type, int limit, ListCursor after) {}
+
+  @FunctionalInterface
+  private interface Query<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  private <T> CompletionStage<T> run(String name, Query<T> query) {
+    return CompletableFuture.supplyAsync(() -> {
+      try (Connection connection = dataSource.getConnection()) {
+        return inReadTransaction(connection, query);
+      } catch (SQLException e) {
+        throw new ReadModelException("read-model query " + name + " failed: " + e.getMessage(), e);
+      }
+    }, executor);
+  }
+
+  private static <T> T inReadTransaction(Connection connection, Query<T> query) throws SQLException {
+    try {
+      T result = query.run(connection);
+      connection.commit();
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      connection.rollback();
+      throw e;
+    }
+  }
+
+  private static CompletionStage<Void> validLimit(int limit) {
+    if (limit < 1 || limit > MAX_LIMIT) {
+      return CompletableFuture.failedFuture(new InvalidRequestException("limit", "must be between 1 and " + MAX_LIMIT));
+    }
+    return CompletableFuture.completedFuture(null);
+  }
+
+  private static List<ReadyJob> readyJobs(Connection connection, String queue, int limit) throws SQLException {
+    // 'PENDING' is written out rather than bound: PostgreSQL only uses the partial index
+    // jobs_ready_idx when it can see the predicate in the query.
+    String sql = "SELECT id, priority, ready_at FROM jobs WHERE queue = ? AND status = 'PENDING'"
+        + " ORDER BY priority DESC, ready_at, id LIMIT ?";
+    List<ReadyJob> ready = new ArrayList<>();
+    try (PreparedStatement select = connection.prepareStatement(sql)) {
+      Sql.bindAll(select, List.of(queue, limit));
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          ready.add(new ReadyJob(rows.getString("id"), rows.getInt("priority"), Sql.instant(rows, "ready_at")));
+        }
+      }
+    }
+    return ready;
+  }
+
+  private static JobPage list(Connection connection, ListQuery query) throws SQLException {
+    List<String> conditions = new ArrayList<>();
+    List<Object> values = new ArrayList<>();
+    addCondition(conditions, values, "tenant = ?", query.tenant());
+    addCondition(conditions, values, "status = ?", query.status() == null ? null : query.status().name());
+    addCondition(conditions, values, "queue = ?", query.queue());
+    addCondition(conditions, values, "type = ?", query.type());
+    if (query.after() != null) {
+      // A row comparison, so both databases seek straight to the cursor in the (created_at, id) order.
+      conditions.add("(created_at, id) < (?, ?)");
+      values.add(query.after().createdAt());
+      values.add(query.after().id());
+    }
+    String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+    String sql = "SELECT " + JobsTable.COLUMNS + " FROM jobs" + where + " ORDER BY created_at DESC, id DESC LIMIT ?";
+    values.add(query.limit() + 1);
+    List<JobSummary> items = new ArrayList<>();
+    try (PreparedStatement select = connection.prepareStatement(sql)) {
+      Sql.bindAll(select, values);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          items.add(JobsTable.read(rows).summary());
+        }
+      }
+    }
+    // One row more than asked tells whether another page follows.
+    if (items.size() <= query.limit()) {
+      return new JobPage(items, null);
+    }
+    List<JobSummary> page = items.subList(0, query.limit());
+    return new JobPage(page, ListCursor.after(page.get(page.size() - 1)).encode());
+  }
+
+  private static void addCondition(List<String> conditions, List<Object> values, String condition, Object value) {
+    if (value != null) {
+      conditions.add(condition);
+      values.add(value);
+    }
+  }
+
+  private static Optional<List<JobTransition>> history(Connection connection, String tenant, String jobId) throws SQLException {
+    String sql = "SELECT h.job_id, h.seq_nr, h.at, h.from_status, h.to_status, h.attempt, h.worker_id, h.node, h.detail"
+        + " FROM job_history h JOIN jobs j ON j.id = h.job_id WHERE h.job_id = ?"
+        + (tenant == null ? "" : " AND j.tenant = ?") + " ORDER BY h.seq_nr";
+    List<JobTransition> transitions = new ArrayList<>();
+    try (PreparedStatement select = connection.prepareStatement(sql)) {
+      Sql.bindAll(select, tenant == null ? List.of(jobId) : List.of(jobId, tenant));
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          transitions.add(HistoryTable.read(rows));
+        }
+      }
+    }
+    // Every projected job has its submission in the history, so nothing means no such job.
+    return transitions.isEmpty() ? Optional.empty() : Optional.of(List.copyOf(transitions));
+  }
+
+  private static Map<JobStatus, Long> countsByStatus(Connection connection, String tenant) throws SQLException {
+    String sql = "SELECT status, COUNT(*) AS jobs FROM jobs" + (tenant == null ? "" : " WHERE tenant = ?") + " GROUP BY status";
+    Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
+    for (JobStatus status : JobStatus.values()) {
+      counts.put(status, 0L);
+    }
+    try (PreparedStatement select = connection.prepareStatement(sql)) {
+      Sql.bindAll(select, tenant == null ? List.of() : List.of(tenant));
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          counts.put(JobStatus.valueOf(rows.getString("status")), rows.getLong("jobs"));
+        }
+      }
+    }
+    return Collections.unmodifiableMap(counts);
+  }
+
+  private static List<QueueStats> queueStats(Connection connection, String tenant) throws SQLException {
+    String sql = "SELECT queue, status, COUNT(*) AS jobs, MIN(ready_at) AS oldest_ready FROM jobs WHERE status IN (?, ?, ?, ?)"
+        + (tenant == null ? "" : " AND tenant = ?") + " GROUP BY queue, status";
+    List<Object> values = new ArrayList<>(ACTIVE);
+    if (tenant != null) {
+      values.add(tenant);
+    }
+    Map<String, Map<JobStatus, Long>> counts = new TreeMap<>();
+    Map<String, Instant> oldestPending = new TreeMap<>();
+    try (PreparedStatement select = connection.prepareStatement(sql)) {
+      Sql.bindAll(select, values);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          String queue = rows.getString("queue");
+          JobStatus status = JobStatus.valueOf(rows.getString("status"));
+          counts.computeIfAbsent(queue, q -> new EnumMap<>(JobStatus.class)).put(status, rows.getLong("jobs"));
+          if (status == JobStatus.PENDING) {
+            oldestPending.put(queue, Sql.instant(rows, "oldest_ready"));
+          }
+        }
+      }
+    }
+    List<QueueStats> stats = new ArrayList<>();
+    counts.forEach((queue, byStatus) -> stats.add(queueStats(queue, byStatus, oldestPending.get(queue))));
+    return stats;
+  }
+
+  private static QueueStats queueStats(String queue, Map<JobStatus, Long> byStatus, Instant oldestPending) {
+    return new QueueStats(queue, byStatus.getOrDefault(JobStatus.PENDING, 0L), byStatus.getOrDefault(JobStatus.SCHEDULED, 0L),
+        byStatus.getOrDefault(JobStatus.RUNNING, 0L), byStatus.getOrDefault(JobStatus.RETRYING, 0L), oldestPending);
+  }
+
+  private static List<OverdueJob> overdue(Connection connection, Instant now, int limit) throws SQLException {
+    // deadline_at is null for every job that waits for no deadline (terminal and FAILED ones).
+    String sql = "SELECT id, status, deadline_at FROM jobs WHERE deadline_at <= ? ORDER BY deadline_at, id LIMIT ?";
+    List<OverdueJob> overdue = new ArrayList<>();
+    try (PreparedStatement select = connection.prepareStatement(sql)) {
+      Sql.bindAll(select, List.of(now, limit));
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          overdue.add(new OverdueJob(rows.getString("id"), JobStatus.valueOf(rows.getString("status")), Sql.instant(rows, "deadline_at")));
+        }
+      }
+    }
+    return overdue;
+  }
+}

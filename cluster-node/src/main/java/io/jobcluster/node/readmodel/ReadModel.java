@@ -1,0 +1,74 @@
+package io.jobcluster.node.readmodel;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.jobcluster.node.job.JobEntity;
+import io.jobcluster.persistence.DatabaseSettings;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The read model of a node: the {@code jobs} and {@code job_history} tables kept by
+ * {@link JobsProjection}, and {@link JobQueries} over them. Used to list, filter and count jobs,
+ * for history, and to rebuild dispatch state; never on the dispatch hot path.
+ *
+ * <pre>{@code
+ * ReadModel.init(system, database);            // once, after job sharding started
+ * JobQueries queries = ReadModel.get(system).queries();
+ * }</pre>
+ */
+public final class ReadModel {
+  private static final Logger log = LoggerFactory.getLogger(ReadModel.class);
+
+  /** pekko-projection-jdbc's dispatcher, sized to the pool; the queries block on it too. */
+  static final String JDBC_DISPATCHER = "pekko.projection.jdbc.blocking-jdbc-dispatcher";
+
+  private final JobQueries queries;
+
+  private ReadModel(JobQueries queries) {
+    this.queries = queries;
+  }
+
+  /**
+   * Starts the read model on this node: its connection pool (closed when the system terminates),
+   * its queries, and this node's share of the projections. A second call answers the first's.
+   */
+  public static ReadModel init(ActorSystem<?> system, DatabaseSettings db) {
+    return ReadModelRegistry.ID.apply(system).startOnce(() -> start(system, db));
+  }
+
+  /**
+   * The read model {@link #init} started on {@code system}.
+   *
+   * @throws IllegalStateException when it was not started
+   */
+  public static ReadModel get(ActorSystem<?> system) {
+    return ReadModelRegistry.ID.apply(system).started();
+  }
+
+  public JobQueries queries() {
+    return queries;
+  }
+
+  private static ReadModel start(ActorSystem<?> system, DatabaseSettings db) {
+    ReadModelSettings settings = ReadModelSettings.fromConfig(system.settings().config().getConfig("jobcluster.read-model"));
+    HikariDataSource pool = ReadModelPool.create(db, settings.poolSize());
+    // Closed after sharding stopped the projections, just before the system terminates.
+    CoordinatedShutdown.get(Adapter.toClassic(system)).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+        "close-read-model-pool", () -> {
+          pool.close();
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
+    Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig(JDBC_DISPATCHER));
+    JobsProjection.init(system, settings, pool, db.dialect());
+    log.info("Read model started slices={} batchSize={} groupWithin={} poolSize={} database={}", JobEntity.TAG_SLICES,
+        settings.batchSize(), settings.groupWithin(), settings.poolSize(), db.redactedUrl());
+    return new ReadModel(new JobQueries(pool, blocking));
+  }
+}

@@ -1,0 +1,128 @@
+package io.jobcluster.node.readmodel;
+
+import io.jobcluster.protocol.BackoffPolicy;
+import io.jobcluster.protocol.FailureCause;
+import io.jobcluster.protocol.JobEvent;
+import io.jobcluster.protocol.JobRequest;
+import io.jobcluster.protocol.JobSpec;
+import io.jobcluster.protocol.JobStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Event histories of single jobs, as the job entity persists them, with a clock that moves a
+ * second per event. Covers every event type and every way into and out of each status.
+ */
+final class JobEvents {
+  static final Instant T0 = Instant.parse("2030-01-01T00:00:00.123456Z");
+
+  private final String jobId;
+  private final List<JobEvent> events = new ArrayList<>();
+  private Instant now = T0;
+
+  JobEvents(String jobId) {
+    this.jobId = jobId;
+  }
+
+  List<JobEvent> events() {
+    return List.copyOf(events);
+  }
+
+  Instant now() {
+    return now;
+  }
+
+  /** Lets {@code seconds} pass before the next event. */
+  JobEvents idle(long seconds) {
+    now = now.plusSeconds(seconds);
+    return this;
+  }
+
+  private Instant tick() {
+    now = now.plusSeconds(1);
+    return now;
+  }
+
+  JobEvents submitted(String tenant, JobRequest request) {
+    JobSpec spec = JobSpec.from(request, tick());
+    events.add(new JobEvent.Submitted(jobId, tenant, spec, spec.initialStatus(now), now));
+    return this;
+  }
+
+  JobEvents madePending(int attempt, JobStatus from) {
+    events.add(new JobEvent.MadePending(jobId, attempt, from, tick()));
+    return this;
+  }
+
+  JobEvents leased(int attempt, String worker, String node) {
+    events.add(new JobEvent.Leased(jobId, attempt, "lease-" + attempt + "-" + events.size(), worker, node, tick().plusSeconds(60), now));
+    return this;
+  }
+
+  JobEvents heartbeat(int attempt) {
+    events.add(new JobEvent.HeartbeatRecorded(jobId, attempt, "lease", "{\"done\":0.5}", tick().plusSeconds(60), now));
+    return this;
+  }
+
+  JobEvents completed(int attempt, String worker) {
+    events.add(new JobEvent.Completed(jobId, attempt, "lease", worker, "{\"ok\":true}", tick()));
+    return this;
+  }
+
+  JobEvents failed(int attempt, String worker, FailureCause cause, JobStatus to) {
+    Instant at = tick();
+    Instant retryAt = to == JobStatus.RETRYING ? at.plusSeconds(30) : null;
+    events.add(new JobEvent.AttemptFailed(jobId, attempt, "lease", worker, cause, cause + " on attempt " + attempt, true, to, retryAt, at));
+    return this;
+  }
+
+  JobEvents handedBack(int attempt, String worker) {
+    events.add(new JobEvent.HandedBack(jobId, attempt, "lease", worker, tick()));
+    return this;
+  }
+
+  JobEvents cancelled(int attempt, JobStatus from) {
+    events.add(new JobEvent.Cancelled(jobId, attempt, from, "not needed", tick()));
+    return this;
+  }
+
+  JobEvents expired(int attempt, JobStatus from) {
+    events.add(new JobEvent.Expired(jobId, attempt, from, tick()));
+    return this;
+  }
+
+  JobEvents redriven(int attempt, int maxAttempts) {
+    events.add(new JobEvent.Redriven(jobId, attempt, maxAttempts, tick()));
+    return this;
+  }
+
+  JobEvents deleted(int attempt, JobStatus from) {
+    events.add(new JobEvent.Deleted(jobId, attempt, from, tick()));
+    return this;
+  }
+
+  /** Every event type and status: scheduled, retried, dead-lettered, redriven, handed back, lost, completed. */
+  static JobEvents longLife(String jobId, String tenant) {
+    JobEvents job = new JobEvents(jobId);
+    JobRequest request = JobRequest.of("transcode").withQueue("media").withPriority(7).withMaxAttempts(2)
+        .withRunAt(T0.plusSeconds(5)).withExpiresAt(T0.plusSeconds(3600)).withBackoff(BackoffPolicy.exponential(30, 2, 60))
+        .withPayload("{\"file\":\"ä.mp4\"}").withTags(List.of("team:video", "prio"));
+    return job.submitted(tenant, request)
+        .madePending(0, JobStatus.SCHEDULED)
+        .leased(1, "worker-a", "node-1")
+        .heartbeat(1)
+        .failed(1, "worker-a", FailureCause.HANDLER_ERROR, JobStatus.RETRYING)
+        .madePending(1, JobStatus.RETRYING)
+        .leased(2, "worker-b", "node-2")
+        .failed(2, "worker-b", FailureCause.LEASE_EXPIRED, JobStatus.FAILED)
+        .redriven(2, 4)
+        .leased(3, "worker-c", "node-3")
+        .handedBack(3, "worker-c")
+        .leased(3, "worker-d", "node-1")
+        .failed(3, "worker-d", FailureCause.WORKER_LOST, JobStatus.RETRYING)
+        .madePending(2, JobStatus.RETRYING)
+        .leased(3, "worker-e", "node-2")
+        .completed(3, "worker-e");
+  }
+}

@@ -1,0 +1,360 @@
+package io.jobcluster.node.readmodel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.jobcluster.node.job.JobState;
+import io.jobcluster.persistence.DatabaseSettings;
+import io.jobcluster.persistence.SchemaMigrator;
+import io.jobcluster.protocol.FailureCause;
+import io.jobcluster.protocol.InvalidRequestException;
+import io.jobcluster.protocol.JobEvent;
+import io.jobcluster.protocol.JobRequest;
+import io.jobcluster.protocol.JobStatus;
+import io.jobcluster.protocol.JobView;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.pekko.persistence.query.Offset;
+import org.apache.pekko.projection.eventsourced.EventEnvelope;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The projection handler and the queries on a real database: batches of job events go through
+ * {@link JobsProjectionHandler} as the projection would pass them, and {@link JobQueries} reads
+ * the outcome. Subclasses supply the database.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ReadModelDatabaseContract {
+  private static final String TENANT = "acme";
+
+  private DatabaseSettings db;
+  private HikariDataSource pool;
+  private ExecutorService executor;
+  private JobsProjectionHandler handler;
+  private JobQueries queries;
+  private final Map<String, Long> seqNrs = new HashMap<>();
+  private long ordering;
+
+  protected abstract DatabaseSettings database();
+
+  @BeforeAll
+  void startPool() {
+    db = database();
+    SchemaMigrator.migrate(db);
+    pool = ReadModelPool.create(db, 2);
+    executor = Executors.newFixedThreadPool(2);
+    handler = new JobsProjectionHandler(db.dialect());
+    queries = new JobQueries(pool, executor);
+  }
+
+  @AfterAll
+  void stopPool() {
+    executor.shutdownNow();
+    pool.close();
+  }
+
+  @BeforeEach
+  void emptyTables() throws SQLException {
+    try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+      statement.execute("DELETE FROM jobs");
+      statement.execute("DELETE FROM job_history");
+      connection.commit();
+    }
+  }
+
+  @Test
+  void everyEventTypeLeavesTheRowTheJobViewShowsWhetherBatchedOrOneByOne() throws Exception {
+    List<JobEvent> life = JobEvents.longLife("11111111-0000-0000-0000-000000000001", TENANT).events();
+    List<JobEvent> sameLife = JobEvents.longLife("11111111-0000-0000-0000-000000000002", TENANT).events();
+
+    project(envelopes(life));
+    for (EventEnvelope<JobEvent> one : envelopes(sameLife)) {
+      project(List.of(one));
+    }
+
+    Map<String, JobView> expected = Map.of(life.get(0).jobId(), finalView(life), sameLife.get(0).jobId(), finalView(sameLife));
+    List<JobSummary> rows = await(queries.list(TENANT, null, null, null, 10, null)).items();
+    assertEquals(expected.keySet(), rows.stream().map(JobSummary::id).collect(Collectors.toSet()));
+    for (JobSummary row : rows) {
+      JobRowTest.assertSame(expected.get(row.id()), row, row.id());
+      assertEquals(TENANT, row.tenant());
+    }
+  }
+
+  @Test
+  void historyHasEveryTransitionInOrderWithWorkerNodeAndDetailButNoHeartbeats() throws Exception {
+    String id = "22222222-0000-0000-0000-000000000001";
+    List<JobEvent> life = JobEvents.longLife(id, TENANT).events();
+    project(envelopes(life));
+
+    List<JobTransition> history = await(queries.history(TENANT, id)).orElseThrow();
+
+    List<JobEvent> transitions = life.stream().filter(e -> !(e instanceof JobEvent.HeartbeatRecorded)).toList();
+    assertEquals(transitions.size(), history.size());
+    for (int i = 0; i < history.size(); i++) {
+      JobEvent event = transitions.get(i);
+      JobTransition transition = history.get(i);
+      assertEquals(List.of(String.valueOf(event.from()), event.to().name(), event.attempt(), event.at()),
+          List.of(String.valueOf(transition.from()), transition.to().name(), transition.attempt(), transition.at()), "transition " + i);
+    }
+    for (int i = 1; i < history.size(); i++) {
+      assertTrue(history.get(i - 1).seqNr() < history.get(i).seqNr(), "sequence numbers ascend");
+    }
+    JobTransition firstFailure = history.stream().filter(t -> t.from() == JobStatus.RUNNING).findFirst().orElseThrow();
+    assertEquals(List.of("worker-a", "node-1", "handler_error: HANDLER_ERROR on attempt 1"),
+        List.of(firstFailure.workerId(), firstFailure.node(), firstFailure.detail()));
+    JobTransition submitted = history.get(0);
+    assertNull(submitted.from());
+    assertNull(submitted.workerId());
+    assertTrue(history.get(2).detail().startsWith("lease until "), history.get(2).detail());
+    assertEquals(Optional.empty(), await(queries.history("globex", id)), "another tenant's job has no history");
+    assertEquals(transitions.size(), await(queries.history(null, id)).orElseThrow().size());
+  }
+
+  @Test
+  void replayingEventsAppliedBeforeChangesNothing() throws Exception {
+    String id = "33333333-0000-0000-0000-000000000001";
+    List<EventEnvelope<JobEvent>> life = envelopes(JobEvents.longLife(id, TENANT).events());
+    project(life);
+    JobPage before = await(queries.list(TENANT, null, null, null, 10, null));
+    List<JobTransition> historyBefore = await(queries.history(TENANT, id)).orElseThrow();
+
+    project(life);
+    project(life.subList(0, 5));
+    project(life.subList(3, 9));
+
+    assertEquals(before, await(queries.list(TENANT, null, null, null, 10, null)));
+    assertEquals(historyBefore, await(queries.history(TENANT, id)).orElseThrow());
+  }
+
+  @Test
+  void deletingAJobRemovesItsRowAndHistoryAndItsIdCanBeSubmittedAgain() throws Exception {
+    String gone = "44444444-0000-0000-0000-000000000001";
+    String reused = "44444444-0000-0000-0000-000000000002";
+    project(envelopes(new JobEvents(gone).submitted(TENANT, JobRequest.of("noop")).cancelled(0, JobStatus.PENDING)
+        .deleted(0, JobStatus.CANCELLED).events()));
+    project(envelopes(new JobEvents(reused).submitted(TENANT, JobRequest.of("noop")).leased(1, "w", "n").completed(1, "w").events()));
+    project(envelopes(new JobEvents(reused).deleted(1, JobStatus.COMPLETED).submitted(TENANT, JobRequest.of("second")).events()));
+
+    List<JobSummary> rows = await(queries.list(TENANT, null, null, null, 10, null)).items();
+    assertEquals(List.of(reused), rows.stream().map(JobSummary::id).toList());
+    assertEquals("second", rows.get(0).type());
+    assertEquals(Optional.empty(), await(queries.history(TENANT, gone)));
+    List<JobTransition> history = await(queries.history(TENANT, reused)).orElseThrow();
+    assertEquals(List.of(5L), history.stream().map(JobTransition::seqNr).toList(), "only the new job's submission");
+  }
+
+  @Test
+  void anEventForAJobTheReadModelDoesNotHaveIsSkipped() throws Exception {
+    String id = "55555555-0000-0000-0000-000000000001";
+    project(envelopes(new JobEvents(id).madePending(0, JobStatus.SCHEDULED).events()));
+
+    assertEquals(List.of(), await(queries.list(null, null, null, null, 10, null)).items());
+  }
+
+  @Test
+  void listingPagesNewestFirstWithFiltersAndReturnsEveryJobExactlyOnce() throws Exception {
+    List<JobEvent> events = new ArrayList<>();
+    Map<String, JobStatus> expected = new HashMap<>();
+    for (int i = 0; i < 25; i++) {
+      String id = String.format("66666666-0000-0000-0000-%012d", i);
+      // Some jobs share a creation time, so the listing must break ties.
+      JobEvents job = new JobEvents(id).idle(i % 7).submitted(i % 5 == 0 ? "globex" : TENANT,
+          JobRequest.of(i % 2 == 0 ? "even" : "odd").withQueue(i % 3 == 0 ? "media" : "default"));
+      if (i % 4 == 0) {
+        job.cancelled(0, JobStatus.PENDING);
+      }
+      events.addAll(job.events());
+      expected.put(id, i % 4 == 0 ? JobStatus.CANCELLED : JobStatus.PENDING);
+    }
+    project(envelopes(events));
+
+    List<JobSummary> all = pages(TENANT, null, null, null, 3);
+    assertEquals(20, all.size());
+    assertEquals(20, all.stream().map(JobSummary::id).distinct().count());
+    for (int i = 1; i < all.size(); i++) {
+      // Ties on the creation time break on id, descending.
+      JobSummary newer = all.get(i - 1);
+      JobSummary older = all.get(i);
+      assertTrue(newer.createdAt().isAfter(older.createdAt())
+          || (newer.createdAt().equals(older.createdAt()) && newer.id().compareTo(older.id()) > 0), newer + " before " + older);
+    }
+    all.forEach(job -> assertEquals(expected.get(job.id()), job.status()));
+    assertEquals(25, pages(null, null, null, null, 7).size());
+    assertEquals(all.stream().filter(j -> j.status() == JobStatus.CANCELLED).toList(), pages(TENANT, JobStatus.CANCELLED, null, null, 2));
+    assertEquals(all.stream().filter(j -> j.queue().equals("media")).toList(), pages(TENANT, null, "media", null, 2));
+    assertEquals(all.stream().filter(j -> j.type().equals("odd") && j.queue().equals("default")).toList(),
+        pages(TENANT, null, "default", "odd", 4));
+    assertEquals(new JobPage(List.of(), null), await(queries.list("nobody", null, null, null, 5, null)));
+  }
+
+  @Test
+  void aBadCursorOrLimitIsAnInvalidRequest() {
+    assertEquals("cursor", invalidRequest(queries.list(TENANT, null, null, null, 10, "not a cursor!")).field());
+    assertEquals("cursor", invalidRequest(queries.list(TENANT, null, null, null, 10, "bm8gYmFy")).field());
+    assertEquals("cursor", invalidRequest(queries.list(TENANT, null, null, null, 10, "eWVzdGVyZGF5fGlk")).field());
+    assertEquals("limit", invalidRequest(queries.list(TENANT, null, null, null, 0, null)).field());
+    assertEquals("limit", invalidRequest(queries.readyJobs("default", JobQueries.MAX_LIMIT + 1)).field());
+    assertEquals("limit", invalidRequest(queries.overdue(Instant.now(), -1)).field());
+  }
+
+  @Test
+  void readyJobsComeByPriorityThenByTheTimeTheyBecamePending() throws Exception {
+    List<JobEvent> events = new ArrayList<>();
+    int[] priorities = {5, 9, 5, 0, 9, 5};
+    for (int i = 0; i < priorities.length; i++) {
+      String id = String.format("77777777-0000-0000-0000-%012d", i);
+      // Later ids are submitted earlier, so ready time and id order disagree.
+      JobEvents job = new JobEvents(id).idle(priorities.length - i);
+      events.addAll(job.submitted(TENANT, JobRequest.of("noop").withQueue("ready").withPriority(priorities[i])).events());
+    }
+    // A job that was handed back is ready again from the hand-back, after the others of its priority.
+    events.addAll(new JobEvents("77777777-0000-0000-0000-000000000099").idle(priorities.length).submitted(TENANT, JobRequest.of("noop").withQueue("ready")
+        .withPriority(9)).leased(1, "w", "n").handedBack(1, "w").events());
+    events.addAll(new JobEvents("77777777-0000-0000-0000-000000000098").submitted(TENANT, JobRequest.of("noop").withQueue("ready")
+        .withPriority(9)).leased(1, "w", "n").events());
+    events.addAll(new JobEvents("77777777-0000-0000-0000-000000000097").submitted(TENANT, JobRequest.of("noop").withQueue("other")).events());
+    project(envelopes(events));
+
+    List<ReadyJob> ready = await(queries.readyJobs("ready", 100));
+
+    assertEquals(7, ready.size());
+    for (int i = 1; i < ready.size(); i++) {
+      ReadyJob before = ready.get(i - 1);
+      ReadyJob after = ready.get(i);
+      assertTrue(before.priority() > after.priority() || (before.priority() == after.priority()
+          && (before.readyAt().isBefore(after.readyAt())
+              || (before.readyAt().equals(after.readyAt()) && before.jobId().compareTo(after.jobId()) < 0))), before + " before " + after);
+    }
+    assertEquals("77777777-0000-0000-0000-000000000099", ready.stream().filter(r -> r.priority() == 9).reduce((a, b) -> b).orElseThrow()
+        .jobId());
+    assertEquals(List.of(9, 9), await(queries.readyJobs("ready", 2)).stream().map(ReadyJob::priority).toList());
+  }
+
+  @Test
+  void countsAndQueueStatsCountActiveJobsPerStatusAndTheOldestPendingOne() throws Exception {
+    List<JobEvent> events = new ArrayList<>();
+    events.addAll(new JobEvents("88888888-0000-0000-0000-000000000001").submitted(TENANT, JobRequest.of("a").withQueue("q1")).events());
+    events.addAll(new JobEvents("88888888-0000-0000-0000-000000000002").idle(1).submitted(TENANT, JobRequest.of("a").withQueue("q1"))
+        .events());
+    events.addAll(new JobEvents("88888888-0000-0000-0000-000000000003").submitted(TENANT, JobRequest.of("a").withQueue("q1")
+        .withDelaySeconds(60L)).events());
+    events.addAll(new JobEvents("88888888-0000-0000-0000-000000000004").submitted(TENANT, JobRequest.of("a").withQueue("q1"))
+        .leased(1, "w", "n").events());
+    events.addAll(new JobEvents("88888888-0000-0000-0000-000000000005").submitted("globex", JobRequest.of("a").withQueue("q2"))
+        .leased(1, "w", "n").failed(1, "w", FailureCause.HANDLER_ERROR, JobStatus.RETRYING).events());
+    events.addAll(new JobEvents("88888888-0000-0000-0000-000000000006").submitted(TENANT, JobRequest.of("a").withQueue("q2"))
+        .leased(1, "w", "n").completed(1, "w").events());
+    project(envelopes(events));
+
+    Map<JobStatus, Long> acme = await(queries.countsByStatus(TENANT));
+    assertEquals(JobStatus.values().length, acme.size());
+    assertEquals(List.of(2L, 1L, 1L, 0L, 1L), List.of(acme.get(JobStatus.PENDING), acme.get(JobStatus.SCHEDULED),
+        acme.get(JobStatus.RUNNING), acme.get(JobStatus.RETRYING), acme.get(JobStatus.COMPLETED)));
+    assertEquals(6L, await(queries.countsByStatus(null)).values().stream().mapToLong(Long::longValue).sum());
+
+    Instant oldest = ((JobEvent.Submitted) events.get(0)).at();
+    assertEquals(List.of(new QueueStats("q1", 2, 1, 1, 0, oldest), new QueueStats("q2", 0, 0, 0, 1, null)),
+        await(queries.queueStats(null)));
+    assertEquals(List.of(new QueueStats("q1", 2, 1, 1, 0, oldest)), await(queries.queueStats(TENANT)));
+    assertEquals(Duration.ofSeconds(10), new QueueStats("q1", 2, 1, 1, 0, oldest).oldestPendingAge(oldest.plusSeconds(10)));
+    assertEquals(Duration.ZERO, new QueueStats("q2", 0, 0, 0, 1, null).oldestPendingAge(oldest));
+  }
+
+  @Test
+  void overdueFindsActiveJobsWhoseNextDeadlinePassedMostOverdueFirst() throws Exception {
+    JobEvents scheduled = new JobEvents("99999999-0000-0000-0000-000000000001")
+        .submitted(TENANT, JobRequest.of("a").withDelaySeconds(10L));
+    JobEvents running = new JobEvents("99999999-0000-0000-0000-000000000002")
+        .submitted(TENANT, JobRequest.of("a").withTimeoutSeconds(100)).leased(1, "w", "n");
+    JobEvents pendingForever = new JobEvents("99999999-0000-0000-0000-000000000003").submitted(TENANT, JobRequest.of("a"));
+    JobEvents failed = new JobEvents("99999999-0000-0000-0000-000000000004").submitted(TENANT, JobRequest.of("a"))
+        .leased(1, "w", "n").failed(1, "w", FailureCause.HANDLER_ERROR, JobStatus.FAILED);
+    List<JobEvent> events = new ArrayList<>();
+    List.of(scheduled, running, pendingForever, failed).forEach(job -> events.addAll(job.events()));
+    project(envelopes(events));
+    Instant scheduledDue = JobEvents.T0.plusSeconds(11);
+
+    assertEquals(List.of(), await(queries.overdue(scheduledDue.minusMillis(1), 10)));
+    assertEquals(List.of(new OverdueJob(scheduled.events().get(0).jobId(), JobStatus.SCHEDULED, scheduledDue)),
+        await(queries.overdue(scheduledDue, 10)));
+    List<OverdueJob> later = await(queries.overdue(Instant.parse("2031-01-01T00:00:00Z"), 10));
+    assertEquals(List.of(JobStatus.SCHEDULED, JobStatus.RUNNING), later.stream().map(OverdueJob::status).toList());
+    assertEquals(1, await(queries.overdue(Instant.parse("2031-01-01T00:00:00Z"), 1)).size());
+  }
+
+  private static JobView finalView(List<JobEvent> life) {
+    JobState state = JobState.NoJob.INSTANCE;
+    for (JobEvent event : life) {
+      state = state.apply(event);
+    }
+    return ((JobState.Job) state).view();
+  }
+
+  private List<JobSummary> pages(String tenant, JobStatus status, String queue, String type, int limit) throws Exception {
+    List<JobSummary> all = new ArrayList<>();
+    String cursor = null;
+    do {
+      JobPage page = await(queries.list(tenant, status, queue, type, limit, cursor));
+      assertTrue(page.items().size() <= limit);
+      all.addAll(page.items());
+      cursor = page.nextCursor();
+    } while (cursor != null);
+    return all;
+  }
+
+  /** Envelopes as the projection passes them: sequence numbers per job, offsets ascending. */
+  private List<EventEnvelope<JobEvent>> envelopes(List<JobEvent> events) {
+    List<EventEnvelope<JobEvent>> envelopes = new ArrayList<>();
+    for (JobEvent event : events) {
+      long seqNr = seqNrs.merge(event.jobId(), 1L, Long::sum);
+      ordering++;
+      envelopes.add(EventEnvelope.create(Offset.sequence(ordering), "Job|" + event.jobId(), seqNr, event, event.at().toEpochMilli()));
+    }
+    return envelopes;
+  }
+
+  private void project(List<EventEnvelope<JobEvent>> batch) throws Exception {
+    PooledJdbcSession session = new PooledJdbcSession(pool);
+    try {
+      handler.process(session, batch);
+      session.commit();
+    } catch (Exception e) {
+      session.rollback();
+      throw e;
+    } finally {
+      session.close();
+    }
+  }
+
+  private static <T> T await(CompletionStage<T> stage) throws Exception {
+    return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private static InvalidRequestException invalidRequest(CompletionStage<?> stage) {
+    ExecutionException e = assertThrows(ExecutionException.class, () -> stage.toCompletableFuture().get(10, TimeUnit.SECONDS));
+    return assertInstanceOf(InvalidRequestException.class, e.getCause());
+  }
+}
