@@ -232,7 +232,7 @@ abstract class ReadModelEndToEndContract {
     String worker = "worker-" + i;
     return service.submit(tenant, request).thenCompose(reply -> {
       String id = view(reply).id();
-      Supplier<CompletionStage<JobReply>> leased = () -> service.lease(id, lease, worker, "node-test");
+      Supplier<CompletionStage<JobReply>> leased = () -> service.lease(id, lease, worker, "node-test", null);
       CompletionStage<JobReply> done = switch (kind) {
         case PENDING, SCHEDULED -> CompletableFuture.completedFuture(reply);
         case RUNNING -> leased.get();
@@ -290,10 +290,7 @@ abstract class ReadModelEndToEndContract {
   }
 
   private JobclusterNode startNode() throws Exception {
-    String overrides = String.format("jobcluster.cluster { host = \"127.0.0.1\", port = %d, seed-nodes = \"\" }%n"
-        + "jobcluster.http { host = \"127.0.0.1\", port = %d }%n", FreePorts.next(), FreePorts.next());
-    JobclusterNode node = JobclusterNode.start(NodeConfig.load(database(), ConfigFactory.parseString(overrides)), database());
-    node.awaitReady(STEP_TIMEOUT).toCompletableFuture().get(STEP_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
-    return node;
+    // No worker pools: the jobs must keep the states this test gives them.
+    return TestNodes.start(database(), "jobcluster.worker-queues = \"\"");
   }
 }
