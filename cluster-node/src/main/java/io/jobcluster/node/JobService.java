@@ -74,6 +74,10 @@ public final class JobService {
     return ask(jobId, replyTo -> new JobEntity.WorkerLost(leaseId, replyTo));
   }
 
+  public CompletionStage<JobReply> workerNodeLost(String jobId, String node) {
+    return ask(jobId, replyTo -> new JobEntity.WorkerNodeLost(node, replyTo));
+  }
+
   public CompletionStage<JobReply> cancel(String tenant, String jobId, String reason) {
     return ask(jobId, replyTo -> new JobEntity.Cancel(tenant, reason, replyTo));
   }

@@ -6,7 +6,8 @@ import io.jobcluster.node.health.HealthRoutes;
 import io.jobcluster.node.health.Readiness;
 import io.jobcluster.node.dispatch.QueueDispatcher;
 import io.jobcluster.node.dispatch.ReadyJob;
-import io.jobcluster.node.dispatch.ReadyJobSource;
+import io.jobcluster.node.dispatch.DispatchReadModel;
+import io.jobcluster.node.job.DeadlineSweeper;
 import io.jobcluster.node.job.JobEntity;
 import io.jobcluster.node.job.JobReadyListener;
 import io.jobcluster.node.worker.WorkerPools;
@@ -15,12 +16,15 @@ import io.jobcluster.node.worker.handler.JobHandlers;
 import io.jobcluster.node.job.JobEntitySettings;
 import io.jobcluster.node.readmodel.JobQueries;
 import io.jobcluster.node.readmodel.ReadModel;
+import io.jobcluster.node.readmodel.RunningAttempt;
 import io.jobcluster.persistence.DatabaseSettings;
 import io.jobcluster.persistence.SchemaMigrator;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -68,8 +72,11 @@ public final class JobclusterNode implements AutoCloseable {
       Config settings = system.settings().config().getConfig("jobcluster");
       JobService jobs = new JobService(system, Clock.systemUTC(), settings.getDuration("ask-timeout"));
       JobQueries queries = ReadModel.init(system, database).queries();
-      QueueDispatcher.init(system, jobs, readyJobsOf(queries), dispatchSettings(settings.getConfig("dispatch")));
+      QueueDispatcher.init(system, jobs, dispatchReadModel(queries), dispatchSettings(settings.getConfig("dispatch")));
       JobEntity.init(system, JobEntitySettings.fromConfig(settings.getConfig("job"), dispatcherNotice(system)));
+      Config sweep = settings.getConfig("deadline-sweep");
+      DeadlineSweeper.init(system, queries, jobs,
+          new DeadlineSweeper.Settings(sweep.getDuration("interval"), sweep.getDuration("grace"), sweep.getInt("limit")));
       WorkerPools.start(system, jobs, JobHandlers.load(JobclusterNode.class.getClassLoader()),
           WorkerQueues.parse(settings.getString("worker-queues")), selfAddress(system),
           settings.getDuration("worker.request-interval"), settings.getDuration("worker.drain-grace"));
@@ -99,11 +106,23 @@ public final class JobclusterNode implements AutoCloseable {
         sharding.entityRefFor(QueueDispatcher.TYPE_KEY, queue).tell(new QueueDispatcher.JobReady(jobId, priority, readyAt));
   }
 
-  /** The dispatcher rebuilds from the read model's PENDING jobs of its queue. */
-  private static ReadyJobSource readyJobsOf(JobQueries queries) {
-    return (queue, limit) -> queries.readyJobs(queue, limit).thenApply(rows -> rows.stream()
-        .map(row -> ReadyJob.of(row.jobId(), row.priority(), row.readyAt()))
-        .toList());
+  /** The dispatchers reconcile with the read model's PENDING and RUNNING jobs of their queue. */
+  private static DispatchReadModel dispatchReadModel(JobQueries queries) {
+    return new DispatchReadModel() {
+      @Override
+      public CompletionStage<List<ReadyJob>> readyJobs(String queue, int limit) {
+        return queries.readyJobs(queue, limit).thenApply(rows -> rows.stream()
+            .map(row -> ReadyJob.of(row.jobId(), row.priority(), row.readyAt()))
+            .toList());
+      }
+
+      @Override
+      public CompletionStage<Map<String, String>> runningAttempts(String queue, int limit) {
+        return queries.runningAttempts(queue, limit).thenApply(rows -> rows.stream()
+            .filter(row -> row.node() != null)
+            .collect(Collectors.toMap(RunningAttempt::jobId, RunningAttempt::node)));
+      }
+    };
   }
 
   private static QueueDispatcher.Settings dispatchSettings(Config config) {

@@ -16,6 +16,11 @@ public final class TestNodes {
     return start(database, FreePorts.next(), "", extraConfig);
   }
 
+  /** A node that joins the cluster of {@code seedNode} (host:port). */
+  public static JobclusterNode start(DatabaseSettings database, String extraConfig, String seedNode) throws Exception {
+    return start(database, FreePorts.next(), seedNode, extraConfig);
+  }
+
   /** A node on {@code clusterPort} joining {@code seedNodes} ("" = itself). */
   public static JobclusterNode start(DatabaseSettings database, int clusterPort, String seedNodes, String extraConfig) throws Exception {
     String overrides = String.format("jobcluster.cluster { host = \"127.0.0.1\", port = %d, seed-nodes = \"%s\" }%n"

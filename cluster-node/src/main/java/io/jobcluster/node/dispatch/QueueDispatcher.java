@@ -12,8 +12,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -23,9 +25,12 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.cluster.typed.Cluster;
 
 /**
  * The dispatcher of one queue, a sharded entity keyed by the queue name. It holds the queue's
@@ -68,6 +73,8 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
 
   private record Reconciled(List<ReadyJob> jobs, Throwable failure) implements Command {}
 
+  private record RunningFound(Map<String, String> nodeByJob, Throwable failure) implements Command {}
+
   private enum Tick implements Command {
     RECONCILE, DISPATCH
   }
@@ -102,7 +109,7 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
 
   private final String queue;
   private final JobService jobs;
-  private final ReadyJobSource readModel;
+  private final DispatchReadModel readModel;
   private final Settings settings;
   private final TimerScheduler<Command> timers;
   private final String epoch = UUID.randomUUID().toString();
@@ -111,7 +118,7 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
   private final Map<ActorRef<WorkerPool.Command>, Pool> pools = new HashMap<>();
 
   private QueueDispatcher(ActorContext<Command> context, TimerScheduler<Command> timers, String queue, JobService jobs,
-      ReadyJobSource readModel, Settings settings) {
+      DispatchReadModel readModel, Settings settings) {
     super(context);
     this.queue = queue;
     this.jobs = jobs;
@@ -122,11 +129,11 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
     context.getSelf().tell(Tick.RECONCILE);
   }
 
-  public static void init(ActorSystem<?> system, JobService jobs, ReadyJobSource readModel, Settings settings) {
+  public static void init(ActorSystem<?> system, JobService jobs, DispatchReadModel readModel, Settings settings) {
     ClusterSharding.get(system).init(Entity.of(TYPE_KEY, entityContext -> create(entityContext.getEntityId(), jobs, readModel, settings)));
   }
 
-  public static Behavior<Command> create(String queue, JobService jobs, ReadyJobSource readModel, Settings settings) {
+  public static Behavior<Command> create(String queue, JobService jobs, DispatchReadModel readModel, Settings settings) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> new QueueDispatcher(context, timers, queue, jobs, readModel, settings)));
   }
 
@@ -139,6 +146,7 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
         .onMessage(LeaseAnswered.class, this::onLeaseAnswered)
         .onMessage(PoolTerminated.class, this::onPoolTerminated)
         .onMessage(Reconciled.class, this::onReconciled)
+        .onMessage(RunningFound.class, this::onRunningFound)
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessageEquals(Tick.RECONCILE, this::reconcile)
         .onMessageEquals(Tick.DISPATCH, this::dispatch)
@@ -250,6 +258,32 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
 
   private Behavior<Command> reconcile() {
     getContext().pipeToSelf(readModel.readyJobs(queue, settings.reconcileLimit()), Reconciled::new);
+    getContext().pipeToSelf(readModel.runningAttempts(queue, settings.reconcileLimit()), RunningFound::new);
+    return this;
+  }
+
+  /**
+   * Leases held on nodes that are no longer cluster members, whose pool this dispatcher never
+   * watched (it started after they were lost, e.g. it ran on the same node): end them now rather
+   * than at their lease deadline.
+   */
+  private Behavior<Command> onRunningFound(RunningFound msg) {
+    if (msg.failure() != null) {
+      getContext().getLog().warn("reading running jobs failed queue={} error={}", queue, msg.failure().toString());
+      return this;
+    }
+    Set<String> members = new HashSet<>();
+    for (Member member : Cluster.get(getContext().getSystem()).state().getMembers()) {
+      if (member.status() != MemberStatus.down() && member.status() != MemberStatus.removed()) {
+        members.add(member.address().getHost().orElse("?") + ":" + member.address().getPort().orElse(0));
+      }
+    }
+    msg.nodeByJob().forEach((jobId, node) -> {
+      if (!members.contains(node)) {
+        getContext().getLog().info("ending lease held on a lost node queue={} job={} node={}", queue, jobId, node);
+        jobs.workerNodeLost(jobId, node);
+      }
+    });
     return this;
   }
 
@@ -274,7 +308,7 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
     List<PoolStatus> poolStatus = pools.values().stream()
         .map(pool -> new PoolStatus(pool.workerId, pool.node, pool.freeSlots, pool.leases.size(), pool.leaving))
         .toList();
-    var address = org.apache.pekko.cluster.typed.Cluster.get(getContext().getSystem()).selfMember().address();
+    var address = Cluster.get(getContext().getSystem()).selfMember().address();
     String node = address.getHost().orElse("?") + ":" + address.getPort().orElse(0);
     msg.replyTo().tell(new QueueStatus(queue, node, ready.size(), leasing.size(), poolStatus));
     return this;

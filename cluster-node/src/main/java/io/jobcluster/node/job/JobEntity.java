@@ -77,6 +77,12 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   /** The worker's node is gone: the attempt ends without charging it, counted as a worker loss. */
   public record WorkerLost(String leaseId, ActorRef<JobReply> replyTo) implements Command {}
 
+  /**
+   * The node {@code node} left the cluster: if the current attempt's lease is held there, end it as
+   * a lost worker. Sent by a dispatcher that did not watch that node's pool itself (it restarted).
+   */
+  public record WorkerNodeLost(String node, ActorRef<JobReply> replyTo) implements Command {}
+
   public record Cancel(String tenant, String reason, ActorRef<JobReply> replyTo) implements Command {}
 
   /** Send a FAILED job (a dead letter) back to PENDING with a fresh budget of attempts. */
@@ -165,6 +171,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
         .onCommand(Fail.class, (state, cmd) -> notFound(cmd.replyTo()))
         .onCommand(HandBack.class, (state, cmd) -> notFound(cmd.replyTo()))
         .onCommand(WorkerLost.class, (state, cmd) -> notFound(cmd.replyTo()))
+        .onCommand(WorkerNodeLost.class, (state, cmd) -> notFound(cmd.replyTo()))
         .onCommand(Cancel.class, (state, cmd) -> notFound(cmd.replyTo()))
         .onCommand(Retry.class, (state, cmd) -> notFound(cmd.replyTo()))
         .onCommand(Delete.class, (state, cmd) -> notFound(cmd.replyTo()))
@@ -179,6 +186,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
         .onCommand(Fail.class, this::fail)
         .onCommand(HandBack.class, this::handBack)
         .onCommand(WorkerLost.class, this::workerLost)
+        .onCommand(WorkerNodeLost.class, this::workerNodeLost)
         .onCommand(Cancel.class, this::cancel)
         .onCommand(Retry.class, this::retry)
         .onCommand(Delete.class, this::delete)
@@ -250,6 +258,18 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   private ReplyEffect<JobEvent, JobState> workerLost(JobState.Job job, WorkerLost cmd) {
     return withCurrentLease(job, JobStatus.RETRYING, cmd.leaseId(), cmd.replyTo(), lease ->
         persistAndView(attemptFailed(job, lease, FailureCause.WORKER_LOST, "worker " + lease.workerId() + " was lost", true), cmd.replyTo()));
+  }
+
+  private ReplyEffect<JobEvent, JobState> workerNodeLost(JobState.Job job, WorkerNodeLost cmd) {
+    if (job.status() != JobStatus.RUNNING) {
+      return invalidTransition(job, JobStatus.RETRYING, cmd.replyTo());
+    }
+    if (!cmd.node().equals(job.lease().node())) {
+      return Effect().reply(cmd.replyTo(), new JobReply.Rejected(ErrorCode.STALE_LEASE,
+          "the current attempt is not held on node " + cmd.node(), job.status(), JobStatus.RETRYING));
+    }
+    String leaseId = job.lease().leaseId();
+    return workerLost(job, new WorkerLost(leaseId, cmd.replyTo()));
   }
 
   private ReplyEffect<JobEvent, JobState> handBack(JobState.Job job, HandBack cmd) {

@@ -78,6 +78,11 @@ public final class JobQueries {
     return run("queueStats", connection -> queueStats(connection, tenant));
   }
 
+  /** The RUNNING jobs of {@code queue} with the node holding each lease (to find leases of lost nodes). */
+  public CompletionStage<List<RunningAttempt>> runningAttempts(String queue, int limit) {
+    return validLimit(limit).thenCompose(ok -> run("runningAttempts", connection -> runningAttempts(connection, queue, limit)));
+  }
+
   /** Active jobs whose next deadline is at or before {@code now}, most overdue first. */
   public CompletionStage<List<OverdueJob>> overdue(Instant now, int limit) {
     return validLimit(limit).thenCompose(ok -> run("overdue", connection -> overdue(connection, now, limit)));
@@ -239,6 +244,20 @@ public final class JobQueries {
   private static QueueStats queueStats(String queue, Map<JobStatus, Long> byStatus, Instant oldestPending) {
     return new QueueStats(queue, byStatus.getOrDefault(JobStatus.PENDING, 0L), byStatus.getOrDefault(JobStatus.SCHEDULED, 0L),
         byStatus.getOrDefault(JobStatus.RUNNING, 0L), byStatus.getOrDefault(JobStatus.RETRYING, 0L), oldestPending);
+  }
+
+  private static List<RunningAttempt> runningAttempts(Connection connection, String queue, int limit) throws SQLException {
+    String sql = "SELECT id, node FROM jobs WHERE status = ? AND queue = ? ORDER BY id LIMIT ?";
+    List<RunningAttempt> running = new ArrayList<>();
+    try (PreparedStatement select = connection.prepareStatement(sql)) {
+      Sql.bindAll(select, List.of(JobStatus.RUNNING.name(), queue, limit));
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          running.add(new RunningAttempt(rows.getString("id"), rows.getString("node")));
+        }
+      }
+    }
+    return running;
   }
 
   private static List<OverdueJob> overdue(Connection connection, Instant now, int limit) throws SQLException {

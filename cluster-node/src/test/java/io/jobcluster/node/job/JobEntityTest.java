@@ -349,6 +349,20 @@ class JobEntityTest {
   }
 
   @Test
+  void aLostNodeEndsOnlyTheAttemptLeasedOnThatNode() {
+    var kit = running(SLEEP, "lease-1");
+    var elsewhere = ask(kit, replyTo -> new JobEntity.WorkerNodeLost("node-b", replyTo));
+    assertEquals(ErrorCode.STALE_LEASE, rejected(elsewhere).error());
+    assertTrue(elsewhere.hasNoEvents());
+
+    var lost = ask(kit, replyTo -> new JobEntity.WorkerNodeLost("node-a", replyTo));
+    JobEvent.AttemptFailed failed = assertInstanceOf(JobEvent.AttemptFailed.class, lost.events().get(0));
+    assertEquals(FailureCause.WORKER_LOST, failed.cause());
+    assertEquals("lease-1", failed.leaseId());
+    assertEquals(0, accepted(lost).attempts());
+  }
+
+  @Test
   void deleteRemovesAFinishedJobAndRefusesAnActiveOne() {
     var kit = running(SLEEP, "lease-1");
     var refused = ask(kit, replyTo -> new JobEntity.Delete(TENANT, replyTo));

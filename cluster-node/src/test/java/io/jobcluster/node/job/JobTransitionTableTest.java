@@ -49,6 +49,7 @@ class JobTransitionTableTest {
       new Action("fail retryable", JobStatus.RETRYING, replyTo -> new JobEntity.Fail(LEASE, "boom", true, replyTo)),
       new Action("fail for good", JobStatus.FAILED, replyTo -> new JobEntity.Fail(LEASE, "boom", false, replyTo)),
       new Action("worker lost", JobStatus.RETRYING, replyTo -> new JobEntity.WorkerLost(LEASE, replyTo)),
+      new Action("worker node lost", JobStatus.RETRYING, replyTo -> new JobEntity.WorkerNodeLost("node-a", replyTo)),
       new Action("hand back", JobStatus.PENDING, replyTo -> new JobEntity.HandBack(LEASE, replyTo)),
       new Action("redrive", JobStatus.PENDING, replyTo -> new JobEntity.Retry(TENANT, replyTo)),
       new Action("cancel", JobStatus.CANCELLED, replyTo -> new JobEntity.Cancel(TENANT, "test", replyTo)));
