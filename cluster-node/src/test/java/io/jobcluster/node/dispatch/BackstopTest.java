@@ -76,7 +76,7 @@ class BackstopTest {
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
     while (JournalEvents.of(system, jobId).stream().noneMatch(wanted)) {
       assertTrue(System.nanoTime() < deadline, "job " + jobId + " never got the expected event: " + JournalEvents.of(system, jobId));
-      pause(Duration.ofMillis(200));
+      Jobs.pause();
     }
   }
 
@@ -85,7 +85,7 @@ class BackstopTest {
     while (node.queries().overdue(Instant.now().plusSeconds(3600), 1000).toCompletableFuture().get(30, TimeUnit.SECONDS).stream()
         .noneMatch(job -> job.jobId().equals(jobId))) {
       assertTrue(System.nanoTime() < deadline, "the read model never showed job " + jobId);
-      pause(Duration.ofMillis(200));
+      Jobs.pause();
     }
   }
 

@@ -92,6 +92,7 @@ class DrainTest {
         return;
       }
       assertTrue(System.nanoTime() < deadline, "the pool never started draining: " + status);
+      Jobs.pause();
     }
   }
 }

@@ -73,7 +73,7 @@ final class Jobs {
         throw new AssertionError(still.size() + " jobs never became " + what + " within " + timeout + "; e.g. " + example);
       }
       waiting = still;
-      CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS)).join();
+      pause();
     }
   }
 
@@ -91,6 +91,11 @@ final class Jobs {
 
   static Map<String, JobView> awaitStatus(JobService jobs, List<String> ids, JobStatus status, Duration timeout) throws Exception {
     return await(jobs, ids, view -> view.status() == status, timeout, status.name());
+  }
+
+  /** Between two polls: waits for the clock (100 ms), not for another thread. */
+  static void pause() {
+    CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS)).join();
   }
 
   static JobView view(JobReply reply) {

@@ -172,6 +172,7 @@ class WorkerDispatchTest {
       if (ids.stream().allMatch(id -> TestHandlers.EXECUTIONS.containsKey(id)) || System.nanoTime() > deadline) {
         break;
       }
+      Jobs.pause();
     }
     Jobs.awaitStatus(jobs, ids, JobStatus.COMPLETED, TIMEOUT);
     assertTrue(mostLeased <= 1, "leases held by the one-slot pool: " + mostLeased);
@@ -182,6 +183,7 @@ class WorkerDispatchTest {
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
     while (node.queueStatus(queue).toCompletableFuture().get(30, TimeUnit.SECONDS).ready() < count) {
       assertTrue(System.nanoTime() < deadline, "the dispatcher of " + queue + " never held " + count + " ready jobs");
+      Jobs.pause();
     }
   }
 }

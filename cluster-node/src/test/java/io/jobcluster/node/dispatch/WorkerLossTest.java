@@ -98,6 +98,7 @@ class WorkerLossTest {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (node.readiness().toCompletableFuture().get(30, TimeUnit.SECONDS).upMembers() < members) {
       assertTrue(System.nanoTime() < deadline, "cluster never reached " + members + " members");
+      Jobs.pause();
     }
   }
 }
