@@ -89,6 +89,8 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
   /** Running attempts by lease id: a hung attempt and the retry of the same job may both be here. */
   private final Map<String, AttemptContext> running = new LinkedHashMap<>();
   private final Set<String> reporting = new HashSet<>();
+  /** Attempts being handed back on drain: they count as running until the entity answered. */
+  private final Set<String> handingBack = new HashSet<>();
   private String epoch = "";
   private long received;
   private ActorRef<Done> drainedReplyTo;
@@ -179,7 +181,7 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
     }
     if (attempt.isCancelled()) {
       // Cancelled, lease lost or handed back: the job has moved on and this result is not wanted.
-      if (!reporting.contains(msg.leaseId())) {
+      if (!reporting.contains(msg.leaseId()) && !handingBack.contains(msg.leaseId())) {
         finish(msg.leaseId());
       }
       return this;
@@ -261,7 +263,7 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
   private Behavior<Command> handBackRemaining() {
     for (AttemptContext attempt : running.values()) {
       String leaseId = attempt.job().leaseId();
-      if (!reporting.contains(leaseId)) {
+      if (!reporting.contains(leaseId) && handingBack.add(leaseId)) {
         attempt.cancel();
         getContext().pipeToSelf(jobs.handBack(attempt.jobId(), leaseId), (reply, failure) -> new HandedBack(leaseId));
       }
@@ -270,6 +272,7 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
   }
 
   private Behavior<Command> onHandedBack(HandedBack msg) {
+    handingBack.remove(msg.leaseId());
     running.remove(msg.leaseId());
     replyIfDrained();
     return this;
