@@ -120,6 +120,7 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
   private QueueDispatcher(ActorContext<Command> context, TimerScheduler<Command> timers, String queue, JobService jobs,
       DispatchReadModel readModel, Settings settings) {
     super(context);
+    context.setLoggerName(QueueDispatcher.class);
     this.queue = queue;
     this.jobs = jobs;
     this.readModel = readModel;

@@ -41,6 +41,7 @@ public final class DeadlineSweeper {
 
   static Behavior<Command> create(JobQueries queries, JobService jobs, Settings settings, Clock clock) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+      context.setLoggerName(DeadlineSweeper.class);
       timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.interval());
       return Behaviors.receive(Command.class)
           .onMessageEquals(Tick.INSTANCE, () -> {

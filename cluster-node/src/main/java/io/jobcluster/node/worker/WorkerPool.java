@@ -98,6 +98,7 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
   private WorkerPool(ActorContext<Command> context, TimerScheduler<Command> timers, Settings settings, JobService jobs, JobHandlers handlers,
       Executor blockingExecutor, ScheduledExecutorService scheduler, Clock clock) {
     super(context);
+    context.setLoggerName(WorkerPool.class);
     this.settings = settings;
     this.jobs = jobs;
     this.handlers = handlers;
