@@ -57,7 +57,7 @@ public final class ApiKeyStore {
       if (Principal.ADMIN_TENANT.equals(tenant)) {
         throw new InvalidRequestException("tenant", "'" + Principal.ADMIN_TENANT + "' is reserved for the admin key");
       }
-      if (scopes == null || scopes.isEmpty() || scopes.contains(null)) {
+      if (scopes == null || scopes.isEmpty() || scopes.stream().anyMatch(Objects::isNull)) {
         throw new InvalidRequestException("scopes", "at least one scope is required");
       }
       if (description != null && description.length() > MAX_DESCRIPTION) {
