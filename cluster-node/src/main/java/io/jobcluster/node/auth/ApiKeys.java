@@ -1,0 +1,86 @@
+package io.jobcluster.node.auth;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.jobcluster.persistence.DatabaseSettings;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * API-key authentication of a node: the {@link ApiKeyStore} on its own tiny pool and the
+ * {@link Authenticator} in front of it. The schema comes from migration V4 ({@code api_keys}).
+ *
+ * <pre>{@code
+ * ApiKeys keys = ApiKeys.init(system, database, System.getenv(ApiKeys.ENV_ADMIN_KEY));
+ * keys.authenticator().authenticate(authorizationHeader, xApiKeyHeader);
+ * }</pre>
+ */
+public final class ApiKeys {
+  public static final String ENV_ADMIN_KEY = "JOBCLUSTER_ADMIN_KEY";
+  static final String POOL_NAME = "jobcluster-api-keys";
+  /** Lookups are single-row and cached; two connections carry a node's misses and key admin. */
+  static final int POOL_SIZE = 2;
+
+  private static final Logger log = LoggerFactory.getLogger(ApiKeys.class);
+
+  private final ApiKeyStore store;
+  private final Authenticator authenticator;
+
+  private ApiKeys(ApiKeyStore store, Authenticator authenticator) {
+    this.store = store;
+    this.authenticator = authenticator;
+  }
+
+  /**
+   * Starts the key store on {@code system}: its pool (closed when the system terminates) and an
+   * authenticator with the default cache. Run {@code SchemaMigrator.migrate} first.
+   *
+   * @param adminKey the value of {@link #ENV_ADMIN_KEY}; null for no admin key
+   */
+  public static ApiKeys init(ActorSystem<?> system, DatabaseSettings db, String adminKey) {
+    HikariDataSource pool = pool(db);
+    CoordinatedShutdown.get(Adapter.toClassic(system)).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+        "close-api-keys-pool", () -> {
+          pool.close();
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
+    Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+    ApiKeyStore store = new ApiKeyStore(pool, blocking, Clock.systemUTC());
+    Authenticator authenticator = new Authenticator(store, adminKey);
+    log.info("API keys started adminKey={} cacheTtl={} database={}", adminKey == null ? "absent" : "present",
+        Authenticator.DEFAULT_TTL, db.redactedUrl());
+    return new ApiKeys(store, authenticator);
+  }
+
+  public ApiKeyStore store() {
+    return store;
+  }
+
+  public Authenticator authenticator() {
+    return authenticator;
+  }
+
+  static HikariDataSource pool(DatabaseSettings db) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName(POOL_NAME);
+    config.setJdbcUrl(db.url());
+    config.setUsername(db.user());
+    config.setPassword(db.password());
+    config.setDriverClassName(db.dialect().driverClass());
+    config.setMaximumPoolSize(POOL_SIZE);
+    config.setMinimumIdle(1);
+    // Fail within seconds when the database is gone, as the read model's pool does.
+    config.setConnectionTimeout(3000);
+    config.setValidationTimeout(1000);
+    config.setInitializationFailTimeout(-1);
+    return new HikariDataSource(config);
+  }
+}

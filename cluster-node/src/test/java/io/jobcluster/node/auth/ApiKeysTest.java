@@ -1,0 +1,35 @@
+package io.jobcluster.node.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import io.jobcluster.node.auth.AuthResult.Authenticated;
+import io.jobcluster.persistence.DatabaseSettings;
+import io.jobcluster.persistence.SchemaMigrator;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ApiKeysTest {
+  @TempDir
+  Path dataDir;
+
+  @Test
+  void initStartsAStoreAndAnAuthenticatorOnTheSystem() throws Exception {
+    DatabaseSettings db = DatabaseSettings.h2(dataDir);
+    SchemaMigrator.migrate(db);
+    ActorTestKit testKit = ActorTestKit.create("api-keys");
+    try {
+      ApiKeys keys = ApiKeys.init(testKit.system(), db, "admin-key-0123456789-abcdefghijklmnop");
+      IssuedKey key = keys.store().issue("acme", Set.of(Scope.SUBMIT), null).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      AuthResult result = keys.authenticator().authenticate("Bearer " + key.plaintext(), null).toCompletableFuture()
+          .get(10, TimeUnit.SECONDS);
+      assertEquals("acme", assertInstanceOf(Authenticated.class, result).principal().tenant());
+    } finally {
+      testKit.shutdownTestKit();
+    }
+  }
+}
