@@ -1,9 +1,12 @@
 package io.jobcluster.node;
 
 import com.typesafe.config.Config;
+import io.jobcluster.node.auth.ApiKeys;
 import io.jobcluster.node.health.DatabaseHealth;
 import io.jobcluster.node.health.HealthRoutes;
 import io.jobcluster.node.health.Readiness;
+import io.jobcluster.node.http.GatewayRoutes;
+import io.jobcluster.node.http.JobsApi;
 import io.jobcluster.node.dispatch.QueueDispatcher;
 import io.jobcluster.node.dispatch.ReadyJob;
 import io.jobcluster.node.dispatch.DispatchReadModel;
@@ -54,12 +57,14 @@ public final class JobclusterNode implements AutoCloseable {
 
   private final ActorSystem<Void> system;
   private final JobService jobs;
+  private final ApiKeys apiKeys;
   private final DatabaseHealth databaseHealth;
   private final ServerBinding binding;
 
-  private JobclusterNode(ActorSystem<Void> system, JobService jobs, DatabaseHealth databaseHealth, ServerBinding binding) {
+  private JobclusterNode(ActorSystem<Void> system, JobService jobs, ApiKeys apiKeys, DatabaseHealth databaseHealth, ServerBinding binding) {
     this.system = system;
     this.jobs = jobs;
+    this.apiKeys = apiKeys;
     this.databaseHealth = databaseHealth;
     this.binding = binding;
   }
@@ -83,15 +88,20 @@ public final class JobclusterNode implements AutoCloseable {
       Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
       DatabaseHealth databaseHealth = new DatabaseHealth(database, blocking, Clock.systemUTC(), Duration.ofSeconds(1));
 
+      String adminKey = settings.getString("admin-key");
+      ApiKeys apiKeys = ApiKeys.init(system, database, adminKey.isEmpty() ? null : adminKey);
+
       JobclusterNode[] self = new JobclusterNode[1];
       HealthRoutes health = new HealthRoutes(() -> self[0].readiness());
+      GatewayRoutes gateway = new GatewayRoutes(health.routes(), new JobsApi(jobs, queries), apiKeys.authenticator(),
+          settings.getBytes("http.max-body"));
       ServerBinding binding = Http.get(system)
           .newServerAt(settings.getString("http.host"), settings.getInt("http.port"))
-          .bind(health.routes())
+          .bind(gateway.routes())
           .toCompletableFuture()
           .get(30, TimeUnit.SECONDS)
           .addToCoordinatedShutdown(Duration.ofSeconds(10), system);
-      self[0] = new JobclusterNode(system, jobs, databaseHealth, binding);
+      self[0] = new JobclusterNode(system, jobs, apiKeys, databaseHealth, binding);
       return self[0];
     } catch (Exception e) {
       system.terminate();
@@ -140,6 +150,10 @@ public final class JobclusterNode implements AutoCloseable {
 
   public JobService jobs() {
     return jobs;
+  }
+
+  public ApiKeys apiKeys() {
+    return apiKeys;
   }
 
   public JobQueries queries() {

@@ -1,0 +1,149 @@
+package io.jobcluster.node.http;
+
+import io.jobcluster.node.JobService;
+import io.jobcluster.node.auth.Principal;
+import io.jobcluster.node.auth.Scope;
+import io.jobcluster.node.readmodel.JobQueries;
+import io.jobcluster.protocol.ErrorCode;
+import io.jobcluster.protocol.InvalidRequestException;
+import io.jobcluster.protocol.JobIds;
+import io.jobcluster.protocol.JobReply;
+import io.jobcluster.protocol.JobStatus;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.Location;
+
+/**
+ * The jobs part of API v1 as plain functions from an authenticated principal and the request's
+ * parts to a response; the routes only take requests apart. Tenants see only their own jobs (an
+ * admin key sees all); another tenant's job answers 404 like a missing one.
+ */
+public final class JobsApi {
+  static final int DEFAULT_PAGE = 50;
+
+  private final JobService jobs;
+  private final JobQueries queries;
+
+  public JobsApi(JobService jobs, JobQueries queries) {
+    this.jobs = jobs;
+    this.queries = queries;
+  }
+
+  CompletionStage<HttpResponse> submit(Principal principal, String body, Optional<String> idempotencyHeader) {
+    return authorized(principal, Scope.SUBMIT, () -> {
+      SubmitJobBody submit = JsonCodec.read(body, SubmitJobBody.class);
+      String header = idempotencyHeader.orElse(null);
+      if (header != null && submit.idempotencyKey() != null && !header.equals(submit.idempotencyKey())) {
+        throw new InvalidRequestException("idempotencyKey", "differs from the Idempotency-Key header");
+      }
+      return jobs.submit(principal.tenant(), submit.toRequest(header)).thenApply(reply -> {
+        if (reply instanceof JobReply.Accepted accepted) {
+          HttpResponse response = Responses.json(accepted.created() ? StatusCodes.CREATED : StatusCodes.OK, JobJson.of(accepted.job()));
+          return response.addHeader(Location.create("/v1/jobs/" + accepted.job().id()));
+        }
+        return Responses.rejected((JobReply.Rejected) reply);
+      });
+    });
+  }
+
+  CompletionStage<HttpResponse> get(Principal principal, String id) {
+    return onJob(principal, Scope.READ, id, tenant -> jobs.get(tenant, id), StatusCodes.OK);
+  }
+
+  CompletionStage<HttpResponse> cancel(Principal principal, String id) {
+    return onJob(principal, Scope.SUBMIT, id, tenant -> jobs.cancel(tenant, id, "cancelled through the API by key " + principal.keyId()),
+        StatusCodes.OK);
+  }
+
+  CompletionStage<HttpResponse> retry(Principal principal, String id) {
+    return onJob(principal, Scope.SUBMIT, id, tenant -> jobs.retry(tenant, id), StatusCodes.OK);
+  }
+
+  CompletionStage<HttpResponse> delete(Principal principal, String id) {
+    return onJob(principal, Scope.SUBMIT, id, tenant -> jobs.delete(tenant, id), StatusCodes.NO_CONTENT);
+  }
+
+  CompletionStage<HttpResponse> history(Principal principal, String id) {
+    return authorized(principal, Scope.READ, () -> {
+      if (!JobIds.isValid(id)) {
+        return CompletableFuture.completedFuture(notFound(id));
+      }
+      return queries.history(visibleTenant(principal), id).thenApply(history -> history
+          .map(items -> Responses.json(StatusCodes.OK, Map.of("items", items)))
+          .orElseGet(() -> notFound(id)));
+    });
+  }
+
+  CompletionStage<HttpResponse> list(Principal principal, Map<String, String> parameters) {
+    return authorized(principal, Scope.READ, () -> {
+      JobStatus status = parameters.containsKey("status") ? status(parameters.get("status")) : null;
+      int limit = parameters.containsKey("limit") ? limit(parameters.get("limit")) : DEFAULT_PAGE;
+      return queries.list(visibleTenant(principal), status, parameters.get("queue"), parameters.get("type"), limit, parameters.get("cursor"))
+          .thenApply(page -> Responses.json(StatusCodes.OK, page));
+    });
+  }
+
+  private CompletionStage<HttpResponse> onJob(Principal principal, Scope scope, String id, Function<String, CompletionStage<JobReply>> command,
+      org.apache.pekko.http.javadsl.model.StatusCode success) {
+    return authorized(principal, scope, () -> {
+      if (!JobIds.isValid(id)) {
+        return CompletableFuture.completedFuture(notFound(id));
+      }
+      return command.apply(visibleTenant(principal)).thenApply(reply -> {
+        if (reply instanceof JobReply.Accepted accepted) {
+          return success == StatusCodes.NO_CONTENT ? HttpResponse.create().withStatus(success)
+              : Responses.json(success, JobJson.of(accepted.job()));
+        }
+        return Responses.rejected((JobReply.Rejected) reply);
+      });
+    });
+  }
+
+  /** Runs {@code action} if the principal holds {@code scope}; bad input and failures become error answers. */
+  private static CompletionStage<HttpResponse> authorized(Principal principal, Scope scope,
+      java.util.function.Supplier<CompletionStage<HttpResponse>> action) {
+    if (!principal.require(scope)) {
+      return CompletableFuture.completedFuture(
+          Responses.error(ErrorCode.FORBIDDEN, "this key lacks the '" + scope.wireName() + "' scope"));
+    }
+    try {
+      return action.get().exceptionally(Responses::failure);
+    } catch (InvalidRequestException e) {
+      return CompletableFuture.completedFuture(Responses.invalid(e));
+    }
+  }
+
+  /** The tenant whose jobs the principal sees; null (all) for admin keys. */
+  private static String visibleTenant(Principal principal) {
+    return principal.isAdmin() ? null : principal.tenant();
+  }
+
+  private static HttpResponse notFound(String id) {
+    return Responses.error(ErrorCode.NOT_FOUND, "no job " + (JobIds.isValid(id) ? id : "with that id"));
+  }
+
+  private static JobStatus status(String value) {
+    try {
+      return JobStatus.valueOf(value);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRequestException("status", "must be one of SCHEDULED, PENDING, RUNNING, RETRYING, COMPLETED, FAILED, CANCELLED, EXPIRED");
+    }
+  }
+
+  private static int limit(String value) {
+    try {
+      int limit = Integer.parseInt(value);
+      if (limit >= 1 && limit <= JobQueries.MAX_LIMIT) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw new InvalidRequestException("limit", "must be a whole number from 1 to " + JobQueries.MAX_LIMIT);
+  }
+}

@@ -1,0 +1,25 @@
+package io.jobcluster.node.http;
+
+import io.jobcluster.protocol.ErrorCode;
+import org.apache.pekko.event.LoggingAdapter;
+import org.apache.pekko.http.ParsingErrorHandler;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.scaladsl.model.ErrorInfo;
+import org.apache.pekko.http.scaladsl.model.StatusCode;
+import org.apache.pekko.http.scaladsl.settings.ServerSettings;
+
+/**
+ * Requests too malformed to reach the routes (bad URI, oversized headers, broken framing) get the
+ * API's JSON error shape too. Configured as {@code pekko.http.server.parsing.error-handler}.
+ */
+public final class JsonParsingErrorHandler extends ParsingErrorHandler {
+
+  @Override
+  public HttpResponse handle(StatusCode status, ErrorInfo info, LoggingAdapter log, ServerSettings settings) {
+    // The summary names the problem without echoing the request back.
+    log.debug("refused a malformed request status={} problem={}", status.intValue(), info.summary());
+    String code = status.intValue() == 413 ? ErrorCode.PAYLOAD_TOO_LARGE.code() : ErrorCode.INVALID_REQUEST.code();
+    return Responses.json(StatusCodes.get(status.intValue()), ApiError.of(code, "the request is malformed: " + info.summary()));
+  }
+}

@@ -1,0 +1,55 @@
+package io.jobcluster.node.http;
+
+import io.jobcluster.protocol.ErrorCode;
+import io.jobcluster.protocol.InvalidRequestException;
+import io.jobcluster.protocol.JobReply;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.pattern.AskTimeoutException;
+
+/** Building JSON answers, and turning every kind of failure into the API's error shape. */
+final class Responses {
+  /** How long a client should wait before trying again after {@code 503 unavailable}. */
+  static final String RETRY_AFTER_SECONDS = "2";
+
+  private Responses() {}
+
+  static HttpResponse json(StatusCode status, Object body) {
+    return HttpResponse.create().withStatus(status).withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, JsonCodec.write(body)));
+  }
+
+  static HttpResponse error(ErrorCode code, String message) {
+    return json(StatusCodes.get(code.httpStatus()), ApiError.of(code.code(), message));
+  }
+
+  static HttpResponse rejected(JobReply.Rejected rejected) {
+    return json(StatusCodes.get(rejected.error().httpStatus()),
+        new ApiError(rejected.error().code(), rejected.message(), null, rejected.from(), rejected.to()));
+  }
+
+  static HttpResponse invalid(InvalidRequestException e) {
+    return json(StatusCodes.BAD_REQUEST, new ApiError(ErrorCode.INVALID_REQUEST.code(), e.getMessage(), e.field(), null, null));
+  }
+
+  static HttpResponse unavailable(String message) {
+    return error(ErrorCode.UNAVAILABLE, message).addHeader(RawHeader.create("Retry-After", RETRY_AFTER_SECONDS));
+  }
+
+  /** A failed stage: bad input is the client's, anything else means the cluster could not answer in time. */
+  static HttpResponse failure(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (cause instanceof InvalidRequestException invalid) {
+      return invalid(invalid);
+    }
+    if (cause instanceof AskTimeoutException || cause instanceof TimeoutException) {
+      return unavailable("the job store did not answer in time; try again");
+    }
+    return unavailable("the request could not be served right now; try again");
+  }
+}

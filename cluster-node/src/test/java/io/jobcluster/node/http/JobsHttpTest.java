@@ -1,0 +1,228 @@
+package io.jobcluster.node.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jobcluster.node.JobclusterNode;
+import io.jobcluster.node.TestNodes;
+import io.jobcluster.node.auth.Scope;
+import io.jobcluster.persistence.testing.PostgresExtension;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** API v1 jobs endpoints on a real node, through a real HTTP client, with real API keys. */
+class JobsHttpTest {
+  @RegisterExtension
+  static final PostgresExtension POSTGRES = new PostgresExtension();
+
+  private static final String ADMIN_KEY = "admin-key-for-tests-0123456789abcdef";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private static JobclusterNode node;
+  private static String base;
+  private static String acme;
+  private static String globex;
+  private static String acmeReadOnly;
+
+  @BeforeAll
+  static void start() throws Exception {
+    node = TestNodes.start(POSTGRES.settings(), "jobcluster.admin-key = \"" + ADMIN_KEY + "\"\njobcluster.worker-queues = \"default:2\"\n"
+        + "jobcluster.http.max-body = 4KiB\n");
+    base = "http://127.0.0.1:" + node.httpAddress().getPort();
+    acme = issue("acme", Set.of(Scope.SUBMIT, Scope.READ));
+    globex = issue("globex", Set.of(Scope.SUBMIT, Scope.READ));
+    acmeReadOnly = issue("acme", Set.of(Scope.READ));
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  private static String issue(String tenant, Set<Scope> scopes) throws Exception {
+    return node.apiKeys().store().issue(tenant, scopes, "test").toCompletableFuture().get(30, TimeUnit.SECONDS).plaintext();
+  }
+
+  private record Answer(int status, JsonNode body, HttpResponse<String> raw) {}
+
+  private static Answer send(String method, String path, String key, String body, String... headers) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (key != null) {
+      request.header("Authorization", "Bearer " + key);
+    }
+    if (body != null && !List.of(headers).contains("Content-Type")) {
+      request.header("Content-Type", "application/json");
+    }
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    JsonNode json = response.body().isEmpty() ? null : JSON.readTree(response.body());
+    return new Answer(response.statusCode(), json, response);
+  }
+
+  private static Answer awaitAnswer(String path, String key, Predicate<Answer> condition) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      Answer answer = send("GET", path, key, null);
+      if (condition.test(answer)) {
+        return answer;
+      }
+      assertTrue(System.nanoTime() < deadline, "never reached the expected answer; last: " + answer.status() + " " + answer.body());
+      CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS)).join();
+    }
+  }
+
+  private static void assertError(Answer answer, int status, String code) {
+    assertEquals(status, answer.status(), String.valueOf(answer.body()));
+    assertEquals(code, answer.body().get("error").asText(), String.valueOf(answer.body()));
+    assertTrue(answer.body().hasNonNull("message"));
+    assertEquals("application/json", answer.raw().headers().firstValue("Content-Type").orElse(""));
+  }
+
+  @Test
+  void aSubmittedJobRunsAndItsViewHistoryAndListingShowIt() throws Exception {
+    Answer created = send("POST", "/v1/jobs", acme, "{\"type\":\"noop\",\"payload\":{\"file\":\"a.png\",\"pages\":[1,2]},\"priority\":7,\"tags\":[\"batch:1\"]}");
+    assertEquals(201, created.status(), String.valueOf(created.body()));
+    String id = created.body().get("id").asText();
+    assertEquals("/v1/jobs/" + id, created.raw().headers().firstValue("Location").orElseThrow());
+    assertEquals("{\"file\":\"a.png\",\"pages\":[1,2]}", created.body().get("payload").toString());
+    assertEquals(7, created.body().get("priority").asInt());
+
+    Answer done = awaitAnswer("/v1/jobs/" + id, acme, a -> a.status() == 200 && a.body().get("status").asText().equals("COMPLETED"));
+    assertEquals(1, done.body().get("attempts").asInt());
+    assertTrue(done.body().get("finishedAt").asText().endsWith("Z"), done.body().toString());
+
+    Answer history = awaitAnswer("/v1/jobs/" + id + "/history", acme, a -> a.status() == 200 && a.body().get("items").size() == 3);
+    List<String> statuses = List.of(history.body().get("items").get(0).get("to").asText(), history.body().get("items").get(1).get("to").asText(),
+        history.body().get("items").get(2).get("to").asText());
+    assertEquals(List.of("PENDING", "RUNNING", "COMPLETED"), statuses);
+
+    Answer listed = awaitAnswer("/v1/jobs?status=COMPLETED&type=noop&limit=100", acme, a -> a.status() == 200
+        && a.body().get("items").findValuesAsText("id").contains(id));
+    assertTrue(listed.body().has("nextCursor"));
+    assertTrue(send("GET", "/v1/jobs?status=COMPLETED", globex, null).body().get("items").findValuesAsText("id").stream().noneMatch(id::equals),
+        "another tenant's listing does not show the job");
+
+    assertEquals(204, send("DELETE", "/v1/jobs/" + id, acme, null).status());
+    assertError(send("GET", "/v1/jobs/" + id, acme, null), 404, "not_found");
+  }
+
+  @Test
+  void aRepeatedIdempotencyKeyAnswersTheOriginalJobAndADifferentRequestConflicts() throws Exception {
+    String body = "{\"type\":\"noop\",\"delaySeconds\":3600}";
+    Answer first = send("POST", "/v1/jobs", acme, body, "Idempotency-Key", "order-77");
+    Answer again = send("POST", "/v1/jobs", acme, body, "Idempotency-Key", "order-77");
+    assertEquals(201, first.status());
+    assertEquals(200, again.status());
+    assertEquals(first.body().get("id"), again.body().get("id"));
+    assertError(send("POST", "/v1/jobs", acme, "{\"type\":\"noop\",\"priority\":1}", "Idempotency-Key", "order-77"), 409, "idempotency_conflict");
+    Answer otherTenant = send("POST", "/v1/jobs", globex, body, "Idempotency-Key", "order-77");
+    assertEquals(201, otherTenant.status(), "keys are per tenant");
+  }
+
+  @Test
+  void cancelRetryAndDeleteFollowTheStateMachine() throws Exception {
+    String scheduled = send("POST", "/v1/jobs", acme, "{\"type\":\"noop\",\"delaySeconds\":3600}", new String[0]).body().get("id").asText();
+    Answer cancelled = send("POST", "/v1/jobs/" + scheduled + "/cancel", acme, null);
+    assertEquals(200, cancelled.status());
+    assertEquals("CANCELLED", cancelled.body().get("status").asText());
+    Answer again = send("POST", "/v1/jobs/" + scheduled + "/cancel", acme, null);
+    assertError(again, 409, "invalid_transition");
+    assertEquals("CANCELLED", again.body().get("from").asText());
+    assertEquals("CANCELLED", again.body().get("to").asText());
+    assertError(send("POST", "/v1/jobs/" + scheduled + "/retry", acme, null), 409, "invalid_transition");
+
+    String failing = send("POST", "/v1/jobs", acme, "{\"type\":\"fail\",\"payload\":{\"times\":1,\"retryable\":false}}").body().get("id").asText();
+    awaitAnswer("/v1/jobs/" + failing, acme, a -> a.body().get("status").asText().equals("FAILED"));
+    assertError(send("DELETE", "/v1/jobs/" + scheduled + "x", acme, null), 404, "not_found");
+    Answer redriven = send("POST", "/v1/jobs/" + failing + "/retry", acme, null);
+    assertEquals(200, redriven.status());
+    assertEquals("PENDING", redriven.body().get("status").asText());
+    awaitAnswer("/v1/jobs/" + failing, acme, a -> a.body().get("status").asText().equals("COMPLETED"));
+  }
+
+  @Test
+  void keysAreCheckedAndTenantsSeeOnlyTheirOwnJobs() throws Exception {
+    String id = send("POST", "/v1/jobs", acme, "{\"type\":\"noop\",\"delaySeconds\":3600}").body().get("id").asText();
+
+    assertError(send("GET", "/v1/jobs/" + id, null, null), 401, "unauthorized");
+    assertError(send("GET", "/v1/jobs/" + id, "jc_0000000000000000_unknownunknownunknownunknownunknownunknown", null), 401, "unauthorized");
+    String revoked = issue("acme", Set.of(Scope.READ));
+    node.apiKeys().store().revoke(revoked.split("_")[1]).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertError(send("GET", "/v1/jobs/" + id, revoked, null), 401, "unauthorized");
+    assertError(send("POST", "/v1/jobs", acmeReadOnly, "{\"type\":\"noop\"}"), 403, "forbidden");
+    assertError(send("POST", "/v1/jobs/" + id + "/cancel", acmeReadOnly, null), 403, "forbidden");
+    assertError(send("GET", "/v1/jobs/" + id, globex, null), 404, "not_found");
+    assertError(send("POST", "/v1/jobs/" + id + "/cancel", globex, null), 404, "not_found");
+
+    assertEquals(200, send("GET", "/v1/jobs/" + id, acmeReadOnly, null).status());
+    assertEquals(200, send("GET", "/v1/jobs/" + id, null, null, "X-API-Key", acme).status());
+    assertEquals(200, send("GET", "/v1/jobs/" + id, ADMIN_KEY, null).status(), "an admin key sees every tenant's jobs");
+    assertEquals("SCHEDULED", send("GET", "/v1/jobs/" + id, acme, null).body().get("status").asText(), "nothing changed");
+  }
+
+  @Test
+  void aRequestTooMalformedForTheRoutesStillGetsAJsonError() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", node.httpAddress().getPort())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write("GET /v1/jobs?cursor=%%% HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(socket.getInputStream().readNBytes(512), StandardCharsets.UTF_8);
+      assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+      assertTrue(answer.contains("Content-Type: application/json"), answer);
+      assertTrue(answer.contains("\"error\":\"invalid_request\""), answer);
+    }
+  }
+
+  @Test
+  void badInputGetsAClearJsonErrorAndChangesNothing() throws Exception {
+    Answer before = send("GET", "/v1/jobs?limit=1000", acme, null);
+    int jobsBefore = before.body().get("items").size();
+
+    assertError(send("POST", "/v1/jobs", acme, "{\"type\":"), 400, "invalid_request");
+    Answer unknown = send("POST", "/v1/jobs", acme, "{\"type\":\"noop\",\"colour\":\"red\"}");
+    assertError(unknown, 400, "invalid_request");
+    assertEquals("colour", unknown.body().get("field").asText());
+    Answer wrongType = send("POST", "/v1/jobs", acme, "{\"type\":\"noop\",\"priority\":\"high\"}");
+    assertError(wrongType, 400, "invalid_request");
+    assertEquals("priority", wrongType.body().get("field").asText());
+    Answer outOfRange = send("POST", "/v1/jobs", acme, "{\"type\":\"noop\",\"priority\":10}");
+    assertEquals("priority", outOfRange.body().get("field").asText());
+    assertError(send("POST", "/v1/jobs", acme, "{\"type\":\"noop\",\"priority\":99999999999999999999999}"), 400, "invalid_request");
+    assertError(send("POST", "/v1/jobs", acme, "{\"type\":\"noop\",\"payload\":" + "[".repeat(200) + "]".repeat(200) + "}"), 400, "invalid_request");
+    assertError(send("POST", "/v1/jobs", acme, "[1,2]"), 400, "invalid_request");
+    assertError(send("POST", "/v1/jobs", acme, "{\"type\":\"noop\"} trailing"), 400, "invalid_request");
+    assertError(send("POST", "/v1/jobs", acme, "{\"type\":\"noop\",\"backoff\":{\"initialSeconds\":-1,\"multiplier\":2,\"maxSeconds\":5}}"), 400,
+        "invalid_request");
+    assertError(send("POST", "/v1/jobs", acme, "{\"type\":\"noop\",\"payload\":\"" + "x".repeat(5000) + "\"}"), 413, "payload_too_large");
+    assertError(send("POST", "/v1/jobs", acme, "type=noop", "Content-Type", "text/plain"), 415, "unsupported_media_type");
+    assertError(send("GET", "/v1/jobs/not-a-job-id", acme, null), 404, "not_found");
+    assertError(send("GET", "/v1/jobs?status=DONE", acme, null), 400, "invalid_request");
+    assertError(send("GET", "/v1/jobs?limit=0", acme, null), 400, "invalid_request");
+    assertError(send("GET", "/v1/jobs?cursor=bm90LWEtY3Vyc29y", acme, null), 400, "invalid_request");
+    assertError(send("GET", "/v1/nothing-here", acme, null), 404, "not_found");
+    assertError(send("PUT", "/v1/jobs", acme, "{}"), 405, "method_not_allowed");
+
+    Answer after = awaitAnswer("/v1/jobs?limit=1000", acme, a -> a.status() == 200);
+    assertEquals(jobsBefore, after.body().get("items").size(), "no rejected request created a job");
+    assertEquals(200, send("GET", "/health/ready", null, null).status(), "the node stays healthy");
+  }
+}
