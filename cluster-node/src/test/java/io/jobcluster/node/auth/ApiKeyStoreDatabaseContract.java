@@ -1,5 +1,6 @@
 package io.jobcluster.node.auth;
 
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jobcluster.node.job.MutableClock;
 import com.zaxxer.hikari.HikariDataSource;
 import io.jobcluster.node.auth.AuthResult.Authenticated;
 import io.jobcluster.node.auth.AuthResult.Denied;
