@@ -36,7 +36,7 @@ class DrainTest {
     List<JobView> finishing = new ArrayList<>();
     List<JobView> handedBack = new ArrayList<>();
     String drainingWorker;
-    JobclusterNode first = TestNodes.start(POSTGRES.settings(), "jobcluster.worker-queues = \"drain:4\"\njobcluster.worker.drain-grace = 4s");
+    JobclusterNode first = TestNodes.start(POSTGRES.settings(), "jobcluster.worker-queues = \"drain:4\"\njobcluster.worker.drain-grace = 8s");
     try {
       for (int i = 0; i < 4; i++) {
         JobView job = Jobs.submit(first.jobs(), JobRequest.of("gate").withQueue("drain").withTimeoutSeconds(600));
