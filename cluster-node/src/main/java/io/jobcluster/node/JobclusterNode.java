@@ -5,6 +5,7 @@ import io.jobcluster.node.auth.ApiKeys;
 import io.jobcluster.node.health.DatabaseHealth;
 import io.jobcluster.node.health.HealthRoutes;
 import io.jobcluster.node.health.Readiness;
+import io.jobcluster.node.http.AdminKeysApi;
 import io.jobcluster.node.http.GatewayRoutes;
 import io.jobcluster.node.http.JobsApi;
 import io.jobcluster.node.dispatch.QueueDispatcher;
@@ -93,7 +94,8 @@ public final class JobclusterNode implements AutoCloseable {
 
       JobclusterNode[] self = new JobclusterNode[1];
       HealthRoutes health = new HealthRoutes(() -> self[0].readiness());
-      GatewayRoutes gateway = new GatewayRoutes(health.routes(), new JobsApi(jobs, queries), apiKeys.authenticator(),
+      GatewayRoutes gateway = new GatewayRoutes(health.routes(), new JobsApi(jobs, queries), new AdminKeysApi(apiKeys.store()),
+          apiKeys.authenticator(),
           settings.getBytes("http.max-body"));
       ServerBinding binding = Http.get(system)
           .newServerAt(settings.getString("http.host"), settings.getInt("http.port"))

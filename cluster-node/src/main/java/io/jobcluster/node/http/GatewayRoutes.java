@@ -43,12 +43,14 @@ import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 public final class GatewayRoutes {
   private final Route health;
   private final JobsApi jobs;
+  private final AdminKeysApi keys;
   private final Authenticator authenticator;
   private final long maxBodyBytes;
 
-  public GatewayRoutes(Route health, JobsApi jobs, Authenticator authenticator, long maxBodyBytes) {
+  public GatewayRoutes(Route health, JobsApi jobs, AdminKeysApi keys, Authenticator authenticator, long maxBodyBytes) {
     this.health = health;
     this.jobs = jobs;
+    this.keys = keys;
     this.authenticator = authenticator;
     this.maxBodyBytes = maxBodyBytes;
   }
@@ -58,7 +60,19 @@ public final class GatewayRoutes {
   }
 
   private Route v1() {
-    return pathPrefix("v1", () -> pathPrefix("jobs", () -> concat(
+    return pathPrefix("v1", () -> concat(jobRoutes(), adminRoutes()));
+  }
+
+  private Route adminRoutes() {
+    return pathPrefix("admin", () -> pathPrefix("keys", () -> concat(
+        pathEnd(() -> concat(
+            post(() -> authenticated(principal -> jsonBody(body -> completeWithFuture(keys.issue(principal, body))))),
+            get(() -> authenticated(principal -> parameterMap(parameters -> completeWithFuture(keys.list(principal, parameters))))))),
+        path(segment(), keyId -> delete(() -> authenticated(principal -> completeWithFuture(keys.revoke(principal, keyId))))))));
+  }
+
+  private Route jobRoutes() {
+    return pathPrefix("jobs", () -> concat(
         pathEnd(() -> concat(
             post(() -> authenticated(principal -> jsonBody(body -> optionalHeaderValueByName("Idempotency-Key",
                 key -> completeWithFuture(jobs.submit(principal, body, key)))))),
@@ -69,7 +83,7 @@ public final class GatewayRoutes {
                 delete(() -> authenticated(principal -> completeWithFuture(jobs.delete(principal, id)))))),
             path("cancel", () -> post(() -> authenticated(principal -> completeWithFuture(jobs.cancel(principal, id))))),
             path("retry", () -> post(() -> authenticated(principal -> completeWithFuture(jobs.retry(principal, id))))),
-            path("history", () -> get(() -> authenticated(principal -> completeWithFuture(jobs.history(principal, id))))))))));
+            path("history", () -> get(() -> authenticated(principal -> completeWithFuture(jobs.history(principal, id)))))))));
   }
 
   /** Resolves the request's API key (Authorization: Bearer, or X-API-Key) to a principal, else 401. */

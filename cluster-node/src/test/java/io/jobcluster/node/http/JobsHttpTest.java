@@ -181,6 +181,34 @@ class JobsHttpTest {
   }
 
   @Test
+  void anAdminIssuesListsAndRevokesTenantKeysAndTheKeyIsShownOnlyOnce() throws Exception {
+    Answer issued = send("POST", "/v1/admin/keys", ADMIN_KEY, "{\"tenant\":\"initech\",\"scopes\":[\"submit\",\"read\"],\"description\":\"etl\"}");
+    assertEquals(201, issued.status(), String.valueOf(issued.body()));
+    String key = issued.body().get("key").asText();
+    String keyId = issued.body().get("keyId").asText();
+    assertEquals(List.of("submit", "read"), List.of(issued.body().get("scopes").get(0).asText(), issued.body().get("scopes").get(1).asText()));
+    assertEquals(201, send("POST", "/v1/jobs", key, "{\"type\":\"noop\",\"delaySeconds\":3600}").status(), "the new key works");
+
+    Answer listed = send("GET", "/v1/admin/keys?tenant=initech", ADMIN_KEY, null);
+    assertEquals(200, listed.status());
+    assertEquals(keyId, listed.body().get("items").get(0).get("keyId").asText());
+    assertTrue(!listed.body().toString().contains(key.substring(key.lastIndexOf('_') + 1)), "a listing never shows the secret");
+
+    String unused = send("POST", "/v1/admin/keys", ADMIN_KEY, "{\"tenant\":\"initech\",\"scopes\":[\"read\"]}").body().get("key").asText();
+    assertEquals(204, send("DELETE", "/v1/admin/keys/" + unused.split("_")[1], ADMIN_KEY, null).status());
+    assertError(send("GET", "/v1/jobs?limit=1", unused, null), 401, "unauthorized");
+    assertError(send("DELETE", "/v1/admin/keys/0000000000000000", ADMIN_KEY, null), 404, "not_found");
+
+    assertError(send("POST", "/v1/admin/keys", acme, "{\"tenant\":\"acme\",\"scopes\":[\"admin\"]}"), 403, "forbidden");
+    assertError(send("GET", "/v1/admin/keys?tenant=acme", acme, null), 403, "forbidden");
+    Answer badScope = send("POST", "/v1/admin/keys", ADMIN_KEY, "{\"tenant\":\"initech\",\"scopes\":[\"everything\"]}");
+    assertError(badScope, 400, "invalid_request");
+    assertEquals("scopes", badScope.body().get("field").asText());
+    assertError(send("POST", "/v1/admin/keys", ADMIN_KEY, "{\"scopes\":[\"read\"]}"), 400, "invalid_request");
+    assertError(send("GET", "/v1/admin/keys", ADMIN_KEY, null), 400, "invalid_request");
+  }
+
+  @Test
   void aRequestTooMalformedForTheRoutesStillGetsAJsonError() throws Exception {
     try (Socket socket = new Socket("127.0.0.1", node.httpAddress().getPort())) {
       socket.setSoTimeout(10_000);
