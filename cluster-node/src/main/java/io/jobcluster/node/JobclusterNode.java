@@ -8,12 +8,14 @@ import io.jobcluster.node.health.Readiness;
 import io.jobcluster.node.http.AdminKeysApi;
 import io.jobcluster.node.http.GatewayRoutes;
 import io.jobcluster.node.http.JobsApi;
+import io.jobcluster.node.http.OpsApi;
 import io.jobcluster.node.dispatch.QueueDispatcher;
 import io.jobcluster.node.dispatch.ReadyJob;
 import io.jobcluster.node.dispatch.DispatchReadModel;
 import io.jobcluster.node.job.DeadlineSweeper;
 import io.jobcluster.node.job.JobEntity;
 import io.jobcluster.node.job.JobReadyListener;
+import io.jobcluster.node.worker.WorkerDirectory;
 import io.jobcluster.node.worker.WorkerPools;
 import io.jobcluster.node.worker.WorkerQueues;
 import io.jobcluster.node.worker.handler.JobHandlers;
@@ -95,7 +97,7 @@ public final class JobclusterNode implements AutoCloseable {
       JobclusterNode[] self = new JobclusterNode[1];
       HealthRoutes health = new HealthRoutes(() -> self[0].readiness());
       GatewayRoutes gateway = new GatewayRoutes(health.routes(), new JobsApi(jobs, queries), new AdminKeysApi(apiKeys.store()),
-          apiKeys.authenticator(),
+          new OpsApi(queries, new WorkerDirectory(system), Clock.systemUTC()), apiKeys.authenticator(),
           settings.getBytes("http.max-body"));
       ServerBinding binding = Http.get(system)
           .newServerAt(settings.getString("http.host"), settings.getInt("http.port"))

@@ -44,13 +44,15 @@ public final class GatewayRoutes {
   private final Route health;
   private final JobsApi jobs;
   private final AdminKeysApi keys;
+  private final OpsApi ops;
   private final Authenticator authenticator;
   private final long maxBodyBytes;
 
-  public GatewayRoutes(Route health, JobsApi jobs, AdminKeysApi keys, Authenticator authenticator, long maxBodyBytes) {
+  public GatewayRoutes(Route health, JobsApi jobs, AdminKeysApi keys, OpsApi ops, Authenticator authenticator, long maxBodyBytes) {
     this.health = health;
     this.jobs = jobs;
     this.keys = keys;
+    this.ops = ops;
     this.authenticator = authenticator;
     this.maxBodyBytes = maxBodyBytes;
   }
@@ -60,7 +62,10 @@ public final class GatewayRoutes {
   }
 
   private Route v1() {
-    return pathPrefix("v1", () -> concat(jobRoutes(), adminRoutes()));
+    return pathPrefix("v1", () -> concat(jobRoutes(), adminRoutes(),
+        path("stats", () -> get(() -> authenticated(principal -> completeWithFuture(ops.stats(principal))))),
+        path("queues", () -> get(() -> authenticated(principal -> completeWithFuture(ops.queues(principal))))),
+        path("workers", () -> get(() -> authenticated(principal -> completeWithFuture(ops.workers(principal)))))));
   }
 
   private Route adminRoutes() {

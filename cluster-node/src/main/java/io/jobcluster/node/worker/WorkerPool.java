@@ -54,6 +54,11 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
   /** An attempt whose lease the job entity has persisted, from dispatcher incarnation {@code epoch}. */
   public record Assigned(LeasedJob job, String epoch) implements Command {}
 
+  /** What this pool is: for {@code GET /v1/workers} and {@code /v1/queues}. */
+  public record GetStatus(ActorRef<PoolInfo> replyTo) implements Command {}
+
+  public record PoolInfo(String workerId, String node, String queue, int capacity, int inFlight, boolean draining) implements CborSerializable {}
+
   /** Stop taking work, finish or hand back what runs, then answer. */
   public record Drain(Duration grace, ActorRef<Done> replyTo) implements Command {}
 
@@ -141,6 +146,11 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
         .onMessage(RetryReport.class, msg -> report(msg.attempt(), msg.result(), msg.tries()))
         .onMessage(Cancel.class, this::onCancel)
         .onMessage(Drain.class, this::onDrain)
+        .onMessage(GetStatus.class, msg -> {
+          msg.replyTo().tell(new PoolInfo(settings.workerId(), settings.node(), settings.queue(), settings.concurrency(), running.size(),
+              drainedReplyTo != null));
+          return this;
+        })
         .onMessage(HandedBack.class, this::onHandedBack)
         .onMessageEquals(Tick.REQUEST_WORK, this::requestWork)
         .onMessageEquals(Tick.DRAIN_DEADLINE, this::handBackRemaining)

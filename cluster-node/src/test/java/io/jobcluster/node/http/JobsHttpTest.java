@@ -209,6 +209,46 @@ class JobsHttpTest {
   }
 
   @Test
+  void statsQueuesAndWorkersDescribeTheTenantsJobsAndTheClustersPools() throws Exception {
+    String tenantKey = issue("opsview", Set.of(Scope.SUBMIT, Scope.READ));
+    String done = send("POST", "/v1/jobs", tenantKey, "{\"type\":\"noop\"}").body().get("id").asText();
+    send("POST", "/v1/jobs", tenantKey, "{\"type\":\"noop\",\"queue\":\"reports\",\"delaySeconds\":3600}");
+    awaitAnswer("/v1/jobs/" + done, tenantKey, a -> a.body().get("status").asText().equals("COMPLETED"));
+
+    Answer stats = awaitAnswer("/v1/stats", tenantKey, a -> a.status() == 200 && a.body().get("total").asLong() == 2
+        && a.body().get("byStatus").get("COMPLETED").asLong() == 1);
+    assertEquals(1, stats.body().get("byStatus").get("SCHEDULED").asLong());
+    assertEquals(1.0, stats.body().get("successRate").asDouble());
+
+    Answer queues = send("GET", "/v1/queues", tenantKey, null);
+    assertEquals(200, queues.status());
+    JsonNode reports = null;
+    JsonNode defaults = null;
+    for (JsonNode queue : queues.body().get("items")) {
+      if (queue.get("queue").asText().equals("reports")) {
+        reports = queue;
+      } else if (queue.get("queue").asText().equals("default")) {
+        defaults = queue;
+      }
+    }
+    assertEquals(1, reports.get("scheduled").asLong(), queues.body().toString());
+    assertEquals(0, reports.get("workers").asInt(), "no pool serves the reports queue");
+    assertEquals(1, defaults.get("workers").asInt(), queues.body().toString());
+    assertEquals(2, defaults.get("capacity").asInt());
+
+    Answer workers = send("GET", "/v1/workers", tenantKey, null);
+    assertEquals(200, workers.status());
+    JsonNode pool = workers.body().get("items").get(0);
+    assertEquals(node.clusterAddress() + "/default", pool.get("id").asText());
+    assertEquals("default", pool.get("queues").get(0).asText());
+    assertEquals(2, pool.get("capacity").asInt());
+
+    String writeOnly = issue("opsview", Set.of(Scope.SUBMIT));
+    assertError(send("GET", "/v1/stats", writeOnly, null), 403, "forbidden");
+    assertError(send("GET", "/v1/workers", null, null), 401, "unauthorized");
+  }
+
+  @Test
   void aRequestTooMalformedForTheRoutesStillGetsAJsonError() throws Exception {
     try (Socket socket = new Socket("127.0.0.1", node.httpAddress().getPort())) {
       socket.setSoTimeout(10_000);

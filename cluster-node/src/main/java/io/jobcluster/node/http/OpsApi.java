@@ -1,0 +1,92 @@
+package io.jobcluster.node.http;
+
+import io.jobcluster.node.auth.Principal;
+import io.jobcluster.node.auth.Scope;
+import io.jobcluster.node.readmodel.JobQueries;
+import io.jobcluster.node.readmodel.QueueStats;
+import io.jobcluster.node.worker.WorkerDirectory;
+import io.jobcluster.node.worker.WorkerPool;
+import io.jobcluster.protocol.ErrorCode;
+import io.jobcluster.protocol.JobStatus;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+
+/**
+ * {@code /v1/stats}, {@code /v1/queues} and {@code /v1/workers}: counts from the read model (the
+ * caller's tenant, or all for an admin) and worker pools as they report themselves.
+ */
+public final class OpsApi {
+  private final JobQueries queries;
+  private final WorkerDirectory workers;
+  private final Clock clock;
+
+  public OpsApi(JobQueries queries, WorkerDirectory workers, Clock clock) {
+    this.queries = queries;
+    this.workers = workers;
+    this.clock = clock;
+  }
+
+  record Stats(long total, Map<JobStatus, Long> byStatus, Double successRate) {}
+
+  record QueueJson(String queue, long pending, long scheduled, long running, long retrying, Long oldestPendingAgeSeconds, int workers,
+      int capacity) {}
+
+  record WorkerJson(String id, String node, List<String> queues, int capacity, int inFlight, boolean draining) {}
+
+  CompletionStage<HttpResponse> stats(Principal principal) {
+    return reading(principal, () -> queries.countsByStatus(tenantOf(principal)).thenApply(counts -> {
+      long total = counts.values().stream().mapToLong(Long::longValue).sum();
+      long completed = counts.getOrDefault(JobStatus.COMPLETED, 0L);
+      long failed = counts.getOrDefault(JobStatus.FAILED, 0L);
+      // Of the jobs that ended by running: COMPLETED against FAILED (dead letters).
+      Double successRate = completed + failed == 0 ? null : (double) completed / (completed + failed);
+      return Responses.json(StatusCodes.OK, new Stats(total, counts, successRate));
+    }));
+  }
+
+  CompletionStage<HttpResponse> queues(Principal principal) {
+    return reading(principal, () -> queries.queueStats(tenantOf(principal)).thenCombine(workers.pools(), (stats, pools) -> {
+      Map<String, List<WorkerPool.PoolInfo>> poolsByQueue = pools.stream().collect(Collectors.groupingBy(WorkerPool.PoolInfo::queue));
+      Map<String, QueueJson> byQueue = new TreeMap<>();
+      for (QueueStats queue : stats) {
+        List<WorkerPool.PoolInfo> serving = poolsByQueue.getOrDefault(queue.queue(), List.of());
+        Long age = queue.oldestPendingSince() == null ? null : queue.oldestPendingAge(clock.instant()).toSeconds();
+        byQueue.put(queue.queue(), new QueueJson(queue.queue(), queue.pending(), queue.scheduled(), queue.running(), queue.retrying(), age,
+            serving.size(), serving.stream().mapToInt(WorkerPool.PoolInfo::capacity).sum()));
+      }
+      poolsByQueue.forEach((queue, serving) -> byQueue.computeIfAbsent(queue, name -> new QueueJson(name, 0, 0, 0, 0, null, serving.size(),
+          serving.stream().mapToInt(WorkerPool.PoolInfo::capacity).sum())));
+      return Responses.json(StatusCodes.OK, Map.of("items", List.copyOf(byQueue.values())));
+    }));
+  }
+
+  CompletionStage<HttpResponse> workers(Principal principal) {
+    return reading(principal, () -> workers.pools().thenApply(pools -> {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("items", pools.stream()
+          .map(pool -> new WorkerJson(pool.workerId(), pool.node(), List.of(pool.queue()), pool.capacity(), pool.inFlight(), pool.draining()))
+          .toList());
+      return Responses.json(StatusCodes.OK, body);
+    }));
+  }
+
+  private static CompletionStage<HttpResponse> reading(Principal principal, Supplier<CompletionStage<HttpResponse>> action) {
+    if (!principal.require(Scope.READ)) {
+      return CompletableFuture.completedFuture(Responses.error(ErrorCode.FORBIDDEN, "this key lacks the 'read' scope"));
+    }
+    return action.get().exceptionally(Responses::failure);
+  }
+
+  private static String tenantOf(Principal principal) {
+    return principal.isAdmin() ? null : principal.tenant();
+  }
+}
