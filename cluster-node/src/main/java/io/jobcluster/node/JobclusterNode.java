@@ -98,7 +98,7 @@ public final class JobclusterNode implements AutoCloseable {
       HealthRoutes health = new HealthRoutes(() -> self[0].readiness());
       GatewayRoutes gateway = new GatewayRoutes(health.routes(), new JobsApi(jobs, queries), new AdminKeysApi(apiKeys.store()),
           new OpsApi(queries, new WorkerDirectory(system), Clock.systemUTC()), apiKeys.authenticator(),
-          settings.getBytes("http.max-body"));
+          settings.getBytes("http.max-body"), settings.getBytes("http.max-batch-body"));
       ServerBinding binding = Http.get(system)
           .newServerAt(settings.getString("http.host"), settings.getInt("http.port"))
           .bind(gateway.routes())

@@ -47,14 +47,17 @@ public final class GatewayRoutes {
   private final OpsApi ops;
   private final Authenticator authenticator;
   private final long maxBodyBytes;
+  private final long maxBatchBytes;
 
-  public GatewayRoutes(Route health, JobsApi jobs, AdminKeysApi keys, OpsApi ops, Authenticator authenticator, long maxBodyBytes) {
+  public GatewayRoutes(Route health, JobsApi jobs, AdminKeysApi keys, OpsApi ops, Authenticator authenticator, long maxBodyBytes,
+      long maxBatchBytes) {
     this.health = health;
     this.jobs = jobs;
     this.keys = keys;
     this.ops = ops;
     this.authenticator = authenticator;
     this.maxBodyBytes = maxBodyBytes;
+    this.maxBatchBytes = maxBatchBytes;
   }
 
   public Route routes() {
@@ -71,15 +74,17 @@ public final class GatewayRoutes {
   private Route adminRoutes() {
     return pathPrefix("admin", () -> pathPrefix("keys", () -> concat(
         pathEnd(() -> concat(
-            post(() -> authenticated(principal -> jsonBody(body -> completeWithFuture(keys.issue(principal, body))))),
+            post(() -> authenticated(principal -> jsonBody(maxBodyBytes, body -> completeWithFuture(keys.issue(principal, body))))),
             get(() -> authenticated(principal -> parameterMap(parameters -> completeWithFuture(keys.list(principal, parameters))))))),
         path(segment(), keyId -> delete(() -> authenticated(principal -> completeWithFuture(keys.revoke(principal, keyId))))))));
   }
 
   private Route jobRoutes() {
     return pathPrefix("jobs", () -> concat(
+        path("batch", () -> post(() -> authenticated(principal -> jsonBody(maxBatchBytes,
+            body -> completeWithFuture(jobs.submitBatch(principal, body)))))),
         pathEnd(() -> concat(
-            post(() -> authenticated(principal -> jsonBody(body -> optionalHeaderValueByName("Idempotency-Key",
+            post(() -> authenticated(principal -> jsonBody(maxBodyBytes, body -> optionalHeaderValueByName("Idempotency-Key",
                 key -> completeWithFuture(jobs.submit(principal, body, key)))))),
             get(() -> authenticated(principal -> parameterMap(parameters -> completeWithFuture(jobs.list(principal, parameters))))))),
         pathPrefix(segment(), id -> concat(
@@ -107,20 +112,20 @@ public final class GatewayRoutes {
         })));
   }
 
-  /** The request body as text: only {@code application/json}, at most {@code maxBodyBytes}. */
-  private Route jsonBody(Function<String, Route> inner) {
+  /** The request body as text: only {@code application/json}, at most {@code limit} bytes. */
+  private Route jsonBody(long limit, Function<String, Route> inner) {
     return extractRequestEntity(requestEntity -> {
       if (!requestEntity.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
         return complete(Responses.error(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the body must be application/json"));
       }
-      return withSizeLimit(maxBodyBytes, () -> entity(Unmarshaller.entityToString(), inner));
+      return withSizeLimit(limit, () -> entity(Unmarshaller.entityToString(), inner));
     });
   }
 
   private ExceptionHandler exceptions() {
     return ExceptionHandler.newBuilder()
         .match(EntityStreamSizeException.class, e -> complete(Responses.error(ErrorCode.PAYLOAD_TOO_LARGE,
-            "the body is larger than " + maxBodyBytes + " bytes")))
+            "the body is larger than this endpoint accepts")))
         .matchAny(e -> complete(Responses.unavailable("the request could not be served right now; try again")))
         .build();
   }
@@ -128,7 +133,7 @@ public final class GatewayRoutes {
   private RejectionHandler rejections() {
     return RejectionHandler.newBuilder()
         .handle(MalformedRequestContentRejection.class, rejection -> rejection.getCause() instanceof EntityStreamSizeException
-            ? complete(Responses.error(ErrorCode.PAYLOAD_TOO_LARGE, "the body is larger than " + maxBodyBytes + " bytes"))
+            ? complete(Responses.error(ErrorCode.PAYLOAD_TOO_LARGE, "the body is larger than this endpoint accepts"))
             : complete(Responses.error(ErrorCode.INVALID_REQUEST, "the body could not be read")))
         .handleAll(MethodRejection.class, rejections -> complete(Responses.json(StatusCodes.METHOD_NOT_ALLOWED,
             ApiError.of("method_not_allowed", "this path does not take that method"))))

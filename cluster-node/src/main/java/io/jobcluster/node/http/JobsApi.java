@@ -9,6 +9,10 @@ import io.jobcluster.protocol.InvalidRequestException;
 import io.jobcluster.protocol.JobIds;
 import io.jobcluster.protocol.JobReply;
 import io.jobcluster.protocol.JobStatus;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -25,6 +29,7 @@ import org.apache.pekko.http.javadsl.model.headers.Location;
  */
 public final class JobsApi {
   static final int DEFAULT_PAGE = 50;
+  static final int MAX_BATCH = 1000;
 
   private final JobService jobs;
   private final JobQueries queries;
@@ -48,6 +53,53 @@ public final class JobsApi {
         }
         return Responses.rejected((JobReply.Rejected) reply);
       });
+    });
+  }
+
+  /** The body of {@code POST /v1/jobs/batch}. */
+  record BatchBody(List<JsonNode> jobs) {}
+
+  /** One item's outcome, in the order submitted: the status it would have had alone, and the job or the error. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record BatchItem(int index, int status, JobJson job, ApiError error) {}
+
+  /**
+   * Submits up to {@value #MAX_BATCH} jobs; each is validated and submitted on its own, so a bad
+   * item fails alone. Answers 200 with one result per item.
+   */
+  CompletionStage<HttpResponse> submitBatch(Principal principal, String body) {
+    return authorized(principal, Scope.SUBMIT, () -> {
+      BatchBody batch = JsonCodec.read(body, BatchBody.class);
+      if (batch.jobs() == null || batch.jobs().isEmpty() || batch.jobs().size() > MAX_BATCH) {
+        throw new InvalidRequestException("jobs", "must hold 1 to " + MAX_BATCH + " jobs");
+      }
+      List<CompletableFuture<BatchItem>> items = new ArrayList<>();
+      for (int i = 0; i < batch.jobs().size(); i++) {
+        items.add(submitItem(principal, i, batch.jobs().get(i)).toCompletableFuture());
+      }
+      return CompletableFuture.allOf(items.toArray(CompletableFuture[]::new))
+          .thenApply(done -> Responses.json(StatusCodes.OK, Map.of("items", items.stream().map(CompletableFuture::join).toList())));
+    });
+  }
+
+  private CompletionStage<BatchItem> submitItem(Principal principal, int index, JsonNode item) {
+    SubmitJobBody submit;
+    try {
+      submit = JsonCodec.convert(item, SubmitJobBody.class);
+    } catch (InvalidRequestException e) {
+      return CompletableFuture.completedFuture(new BatchItem(index, 400,
+          null, new ApiError(ErrorCode.INVALID_REQUEST.code(), e.getMessage(), e.field(), null, null)));
+    }
+    return jobs.submit(principal.tenant(), submit.toRequest(null)).handle((reply, failure) -> {
+      if (failure != null) {
+        return new BatchItem(index, Responses.failureStatus(failure), null, Responses.failureError(failure));
+      }
+      if (reply instanceof JobReply.Accepted accepted) {
+        return new BatchItem(index, accepted.created() ? 201 : 200, JobJson.of(accepted.job()), null);
+      }
+      JobReply.Rejected rejected = (JobReply.Rejected) reply;
+      return new BatchItem(index, rejected.error().httpStatus(), null,
+          new ApiError(rejected.error().code(), rejected.message(), null, rejected.from(), rejected.to()));
     });
   }
 

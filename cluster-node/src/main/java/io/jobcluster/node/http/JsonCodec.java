@@ -57,8 +57,25 @@ public final class JsonCodec {
     if (text == null || text.isBlank()) {
       throw new InvalidRequestException("body", "a JSON object is required");
     }
+    return strictly(() -> MAPPER.readValue(text, type));
+  }
+
+  /** Converts a part of an already parsed body with the same strictness as {@link #read}. */
+  public static <T> T convert(JsonNode node, Class<T> type) {
+    if (node == null || !node.isObject()) {
+      throw new InvalidRequestException("body", "a JSON object is required");
+    }
+    return strictly(() -> MAPPER.treeToValue(node, type));
+  }
+
+  @FunctionalInterface
+  private interface Reading<T> {
+    T read() throws JsonProcessingException;
+  }
+
+  private static <T> T strictly(Reading<T> reading) {
     try {
-      T value = MAPPER.readValue(text, type);
+      T value = reading.read();
       if (value == null) {
         throw new InvalidRequestException("body", "a JSON object is required");
       }

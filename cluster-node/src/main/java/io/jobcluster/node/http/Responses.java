@@ -43,13 +43,28 @@ final class Responses {
 
   /** A failed stage: bad input is the client's, anything else means the cluster could not answer in time. */
   static HttpResponse failure(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    ApiError error = failureError(failure);
+    HttpResponse response = json(StatusCodes.get(failureStatus(failure)), error);
+    return error.error().equals(ErrorCode.UNAVAILABLE.code()) ? response.addHeader(RawHeader.create("Retry-After", RETRY_AFTER_SECONDS))
+        : response;
+  }
+
+  static int failureStatus(Throwable failure) {
+    return unwrap(failure) instanceof InvalidRequestException ? 400 : ErrorCode.UNAVAILABLE.httpStatus();
+  }
+
+  static ApiError failureError(Throwable failure) {
+    Throwable cause = unwrap(failure);
     if (cause instanceof InvalidRequestException invalid) {
-      return invalid(invalid);
+      return new ApiError(ErrorCode.INVALID_REQUEST.code(), invalid.getMessage(), invalid.field(), null, null);
     }
     if (cause instanceof AskTimeoutException || cause instanceof TimeoutException) {
-      return unavailable("the job store did not answer in time; try again");
+      return ApiError.of(ErrorCode.UNAVAILABLE.code(), "the job store did not answer in time; try again");
     }
-    return unavailable("the request could not be served right now; try again");
+    return ApiError.of(ErrorCode.UNAVAILABLE.code(), "the request could not be served right now; try again");
+  }
+
+  private static Throwable unwrap(Throwable failure) {
+    return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
   }
 }

@@ -249,6 +249,40 @@ class JobsHttpTest {
   }
 
   @Test
+  void aBatchOfAThousandIsSubmittedItemByItemAndBadItemsFailAlone() throws Exception {
+    StringBuilder body = new StringBuilder("{\"jobs\":[");
+    for (int i = 0; i < 1000; i++) {
+      if (i > 0) {
+        body.append(',');
+      }
+      if (i == 10) {
+        body.append("{\"type\":\"noop\",\"priority\":42}");
+      } else if (i == 20) {
+        body.append("{\"type\":\"noop\",\"surprise\":true}");
+      } else {
+        body.append("{\"type\":\"noop\",\"queue\":\"batch\",\"payload\":{\"n\":").append(i).append("},\"delaySeconds\":3600}");
+      }
+    }
+    Answer answer = send("POST", "/v1/jobs/batch", acme, body.append("]}").toString());
+    assertEquals(200, answer.status(), String.valueOf(answer.body()));
+    JsonNode items = answer.body().get("items");
+    assertEquals(1000, items.size());
+    for (int i = 0; i < 1000; i++) {
+      JsonNode item = items.get(i);
+      assertEquals(i, item.get("index").asInt());
+      if (i == 10 || i == 20) {
+        assertEquals(400, item.get("status").asInt(), item.toString());
+        assertEquals(i == 10 ? "priority" : "surprise", item.get("error").get("field").asText());
+      } else {
+        assertEquals(201, item.get("status").asInt(), item.toString());
+        assertEquals(i, item.get("job").get("payload").get("n").asInt());
+      }
+    }
+    assertError(send("POST", "/v1/jobs/batch", acme, "{\"jobs\":[]}"), 400, "invalid_request");
+    assertError(send("POST", "/v1/jobs/batch", acmeReadOnly, "{\"jobs\":[{\"type\":\"noop\"}]}"), 403, "forbidden");
+  }
+
+  @Test
   void aRequestTooMalformedForTheRoutesStillGetsAJsonError() throws Exception {
     try (Socket socket = new Socket("127.0.0.1", node.httpAddress().getPort())) {
       socket.setSoTimeout(10_000);
