@@ -9,6 +9,7 @@ import io.jobcluster.node.http.AdminKeysApi;
 import io.jobcluster.node.http.GatewayRoutes;
 import io.jobcluster.node.http.JobsApi;
 import io.jobcluster.node.http.OpsApi;
+import io.jobcluster.node.http.WorkApi;
 import io.jobcluster.node.dispatch.QueueDispatcher;
 import io.jobcluster.node.dispatch.ReadyJob;
 import io.jobcluster.node.dispatch.DispatchReadModel;
@@ -97,7 +98,7 @@ public final class JobclusterNode implements AutoCloseable {
       JobclusterNode[] self = new JobclusterNode[1];
       HealthRoutes health = new HealthRoutes(() -> self[0].readiness());
       GatewayRoutes gateway = new GatewayRoutes(health.routes(), new JobsApi(jobs, queries), new AdminKeysApi(apiKeys.store()),
-          new OpsApi(queries, new WorkerDirectory(system), Clock.systemUTC()), apiKeys.authenticator(),
+          new OpsApi(queries, new WorkerDirectory(system), Clock.systemUTC()), new WorkApi(system, jobs), apiKeys.authenticator(),
           settings.getBytes("http.max-body"), settings.getBytes("http.max-batch-body"));
       ServerBinding binding = Http.get(system)
           .newServerAt(settings.getString("http.host"), settings.getInt("http.port"))
@@ -116,8 +117,8 @@ public final class JobclusterNode implements AutoCloseable {
   /** Job entities tell their queue's dispatcher (wherever it runs) that a job became PENDING. */
   private static JobReadyListener dispatcherNotice(ActorSystem<?> system) {
     ClusterSharding sharding = ClusterSharding.get(system);
-    return (queue, jobId, priority, readyAt) ->
-        sharding.entityRefFor(QueueDispatcher.TYPE_KEY, queue).tell(new QueueDispatcher.JobReady(jobId, priority, readyAt));
+    return (queue, tenant, jobId, priority, readyAt) ->
+        sharding.entityRefFor(QueueDispatcher.TYPE_KEY, queue).tell(new QueueDispatcher.JobReady(jobId, tenant, priority, readyAt));
   }
 
   /** The dispatchers reconcile with the read model's PENDING and RUNNING jobs of their queue. */
@@ -126,7 +127,7 @@ public final class JobclusterNode implements AutoCloseable {
       @Override
       public CompletionStage<List<ReadyJob>> readyJobs(String queue, int limit) {
         return queries.readyJobs(queue, limit).thenApply(rows -> rows.stream()
-            .map(row -> ReadyJob.of(row.jobId(), row.priority(), row.readyAt()))
+            .map(row -> ReadyJob.of(row.jobId(), row.tenant(), row.priority(), row.readyAt()))
             .toList());
       }
 

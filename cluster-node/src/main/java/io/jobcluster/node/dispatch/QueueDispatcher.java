@@ -2,8 +2,8 @@ package io.jobcluster.node.dispatch;
 
 import io.jobcluster.node.JobService;
 import io.jobcluster.node.job.AttemptCancelled;
+import io.jobcluster.node.worker.Assigned;
 import io.jobcluster.node.worker.LeasedJob;
-import io.jobcluster.node.worker.WorkerPool;
 import io.jobcluster.protocol.CborSerializable;
 import io.jobcluster.protocol.JobReply;
 import io.jobcluster.protocol.JobStatus;
@@ -46,19 +46,24 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
   public sealed interface Command extends CborSerializable {}
 
   /** A job of this queue became PENDING. Repeats are harmless. */
-  public record JobReady(String jobId, int priority, Instant readyAt) implements Command {}
+  public record JobReady(String jobId, String tenant, int priority, Instant readyAt) implements Command {}
 
   /**
    * A pool's whole state, sent when it starts, after every finished attempt and periodically, so
    * a restarted dispatcher learns everything again. {@code received} counts the assignments the
    * pool got from dispatcher incarnation {@code epoch}; the difference to what was sent is in transit.
-   * {@code running} maps the lease id of every attempt the pool runs to its job id.
+   * {@code running} maps the lease id of every attempt the pool runs to its job id. A pool with
+   * {@code onlyTenant} (external workers) gets only that tenant's jobs; null takes every tenant's.
    */
-  public record RequestWork(ActorRef<WorkerPool.Command> pool, ActorRef<AttemptCancelled> cancelTo, String workerId, String node,
-      int freeSlots, String epoch, long received, Map<String, String> running) implements Command {}
+  public record RequestWork(ActorRef<Assigned> pool, ActorRef<AttemptCancelled> cancelTo, String workerId, String node,
+      int freeSlots, String epoch, long received, Map<String, String> running, String onlyTenant) implements Command {}
 
-  /** The pool drains: it takes no more work; what it still runs it finishes or hands back itself. */
-  public record PoolLeaving(ActorRef<WorkerPool.Command> pool) implements Command {}
+  /**
+   * The pool takes no more work. A draining pool finishes or hands back what it runs itself; with
+   * {@code leasesMoveOn} (an external lease window that handed its jobs to an HTTP worker) the
+   * dispatcher forgets the pool and its leases, which their lease deadlines guard from then on.
+   */
+  public record PoolLeaving(ActorRef<Assigned> pool, boolean leasesMoveOn) implements Command {}
 
   /** What the dispatcher holds right now, for /v1/queues, /v1/workers and tests. */
   public record GetStatus(ActorRef<QueueStatus> replyTo) implements Command {}
@@ -67,9 +72,9 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
 
   public record PoolStatus(String workerId, String node, int freeSlots, int leases, boolean leaving) implements CborSerializable {}
 
-  private record LeaseAnswered(ReadyJob job, ActorRef<WorkerPool.Command> pool, String leaseId, JobReply reply, Throwable failure) implements Command {}
+  private record LeaseAnswered(ReadyJob job, ActorRef<Assigned> pool, String leaseId, JobReply reply, Throwable failure) implements Command {}
 
-  private record PoolTerminated(ActorRef<WorkerPool.Command> pool) implements Command {}
+  private record PoolTerminated(ActorRef<Assigned> pool) implements Command {}
 
   private record Reconciled(List<ReadyJob> jobs, Throwable failure) implements Command {}
 
@@ -84,8 +89,9 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
 
   /** What the dispatcher knows of one pool. Mutable, owned by the dispatcher actor. */
   private static final class Pool {
-    final ActorRef<WorkerPool.Command> ref;
+    final ActorRef<Assigned> ref;
     ActorRef<AttemptCancelled> cancelTo;
+    String onlyTenant;
     String workerId;
     String node;
     int freeSlots;
@@ -96,7 +102,7 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
     /** leaseId -> (jobId, number of the assignment that carried it). */
     final Map<String, SentLease> leases = new HashMap<>();
 
-    Pool(ActorRef<WorkerPool.Command> ref) {
+    Pool(ActorRef<Assigned> ref) {
       this.ref = ref;
     }
 
@@ -115,7 +121,7 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
   private final String epoch = UUID.randomUUID().toString();
   private final ReadySet ready = new ReadySet();
   private final Map<String, ReadyJob> leasing = new HashMap<>();
-  private final Map<ActorRef<WorkerPool.Command>, Pool> pools = new HashMap<>();
+  private final Map<ActorRef<Assigned>, Pool> pools = new HashMap<>();
 
   private QueueDispatcher(ActorContext<Command> context, TimerScheduler<Command> timers, String queue, JobService jobs,
       DispatchReadModel readModel, Settings settings) {
@@ -156,7 +162,7 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
 
   private Behavior<Command> onJobReady(JobReady msg) {
     if (!leasing.containsKey(msg.jobId())) {
-      ready.add(ReadyJob.of(msg.jobId(), msg.priority(), msg.readyAt()));
+      ready.add(ReadyJob.of(msg.jobId(), msg.tenant(), msg.priority(), msg.readyAt()));
     }
     return dispatch();
   }
@@ -168,6 +174,7 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
       return new Pool(ref);
     });
     pool.cancelTo = msg.cancelTo();
+    pool.onlyTenant = msg.onlyTenant();
     pool.workerId = msg.workerId();
     pool.node = msg.node();
     pool.freeSlots = msg.freeSlots();
@@ -181,37 +188,41 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
 
   private Behavior<Command> onPoolLeaving(PoolLeaving msg) {
     Pool pool = pools.get(msg.pool());
-    if (pool != null) {
+    if (pool != null && msg.leasesMoveOn()) {
+      pools.remove(msg.pool());
+      getContext().unwatch(msg.pool());
+    } else if (pool != null) {
       pool.leaving = true;
     }
     return this;
   }
 
+  /** Gives ready jobs to pools with demand, the pool with the most demand first, until none can take one. */
   private Behavior<Command> dispatch() {
-    while (!ready.isEmpty()) {
-      Pool pool = poolWithMostDemand();
-      if (pool == null) {
-        break;
+    boolean gave = true;
+    while (gave && !ready.isEmpty()) {
+      gave = false;
+      List<Pool> byDemand = pools.values().stream().filter(pool -> pool.demand() > 0)
+          .sorted((a, b) -> Integer.compare(b.demand(), a.demand())).toList();
+      for (Pool pool : byDemand) {
+        ReadyJob job = ready.pollFirst(pool.onlyTenant);
+        if (job != null) {
+          lease(pool, job);
+          gave = true;
+          break;
+        }
       }
-      ReadyJob job = ready.pollFirst();
-      String leaseId = job.leaseId() != null ? job.leaseId() : UUID.randomUUID().toString();
-      leasing.put(job.jobId(), job);
-      pool.asking++;
-      ActorRef<WorkerPool.Command> poolRef = pool.ref;
-      getContext().pipeToSelf(jobs.lease(job.jobId(), leaseId, pool.workerId, pool.node, pool.cancelTo),
-          (reply, failure) -> new LeaseAnswered(job, poolRef, leaseId, reply, failure));
     }
     return this;
   }
 
-  private Pool poolWithMostDemand() {
-    Pool best = null;
-    for (Pool pool : pools.values()) {
-      if (pool.demand() > 0 && (best == null || pool.demand() > best.demand())) {
-        best = pool;
-      }
-    }
-    return best;
+  private void lease(Pool pool, ReadyJob job) {
+    String leaseId = job.leaseId() != null ? job.leaseId() : UUID.randomUUID().toString();
+    leasing.put(job.jobId(), job);
+    pool.asking++;
+    ActorRef<Assigned> poolRef = pool.ref;
+    getContext().pipeToSelf(jobs.lease(job.jobId(), leaseId, pool.workerId, pool.node, pool.cancelTo),
+        (reply, failure) -> new LeaseAnswered(job, poolRef, leaseId, reply, failure));
   }
 
   private Behavior<Command> onLeaseAnswered(LeaseAnswered msg) {
@@ -242,7 +253,7 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
     }
     pool.sent++;
     pool.leases.put(leaseId, new SentLease(job.id(), pool.sent));
-    pool.ref.tell(new WorkerPool.Assigned(
+    pool.ref.tell(new Assigned(
         new LeasedJob(job.id(), leaseId, job.attempts(), job.queue(), job.type(), job.payload(), job.leaseExpiresAt()), epoch));
   }
 

@@ -8,18 +8,23 @@ import java.util.Comparator;
  * waited longest. {@code leaseId} is set when an earlier lease attempt got no answer: asking again
  * with the same id is idempotent, so a lease that did persist is not granted twice.
  */
-public record ReadyJob(String jobId, int priority, Instant readyAt, String leaseId) {
+public record ReadyJob(String jobId, String tenant, int priority, Instant readyAt, String leaseId) {
 
   public static final Comparator<ReadyJob> DISPATCH_ORDER = Comparator
       .comparingInt(ReadyJob::priority).reversed()
       .thenComparing(ReadyJob::readyAt)
       .thenComparing(ReadyJob::jobId);
 
-  public static ReadyJob of(String jobId, int priority, Instant readyAt) {
-    return new ReadyJob(jobId, priority, readyAt, null);
+  public static ReadyJob of(String jobId, String tenant, int priority, Instant readyAt) {
+    return new ReadyJob(jobId, tenant, priority, readyAt, null);
   }
 
   ReadyJob withLeaseId(String id) {
-    return new ReadyJob(jobId, priority, readyAt, id);
+    return new ReadyJob(jobId, tenant, priority, readyAt, id);
+  }
+
+  /** Whether a pool that serves only {@code onlyTenant} (null: every tenant) may take this job. */
+  boolean isFor(String onlyTenant) {
+    return onlyTenant == null || onlyTenant.equals(tenant);
   }
 }

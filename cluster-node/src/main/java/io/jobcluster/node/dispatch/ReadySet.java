@@ -23,12 +23,19 @@ final class ReadySet {
     return byId.containsKey(jobId);
   }
 
-  ReadyJob pollFirst() {
-    ReadyJob first = ordered.pollFirst();
-    if (first != null) {
-      byId.remove(first.jobId());
+  /**
+   * Takes the first job in dispatch order that a pool serving {@code onlyTenant} (null: every
+   * tenant) may run. A tenant-bound pool walks past other tenants' jobs: linear in what it skips.
+   */
+  ReadyJob pollFirst(String onlyTenant) {
+    for (ReadyJob job : ordered) {
+      if (job.isFor(onlyTenant)) {
+        ordered.remove(job);
+        byId.remove(job.jobId());
+        return job;
+      }
     }
-    return first;
+    return null;
   }
 
   boolean isEmpty() {

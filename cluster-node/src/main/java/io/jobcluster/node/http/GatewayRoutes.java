@@ -45,16 +45,18 @@ public final class GatewayRoutes {
   private final JobsApi jobs;
   private final AdminKeysApi keys;
   private final OpsApi ops;
+  private final WorkApi work;
   private final Authenticator authenticator;
   private final long maxBodyBytes;
   private final long maxBatchBytes;
 
-  public GatewayRoutes(Route health, JobsApi jobs, AdminKeysApi keys, OpsApi ops, Authenticator authenticator, long maxBodyBytes,
-      long maxBatchBytes) {
+  public GatewayRoutes(Route health, JobsApi jobs, AdminKeysApi keys, OpsApi ops, WorkApi work, Authenticator authenticator,
+      long maxBodyBytes, long maxBatchBytes) {
     this.health = health;
     this.jobs = jobs;
     this.keys = keys;
     this.ops = ops;
+    this.work = work;
     this.authenticator = authenticator;
     this.maxBodyBytes = maxBodyBytes;
     this.maxBatchBytes = maxBatchBytes;
@@ -68,6 +70,8 @@ public final class GatewayRoutes {
     return pathPrefix("v1", () -> concat(jobRoutes(), adminRoutes(),
         path("stats", () -> get(() -> authenticated(principal -> completeWithFuture(ops.stats(principal))))),
         path("queues", () -> get(() -> authenticated(principal -> completeWithFuture(ops.queues(principal))))),
+        pathPrefix("queues", () -> pathPrefix(segment(), queue -> path("lease", () -> post(() -> authenticated(principal ->
+            jsonBody(maxBodyBytes, body -> completeWithFuture(work.lease(principal, queue, body)))))))),
         path("workers", () -> get(() -> authenticated(principal -> completeWithFuture(ops.workers(principal)))))));
   }
 
@@ -93,7 +97,13 @@ public final class GatewayRoutes {
                 delete(() -> authenticated(principal -> completeWithFuture(jobs.delete(principal, id)))))),
             path("cancel", () -> post(() -> authenticated(principal -> completeWithFuture(jobs.cancel(principal, id))))),
             path("retry", () -> post(() -> authenticated(principal -> completeWithFuture(jobs.retry(principal, id))))),
-            path("history", () -> get(() -> authenticated(principal -> completeWithFuture(jobs.history(principal, id)))))))));
+            path("history", () -> get(() -> authenticated(principal -> completeWithFuture(jobs.history(principal, id))))),
+            path("heartbeat", () -> post(() -> authenticated(principal -> jsonBody(maxBodyBytes,
+                body -> completeWithFuture(work.heartbeat(principal, id, body)))))),
+            path("complete", () -> post(() -> authenticated(principal -> jsonBody(maxBodyBytes,
+                body -> completeWithFuture(work.complete(principal, id, body)))))),
+            path("fail", () -> post(() -> authenticated(principal -> jsonBody(maxBodyBytes,
+                body -> completeWithFuture(work.fail(principal, id, body))))))))));
   }
 
   /** Resolves the request's API key (Authorization: Bearer, or X-API-Key) to a principal, else 401. */

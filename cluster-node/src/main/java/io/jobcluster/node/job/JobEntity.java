@@ -425,7 +425,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
         runningWorker = null;
       }
       if (job.status() == JobStatus.PENDING) {
-        settings.readyListener().jobReady(job.spec().queue(), jobId, job.spec().priority(), job.updatedAt());
+        settings.readyListener().jobReady(job.spec().queue(), job.tenant(), jobId, job.spec().priority(), job.updatedAt());
       }
     }
   }

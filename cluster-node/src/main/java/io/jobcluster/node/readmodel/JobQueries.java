@@ -126,14 +126,14 @@ public final class JobQueries {
   private static List<ReadyJob> readyJobs(Connection connection, String queue, int limit) throws SQLException {
     // 'PENDING' is written out rather than bound: PostgreSQL only uses the partial index
     // jobs_ready_idx when it can see the predicate in the query.
-    String sql = "SELECT id, priority, ready_at FROM jobs WHERE queue = ? AND status = 'PENDING'"
+    String sql = "SELECT id, tenant, priority, ready_at FROM jobs WHERE queue = ? AND status = 'PENDING'"
         + " ORDER BY priority DESC, ready_at, id LIMIT ?";
     List<ReadyJob> ready = new ArrayList<>();
     try (PreparedStatement select = connection.prepareStatement(sql)) {
       Sql.bindAll(select, List.of(queue, limit));
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
-          ready.add(new ReadyJob(rows.getString("id"), rows.getInt("priority"), Sql.instant(rows, "ready_at")));
+          ready.add(new ReadyJob(rows.getString("id"), rows.getString("tenant"), rows.getInt("priority"), Sql.instant(rows, "ready_at")));
         }
       }
     }

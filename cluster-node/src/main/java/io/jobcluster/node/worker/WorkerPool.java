@@ -49,10 +49,8 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
   public static final ServiceKey<Command> SERVICE_KEY = ServiceKey.create(Command.class, "jobcluster-worker-pools");
   private static final int REPORT_TRIES = 6;
 
-  public sealed interface Command extends CborSerializable {}
-
-  /** An attempt whose lease the job entity has persisted, from dispatcher incarnation {@code epoch}. */
-  public record Assigned(LeasedJob job, String epoch) implements Command {}
+  /** Not sealed: {@link Assigned} is shared with external lease windows. */
+  public interface Command extends CborSerializable {}
 
   /** What this pool is: for {@code GET /v1/workers} and {@code /v1/queues}. */
   public record GetStatus(ActorRef<PoolInfo> replyTo) implements Command {}
@@ -254,15 +252,15 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
     int free = drainedReplyTo != null ? 0 : settings.concurrency() - running.size();
     Map<String, String> leases = new HashMap<>();
     running.forEach((leaseId, attempt) -> leases.put(leaseId, attempt.jobId()));
-    dispatcher.tell(new QueueDispatcher.RequestWork(getContext().getSelf(), cancelListener, settings.workerId(), settings.node(),
-        Math.max(0, free), epoch, received, leases));
+    dispatcher.tell(new QueueDispatcher.RequestWork(getContext().getSelf().narrow(), cancelListener, settings.workerId(), settings.node(),
+        Math.max(0, free), epoch, received, leases, null));
     return this;
   }
 
   private Behavior<Command> onDrain(Drain msg) {
     drainedReplyTo = msg.replyTo();
     timers.cancel(Tick.REQUEST_WORK);
-    dispatcher.tell(new QueueDispatcher.PoolLeaving(getContext().getSelf()));
+    dispatcher.tell(new QueueDispatcher.PoolLeaving(getContext().getSelf().narrow(), false));
     getContext().getLog().info("worker pool draining queue={} running={} grace={}", settings.queue(), running.size(), msg.grace());
     if (!replyIfDrained()) {
       timers.startSingleTimer(Tick.DRAIN_DEADLINE, Tick.DRAIN_DEADLINE, msg.grace());

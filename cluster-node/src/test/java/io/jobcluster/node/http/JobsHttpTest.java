@@ -16,8 +16,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -280,6 +282,84 @@ class JobsHttpTest {
     }
     assertError(send("POST", "/v1/jobs/batch", acme, "{\"jobs\":[]}"), 400, "invalid_request");
     assertError(send("POST", "/v1/jobs/batch", acmeReadOnly, "{\"jobs\":[{\"type\":\"noop\"}]}"), 403, "forbidden");
+  }
+
+  @Test
+  void anExternalWorkerLeasesOverHttpHeartbeatsPastItsLeaseAndCompletes() throws Exception {
+    String worker = issue("acme", Set.of(Scope.WORK));
+    String id = send("POST", "/v1/jobs", acme, "{\"type\":\"transcode\",\"queue\":\"ext\",\"timeoutSeconds\":2,\"payload\":{\"src\":\"a.mov\"}}")
+        .body().get("id").asText();
+
+    Answer leased = send("POST", "/v1/queues/ext/lease", worker, "{\"workerId\":\"py-worker-1\",\"max\":1,\"waitSeconds\":10}");
+    assertEquals(200, leased.status(), String.valueOf(leased.body()));
+    JsonNode job = leased.body().get("items").get(0);
+    assertEquals(id, job.get("jobId").asText());
+    assertEquals("transcode", job.get("type").asText());
+    assertEquals("a.mov", job.get("payload").get("src").asText());
+    assertEquals(1, job.get("attempt").asInt());
+    String leaseId = job.get("leaseId").asText();
+    Instant firstDeadline = Instant.parse(job.get("leaseExpiresAt").asText());
+
+    pauseUntil(firstDeadline.minusMillis(800));
+    Answer beat = send("POST", "/v1/jobs/" + id + "/heartbeat", worker, "{\"leaseId\":\"" + leaseId + "\",\"progress\":{\"percent\":60}}");
+    assertEquals(200, beat.status(), String.valueOf(beat.body()));
+    assertTrue(Instant.parse(beat.body().get("leaseExpiresAt").asText()).isAfter(firstDeadline));
+    pauseUntil(firstDeadline.plusMillis(500));
+    Answer done = send("POST", "/v1/jobs/" + id + "/complete", worker, "{\"leaseId\":\"" + leaseId + "\",\"result\":{\"dst\":\"a.mp4\"}}");
+    assertEquals(200, done.status(), String.valueOf(done.body()));
+    assertEquals("COMPLETED", done.body().get("status").asText());
+    assertEquals("a.mp4", done.body().get("result").get("dst").asText());
+    assertEquals(1, done.body().get("attempts").asInt(), "the heartbeat kept the first attempt alive");
+  }
+
+  @Test
+  void aWorkerWhoseLeaseRanOutIsRefusedOnceAnotherWorkerHasTheJob() throws Exception {
+    String worker = issue("acme", Set.of(Scope.WORK));
+    String id = send("POST", "/v1/jobs", acme,
+        "{\"type\":\"transcode\",\"queue\":\"ext2\",\"timeoutSeconds\":1,\"backoff\":{\"initialSeconds\":0.2,\"multiplier\":1,\"maxSeconds\":0.2}}")
+        .body().get("id").asText();
+    String first = send("POST", "/v1/queues/ext2/lease", worker, "{\"workerId\":\"slow\",\"waitSeconds\":10}").body().get("items").get(0)
+        .get("leaseId").asText();
+    Answer again = send("POST", "/v1/queues/ext2/lease", worker, "{\"workerId\":\"fast\",\"waitSeconds\":15}");
+    JsonNode second = again.body().get("items").get(0);
+    assertEquals(id, second.get("jobId").asText());
+    assertEquals(2, second.get("attempt").asInt());
+
+    Answer stale = send("POST", "/v1/jobs/" + id + "/complete", worker, "{\"leaseId\":\"" + first + "\"}");
+    assertEquals(409, stale.status(), String.valueOf(stale.body()));
+    assertEquals("stale_lease", stale.body().get("error").asText());
+    assertEquals(409, send("POST", "/v1/jobs/" + id + "/heartbeat", worker, "{\"leaseId\":\"" + first + "\"}").status());
+    Answer failed = send("POST", "/v1/jobs/" + id + "/fail", worker,
+        "{\"leaseId\":\"" + second.get("leaseId").asText() + "\",\"error\":\"codec missing\",\"retryable\":false}");
+    assertEquals("FAILED", failed.body().get("status").asText(), String.valueOf(failed.body()));
+    assertEquals("codec missing", failed.body().get("lastError").asText());
+  }
+
+  @Test
+  void externalWorkersGetOnlyTheirTenantsJobsAndBadLeaseRequestsAreRefused() throws Exception {
+    send("POST", "/v1/jobs", acme, "{\"type\":\"transcode\",\"queue\":\"ext3\"}");
+    String otherWorker = issue("globex", Set.of(Scope.WORK));
+    Answer nothing = send("POST", "/v1/queues/ext3/lease", otherWorker, "{\"workerId\":\"g1\",\"max\":5,\"waitSeconds\":1}");
+    assertEquals(200, nothing.status());
+    assertEquals(0, nothing.body().get("items").size(), "another tenant's worker gets nothing");
+    Answer mine = send("POST", "/v1/queues/ext3/lease", issue("acme", Set.of(Scope.WORK)), "{\"workerId\":\"a1\",\"waitSeconds\":10}");
+    assertEquals(1, mine.body().get("items").size());
+
+    assertError(send("POST", "/v1/queues/ext3/lease", acme, "{\"workerId\":\"a1\"}"), 403, "forbidden");
+    String worker = issue("acme", Set.of(Scope.WORK));
+    assertError(send("POST", "/v1/queues/ext3/lease", worker, "{\"max\":1}"), 400, "invalid_request");
+    assertError(send("POST", "/v1/queues/ext3/lease", worker, "{\"workerId\":\"a1\",\"max\":0}"), 400, "invalid_request");
+    assertError(send("POST", "/v1/queues/ext3/lease", worker, "{\"workerId\":\"a1\",\"waitSeconds\":31}"), 400, "invalid_request");
+    assertError(send("POST", "/v1/queues/Bad!/lease", worker, "{\"workerId\":\"a1\"}"), 400, "invalid_request");
+    assertError(send("POST", "/v1/jobs/" + UUID.randomUUID() + "/complete", worker, "{}"), 400, "invalid_request");
+  }
+
+  /** Waits for the clock (lease deadlines are wall-clock instants), not for another thread. */
+  private static void pauseUntil(Instant instant) {
+    long millis = Duration.between(Instant.now(), instant).toMillis();
+    if (millis > 0) {
+      CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS)).join();
+    }
   }
 
   @Test

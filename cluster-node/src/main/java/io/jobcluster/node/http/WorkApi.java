@@ -1,0 +1,138 @@
+package io.jobcluster.node.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jobcluster.node.JobService;
+import io.jobcluster.node.auth.Principal;
+import io.jobcluster.node.auth.Scope;
+import io.jobcluster.node.worker.ExternalLease;
+import io.jobcluster.node.worker.LeasedJob;
+import io.jobcluster.protocol.ErrorCode;
+import io.jobcluster.protocol.InvalidRequestException;
+import io.jobcluster.protocol.JobIds;
+import io.jobcluster.protocol.JobReply;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+
+/**
+ * External workers over HTTP ({@code work} scope): lease jobs of their tenant from a queue with a
+ * long poll, then heartbeat, complete or fail each one by its lease id. A stale lease id answers
+ * 409 and changes nothing: stop working on that job.
+ */
+public final class WorkApi {
+  static final int MAX_LEASE = 100;
+  static final int MAX_WAIT_SECONDS = 30;
+  private static final Duration MIN_WINDOW = Duration.ofMillis(500);
+  private static final Pattern QUEUE = Pattern.compile("[a-z0-9_-]{1,64}");
+  private static final Pattern WORKER_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+  private final ActorSystem<?> system;
+  private final JobService jobs;
+
+  public WorkApi(ActorSystem<?> system, JobService jobs) {
+    this.system = system;
+    this.jobs = jobs;
+  }
+
+  record LeaseBody(String workerId, Integer max, Integer waitSeconds) {}
+
+  record HeartbeatBody(String leaseId, JsonNode progress) {}
+
+  record CompleteBody(String leaseId, JsonNode result) {}
+
+  record FailBody(String leaseId, String error, Boolean retryable) {}
+
+  /** A leased job as the worker gets it. */
+  record LeasedJson(String jobId, int attempt, String leaseId, String type, JsonNode payload, Instant leaseExpiresAt) {
+    static LeasedJson of(LeasedJob job) {
+      return new LeasedJson(job.jobId(), job.attempt(), job.leaseId(), job.type(), JsonCodec.tree(job.payload()), job.leaseExpiresAt());
+    }
+  }
+
+  CompletionStage<HttpResponse> lease(Principal principal, String queue, String body) {
+    return working(principal, () -> {
+      if (!QUEUE.matcher(queue).matches()) {
+        throw new InvalidRequestException("queue", "must match [a-z0-9_-]{1,64}");
+      }
+      LeaseBody lease = JsonCodec.read(body, LeaseBody.class);
+      if (lease.workerId() == null || !WORKER_ID.matcher(lease.workerId()).matches()) {
+        throw new InvalidRequestException("workerId", "is required and must match [A-Za-z0-9._:-]{1,128}");
+      }
+      int max = lease.max() == null ? 1 : lease.max();
+      if (max < 1 || max > MAX_LEASE) {
+        throw new InvalidRequestException("max", "must be between 1 and " + MAX_LEASE);
+      }
+      int waitSeconds = lease.waitSeconds() == null ? 0 : lease.waitSeconds();
+      if (waitSeconds < 0 || waitSeconds > MAX_WAIT_SECONDS) {
+        throw new InvalidRequestException("waitSeconds", "must be between 0 and " + MAX_WAIT_SECONDS);
+      }
+      Duration window = Duration.ofSeconds(waitSeconds).compareTo(MIN_WINDOW) < 0 ? MIN_WINDOW : Duration.ofSeconds(waitSeconds);
+      // Admin keys lease any tenant's jobs; every other key only its own tenant's.
+      String onlyTenant = principal.isAdmin() ? null : principal.tenant();
+      CompletableFuture<List<LeasedJob>> leased = new CompletableFuture<>();
+      system.systemActorOf(ExternalLease.create(queue, onlyTenant, lease.workerId(), max, window, jobs, leased),
+          "external-lease-" + UUID.randomUUID(), Props.empty());
+      return leased.thenApply(got -> Responses.json(StatusCodes.OK, Map.of("items", got.stream().map(LeasedJson::of).toList())));
+    });
+  }
+
+  CompletionStage<HttpResponse> heartbeat(Principal principal, String id, String body) {
+    return working(principal, () -> {
+      HeartbeatBody heartbeat = JsonCodec.read(body, HeartbeatBody.class);
+      String progress = heartbeat.progress() == null || heartbeat.progress().isNull() ? null : heartbeat.progress().toString();
+      return onLease(id, heartbeat.leaseId(), leaseId -> jobs.heartbeat(id, leaseId, progress));
+    });
+  }
+
+  CompletionStage<HttpResponse> complete(Principal principal, String id, String body) {
+    return working(principal, () -> {
+      CompleteBody complete = JsonCodec.read(body, CompleteBody.class);
+      String result = complete.result() == null || complete.result().isNull() ? null : complete.result().toString();
+      return onLease(id, complete.leaseId(), leaseId -> jobs.complete(id, leaseId, result));
+    });
+  }
+
+  CompletionStage<HttpResponse> fail(Principal principal, String id, String body) {
+    return working(principal, () -> {
+      FailBody fail = JsonCodec.read(body, FailBody.class);
+      if (fail.error() == null || fail.error().isBlank()) {
+        throw new InvalidRequestException("error", "is required");
+      }
+      boolean retryable = fail.retryable() == null || fail.retryable();
+      return onLease(id, fail.leaseId(), leaseId -> jobs.fail(id, leaseId, fail.error(), retryable));
+    });
+  }
+
+  private CompletionStage<HttpResponse> onLease(String id, String leaseId, java.util.function.Function<String, CompletionStage<JobReply>> command) {
+    if (!JobIds.isValid(id)) {
+      return CompletableFuture.completedFuture(Responses.error(ErrorCode.NOT_FOUND, "no job with that id"));
+    }
+    if (leaseId == null || leaseId.isBlank()) {
+      throw new InvalidRequestException("leaseId", "is required");
+    }
+    return command.apply(leaseId).thenApply(reply -> reply instanceof JobReply.Accepted accepted
+        ? Responses.json(StatusCodes.OK, JobJson.of(accepted.job()))
+        : Responses.rejected((JobReply.Rejected) reply));
+  }
+
+  private static CompletionStage<HttpResponse> working(Principal principal, Supplier<CompletionStage<HttpResponse>> action) {
+    if (!principal.require(Scope.WORK)) {
+      return CompletableFuture.completedFuture(Responses.error(ErrorCode.FORBIDDEN, "this key lacks the 'work' scope"));
+    }
+    try {
+      return action.get().exceptionally(Responses::failure);
+    } catch (InvalidRequestException e) {
+      return CompletableFuture.completedFuture(Responses.invalid(e));
+    }
+  }
+}
