@@ -97,9 +97,10 @@ public final class JobclusterNode implements AutoCloseable {
 
       JobclusterNode[] self = new JobclusterNode[1];
       HealthRoutes health = new HealthRoutes(() -> self[0].readiness());
-      GatewayRoutes gateway = new GatewayRoutes(health.routes(), new JobsApi(jobs, queries), new AdminKeysApi(apiKeys.store()),
-          new OpsApi(queries, new WorkerDirectory(system), Clock.systemUTC()), new WorkApi(system, jobs), apiKeys.authenticator(),
-          settings.getBytes("http.max-body"), settings.getBytes("http.max-batch-body"));
+      Duration answerWithin = settings.getDuration("http.answer-within");
+      GatewayRoutes gateway = new GatewayRoutes(health.routes(), new JobsApi(jobs, queries, answerWithin), new AdminKeysApi(apiKeys.store()),
+          new OpsApi(queries, new WorkerDirectory(system), Clock.systemUTC()), new WorkApi(system, jobs, answerWithin), apiKeys.authenticator(),
+          databaseHealth::isReachable, settings.getBytes("http.max-body"), settings.getBytes("http.max-batch-body"));
       ServerBinding binding = Http.get(system)
           .newServerAt(settings.getString("http.host"), settings.getInt("http.port"))
           .bind(gateway.routes())

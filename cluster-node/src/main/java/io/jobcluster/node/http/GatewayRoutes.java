@@ -24,7 +24,9 @@ import io.jobcluster.node.auth.Authenticator;
 import io.jobcluster.node.auth.Principal;
 import io.jobcluster.protocol.ErrorCode;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
@@ -47,17 +49,22 @@ public final class GatewayRoutes {
   private final OpsApi ops;
   private final WorkApi work;
   private final Authenticator authenticator;
+  private final Supplier<CompletionStage<Boolean>> databaseUp;
   private final long maxBodyBytes;
   private final long maxBatchBytes;
 
+  /**
+   * @param databaseUp a cheap (cached) probe; requests that would write answer 503 at once while it says no
+   */
   public GatewayRoutes(Route health, JobsApi jobs, AdminKeysApi keys, OpsApi ops, WorkApi work, Authenticator authenticator,
-      long maxBodyBytes, long maxBatchBytes) {
+      Supplier<CompletionStage<Boolean>> databaseUp, long maxBodyBytes, long maxBatchBytes) {
     this.health = health;
     this.jobs = jobs;
     this.keys = keys;
     this.ops = ops;
     this.work = work;
     this.authenticator = authenticator;
+    this.databaseUp = databaseUp;
     this.maxBodyBytes = maxBodyBytes;
     this.maxBatchBytes = maxBatchBytes;
   }
@@ -70,8 +77,8 @@ public final class GatewayRoutes {
     return pathPrefix("v1", () -> concat(jobRoutes(), adminRoutes(),
         path("stats", () -> get(() -> authenticated(principal -> completeWithFuture(ops.stats(principal))))),
         path("queues", () -> get(() -> authenticated(principal -> completeWithFuture(ops.queues(principal))))),
-        pathPrefix("queues", () -> pathPrefix(segment(), queue -> path("lease", () -> post(() -> authenticated(principal ->
-            jsonBody(maxBodyBytes, body -> completeWithFuture(work.lease(principal, queue, body)))))))),
+        pathPrefix("queues", () -> pathPrefix(segment(), queue -> path("lease", () -> post(() -> writing(() -> authenticated(principal ->
+            jsonBody(maxBodyBytes, body -> completeWithFuture(work.lease(principal, queue, body))))))))),
         path("workers", () -> get(() -> authenticated(principal -> completeWithFuture(ops.workers(principal)))))));
   }
 
@@ -85,25 +92,25 @@ public final class GatewayRoutes {
 
   private Route jobRoutes() {
     return pathPrefix("jobs", () -> concat(
-        path("batch", () -> post(() -> authenticated(principal -> jsonBody(maxBatchBytes,
-            body -> completeWithFuture(jobs.submitBatch(principal, body)))))),
+        path("batch", () -> post(() -> writing(() -> authenticated(principal -> jsonBody(maxBatchBytes,
+            body -> completeWithFuture(jobs.submitBatch(principal, body))))))),
         pathEnd(() -> concat(
-            post(() -> authenticated(principal -> jsonBody(maxBodyBytes, body -> optionalHeaderValueByName("Idempotency-Key",
-                key -> completeWithFuture(jobs.submit(principal, body, key)))))),
+            post(() -> writing(() -> authenticated(principal -> jsonBody(maxBodyBytes, body -> optionalHeaderValueByName("Idempotency-Key",
+                key -> completeWithFuture(jobs.submit(principal, body, key))))))),
             get(() -> authenticated(principal -> parameterMap(parameters -> completeWithFuture(jobs.list(principal, parameters))))))),
         pathPrefix(segment(), id -> concat(
             pathEnd(() -> concat(
                 get(() -> authenticated(principal -> completeWithFuture(jobs.get(principal, id)))),
-                delete(() -> authenticated(principal -> completeWithFuture(jobs.delete(principal, id)))))),
-            path("cancel", () -> post(() -> authenticated(principal -> completeWithFuture(jobs.cancel(principal, id))))),
-            path("retry", () -> post(() -> authenticated(principal -> completeWithFuture(jobs.retry(principal, id))))),
+                delete(() -> writing(() -> authenticated(principal -> completeWithFuture(jobs.delete(principal, id))))))),
+            path("cancel", () -> post(() -> writing(() -> authenticated(principal -> completeWithFuture(jobs.cancel(principal, id)))))),
+            path("retry", () -> post(() -> writing(() -> authenticated(principal -> completeWithFuture(jobs.retry(principal, id)))))),
             path("history", () -> get(() -> authenticated(principal -> completeWithFuture(jobs.history(principal, id))))),
-            path("heartbeat", () -> post(() -> authenticated(principal -> jsonBody(maxBodyBytes,
-                body -> completeWithFuture(work.heartbeat(principal, id, body)))))),
-            path("complete", () -> post(() -> authenticated(principal -> jsonBody(maxBodyBytes,
-                body -> completeWithFuture(work.complete(principal, id, body)))))),
-            path("fail", () -> post(() -> authenticated(principal -> jsonBody(maxBodyBytes,
-                body -> completeWithFuture(work.fail(principal, id, body))))))))));
+            path("heartbeat", () -> post(() -> writing(() -> authenticated(principal -> jsonBody(maxBodyBytes,
+                body -> completeWithFuture(work.heartbeat(principal, id, body))))))),
+            path("complete", () -> post(() -> writing(() -> authenticated(principal -> jsonBody(maxBodyBytes,
+                body -> completeWithFuture(work.complete(principal, id, body))))))),
+            path("fail", () -> post(() -> writing(() -> authenticated(principal -> jsonBody(maxBodyBytes,
+                body -> completeWithFuture(work.fail(principal, id, body)))))))))));
   }
 
   /** Resolves the request's API key (Authorization: Bearer, or X-API-Key) to a principal, else 401. */
@@ -120,6 +127,13 @@ public final class GatewayRoutes {
           AuthResult.Denied denied = (AuthResult.Denied) auth;
           return complete(Responses.error(denied.code(), denied.message()));
         })));
+  }
+
+  /** Writes need the database: while the probe says it is down, answer 503 at once instead of waiting. */
+  private Route writing(Supplier<Route> inner) {
+    return onComplete(databaseUp.get(), up -> up.isSuccess() && Boolean.TRUE.equals(up.get())
+        ? inner.get()
+        : complete(Responses.unavailable("the database is unreachable; try again")));
   }
 
   /** The request body as text: only {@code application/json}, at most {@code limit} bytes. */

@@ -38,10 +38,12 @@ public final class WorkApi {
 
   private final ActorSystem<?> system;
   private final JobService jobs;
+  private final Duration answerWithin;
 
-  public WorkApi(ActorSystem<?> system, JobService jobs) {
+  public WorkApi(ActorSystem<?> system, JobService jobs, Duration answerWithin) {
     this.system = system;
     this.jobs = jobs;
+    this.answerWithin = answerWithin;
   }
 
   record LeaseBody(String workerId, Integer max, Integer waitSeconds) {}
@@ -120,9 +122,9 @@ public final class WorkApi {
     if (leaseId == null || leaseId.isBlank()) {
       throw new InvalidRequestException("leaseId", "is required");
     }
-    return command.apply(leaseId).thenApply(reply -> reply instanceof JobReply.Accepted accepted
+    return Responses.within(command.apply(leaseId).thenApply(reply -> reply instanceof JobReply.Accepted accepted
         ? Responses.json(StatusCodes.OK, JobJson.of(accepted.job()))
-        : Responses.rejected((JobReply.Rejected) reply));
+        : Responses.rejected((JobReply.Rejected) reply)), answerWithin);
   }
 
   private static CompletionStage<HttpResponse> working(Principal principal, Supplier<CompletionStage<HttpResponse>> action) {
