@@ -6,6 +6,7 @@ import io.jobcluster.node.health.DatabaseHealth;
 import io.jobcluster.node.health.HealthRoutes;
 import io.jobcluster.node.health.Readiness;
 import io.jobcluster.node.http.AdminKeysApi;
+import io.jobcluster.node.http.AnswerDeadline;
 import io.jobcluster.node.http.GatewayRoutes;
 import io.jobcluster.node.http.JobsApi;
 import io.jobcluster.node.http.OpsApi;
@@ -97,9 +98,9 @@ public final class JobclusterNode implements AutoCloseable {
 
       JobclusterNode[] self = new JobclusterNode[1];
       HealthRoutes health = new HealthRoutes(() -> self[0].readiness());
-      Duration answerWithin = settings.getDuration("http.answer-within");
-      GatewayRoutes gateway = new GatewayRoutes(health.routes(), new JobsApi(jobs, queries, answerWithin), new AdminKeysApi(apiKeys.store()),
-          new OpsApi(queries, new WorkerDirectory(system), Clock.systemUTC()), new WorkApi(system, jobs, answerWithin), apiKeys.authenticator(),
+      AnswerDeadline deadline = new AnswerDeadline(settings.getDuration("http.unavailable-check-after"), databaseHealth::isReachable);
+      GatewayRoutes gateway = new GatewayRoutes(health.routes(), new JobsApi(jobs, queries, deadline), new AdminKeysApi(apiKeys.store()),
+          new OpsApi(queries, new WorkerDirectory(system), Clock.systemUTC()), new WorkApi(system, jobs, deadline), apiKeys.authenticator(),
           databaseHealth::isReachable, settings.getBytes("http.max-body"), settings.getBytes("http.max-batch-body"));
       ServerBinding binding = Http.get(system)
           .newServerAt(settings.getString("http.host"), settings.getInt("http.port"))

@@ -11,7 +11,6 @@ import io.jobcluster.protocol.JobReply;
 import io.jobcluster.protocol.JobStatus;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,15 +33,12 @@ public final class JobsApi {
 
   private final JobService jobs;
   private final JobQueries queries;
-  private final Duration answerWithin;
+  private final AnswerDeadline deadline;
 
-  /**
-   * @param answerWithin single-job calls answer 503 after this long without an answer
-   */
-  public JobsApi(JobService jobs, JobQueries queries, Duration answerWithin) {
+  public JobsApi(JobService jobs, JobQueries queries, AnswerDeadline deadline) {
     this.jobs = jobs;
     this.queries = queries;
-    this.answerWithin = answerWithin;
+    this.deadline = deadline;
   }
 
   CompletionStage<HttpResponse> submit(Principal principal, String body, Optional<String> idempotencyHeader) {
@@ -52,13 +48,13 @@ public final class JobsApi {
       if (header != null && submit.idempotencyKey() != null && !header.equals(submit.idempotencyKey())) {
         throw new InvalidRequestException("idempotencyKey", "differs from the Idempotency-Key header");
       }
-      return Responses.within(jobs.submit(principal.tenant(), submit.toRequest(header)).thenApply(reply -> {
+      return deadline.guard(jobs.submit(principal.tenant(), submit.toRequest(header)).thenApply(reply -> {
         if (reply instanceof JobReply.Accepted accepted) {
           HttpResponse response = Responses.json(accepted.created() ? StatusCodes.CREATED : StatusCodes.OK, JobJson.of(accepted.job()));
           return response.addHeader(Location.create("/v1/jobs/" + accepted.job().id()));
         }
         return Responses.rejected((JobReply.Rejected) reply);
-      }), answerWithin);
+      }));
     });
   }
 
@@ -152,13 +148,13 @@ public final class JobsApi {
       if (!JobIds.isValid(id)) {
         return CompletableFuture.completedFuture(notFound(id));
       }
-      return Responses.within(command.apply(visibleTenant(principal)).thenApply(reply -> {
+      return deadline.guard(command.apply(visibleTenant(principal)).thenApply(reply -> {
         if (reply instanceof JobReply.Accepted accepted) {
           return success == StatusCodes.NO_CONTENT ? HttpResponse.create().withStatus(success)
               : Responses.json(success, JobJson.of(accepted.job()));
         }
         return Responses.rejected((JobReply.Rejected) reply);
-      }), answerWithin);
+      }));
     });
   }
 

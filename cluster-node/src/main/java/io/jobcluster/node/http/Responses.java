@@ -3,10 +3,7 @@ package io.jobcluster.node.http;
 import io.jobcluster.protocol.ErrorCode;
 import io.jobcluster.protocol.InvalidRequestException;
 import io.jobcluster.protocol.JobReply;
-import java.time.Duration;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -42,16 +39,6 @@ final class Responses {
 
   static HttpResponse unavailable(String message) {
     return error(ErrorCode.UNAVAILABLE, message).addHeader(RawHeader.create("Retry-After", RETRY_AFTER_SECONDS));
-  }
-
-  /**
-   * The answer, or {@code 503 unavailable} once {@code limit} passed without one (the database or a
-   * node is in trouble). The command may still take effect later: clients retry with an
-   * idempotency key to be safe.
-   */
-  static CompletionStage<HttpResponse> within(CompletionStage<HttpResponse> answer, Duration limit) {
-    return answer.toCompletableFuture().thenApply(response -> response)
-        .completeOnTimeout(unavailable("no answer within " + limit.toSeconds() + " s; try again"), limit.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** A failed stage: bad input is the client's, anything else means the cluster could not answer in time. */

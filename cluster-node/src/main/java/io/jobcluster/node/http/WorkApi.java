@@ -38,12 +38,12 @@ public final class WorkApi {
 
   private final ActorSystem<?> system;
   private final JobService jobs;
-  private final Duration answerWithin;
+  private final AnswerDeadline deadline;
 
-  public WorkApi(ActorSystem<?> system, JobService jobs, Duration answerWithin) {
+  public WorkApi(ActorSystem<?> system, JobService jobs, AnswerDeadline deadline) {
     this.system = system;
     this.jobs = jobs;
-    this.answerWithin = answerWithin;
+    this.deadline = deadline;
   }
 
   record LeaseBody(String workerId, Integer max, Integer waitSeconds) {}
@@ -122,9 +122,9 @@ public final class WorkApi {
     if (leaseId == null || leaseId.isBlank()) {
       throw new InvalidRequestException("leaseId", "is required");
     }
-    return Responses.within(command.apply(leaseId).thenApply(reply -> reply instanceof JobReply.Accepted accepted
+    return deadline.guard(command.apply(leaseId).thenApply(reply -> reply instanceof JobReply.Accepted accepted
         ? Responses.json(StatusCodes.OK, JobJson.of(accepted.job()))
-        : Responses.rejected((JobReply.Rejected) reply)), answerWithin);
+        : Responses.rejected((JobReply.Rejected) reply)));
   }
 
   private static CompletionStage<HttpResponse> working(Principal principal, Supplier<CompletionStage<HttpResponse>> action) {

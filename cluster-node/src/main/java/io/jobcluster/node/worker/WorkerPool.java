@@ -173,7 +173,13 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
       return this;
     }
     running.put(job.leaseId(), attempt);
-    QueueOfferResult offered = intake.offer(attempt);
+    QueueOfferResult offered;
+    try {
+      offered = intake.offer(attempt);
+    } catch (IllegalStateException e) {
+      // The stream is gone (the actor system is shutting down): give the job back.
+      offered = QueueOfferResult.closed();
+    }
     if (offered != QueueOfferResult.enqueued()) {
       // Cannot happen while the dispatcher respects our free slots; give the job back rather than lose it.
       getContext().getLog().error("worker intake refused job={} result={}", job.jobId(), offered);
