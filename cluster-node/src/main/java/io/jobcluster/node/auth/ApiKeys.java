@@ -1,7 +1,7 @@
 package io.jobcluster.node.auth;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.jobcluster.node.JdbcPool;
 import io.jobcluster.persistence.DatabaseSettings;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
@@ -69,18 +69,6 @@ public final class ApiKeys {
   }
 
   static HikariDataSource pool(DatabaseSettings db) {
-    HikariConfig config = new HikariConfig();
-    config.setPoolName(POOL_NAME);
-    config.setJdbcUrl(db.url());
-    config.setUsername(db.user());
-    config.setPassword(db.password());
-    config.setDriverClassName(db.dialect().driverClass());
-    config.setMaximumPoolSize(POOL_SIZE);
-    config.setMinimumIdle(1);
-    // Fail within seconds when the database is gone, as the read model's pool does.
-    config.setConnectionTimeout(3000);
-    config.setValidationTimeout(1000);
-    config.setInitializationFailTimeout(-1);
-    return new HikariDataSource(config);
+    return JdbcPool.create(POOL_NAME, db, POOL_SIZE, true);
   }
 }

@@ -1,7 +1,7 @@
 package io.jobcluster.node.readmodel;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.jobcluster.node.JdbcPool;
 import io.jobcluster.persistence.DatabaseSettings;
 
 /**
@@ -14,22 +14,7 @@ final class ReadModelPool {
   private ReadModelPool() {}
 
   static HikariDataSource create(DatabaseSettings db, int size) {
-    HikariConfig config = new HikariConfig();
-    config.setPoolName(POOL_NAME);
-    config.setJdbcUrl(db.url());
-    config.setUsername(db.user());
-    config.setPassword(db.password());
-    config.setDriverClassName(db.dialect().driverClass());
-    config.setMaximumPoolSize(size);
-    config.setMinimumIdle(1);
-    // A projection batch commits its rows and its offset in one transaction.
-    config.setAutoCommit(false);
-    // Fail within seconds when the database is gone (HikariCP waits 3 minutes by default); the
-    // projection then restarts with backoff and queries fail instead of hanging.
-    config.setConnectionTimeout(3000);
-    config.setValidationTimeout(1000);
-    // Start even when the database is down at that moment.
-    config.setInitializationFailTimeout(-1);
-    return new HikariDataSource(config);
+    // Not auto-commit: a projection batch commits its rows and its offset in one transaction.
+    return JdbcPool.create(POOL_NAME, db, size, false);
   }
 }
