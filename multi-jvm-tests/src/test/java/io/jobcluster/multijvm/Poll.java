@@ -1,6 +1,8 @@
 package io.jobcluster.multijvm;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -52,12 +54,8 @@ public final class Poll {
     } while (System.nanoTime() - end < 0);
   }
 
+  /** The interval between two polls: waits for the clock, not for another thread. */
   private static void pause() {
-    try {
-      Thread.sleep(INTERVAL.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while polling", e);
-    }
+    CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(INTERVAL.toMillis(), TimeUnit.MILLISECONDS)).join();
   }
 }
