@@ -37,10 +37,19 @@ public final class JobService {
   public CompletionStage<JobReply> submit(String tenant, JobRequest request) {
     JobSpec spec;
     try {
-      spec = JobSpec.from(request, clock.instant());
+      spec = spec(request);
     } catch (IllegalArgumentException e) {
       return CompletableFuture.failedFuture(e);
     }
+    return submit(tenant, spec);
+  }
+
+  /** Validates {@code request} as of now; throws {@link io.jobcluster.protocol.InvalidRequestException} naming the bad field. */
+  public JobSpec spec(JobRequest request) {
+    return JobSpec.from(request, clock.instant());
+  }
+
+  public CompletionStage<JobReply> submit(String tenant, JobSpec spec) {
     String id = spec.idempotencyKey() == null ? JobIds.random() : JobIds.forIdempotencyKey(tenant, spec.idempotencyKey());
     return ask(id, replyTo -> new JobEntity.Submit(tenant, spec, replyTo));
   }

@@ -7,6 +7,12 @@ import io.jobcluster.node.health.HealthRoutes;
 import io.jobcluster.node.health.Readiness;
 import io.jobcluster.node.http.AdminKeysApi;
 import io.jobcluster.node.http.AnswerDeadline;
+import io.jobcluster.node.http.Endpoint;
+import io.jobcluster.node.http.MetricsApi;
+import io.jobcluster.node.http.RequestObserver;
+import io.jobcluster.node.limits.SubmissionGate;
+import io.jobcluster.node.limits.TenantLimits;
+import io.jobcluster.node.metrics.NodeMetrics;
 import io.jobcluster.node.http.GatewayRoutes;
 import io.jobcluster.node.http.JobsApi;
 import io.jobcluster.node.http.OpsApi;
@@ -65,13 +71,18 @@ public final class JobclusterNode implements AutoCloseable {
   private final ApiKeys apiKeys;
   private final DatabaseHealth databaseHealth;
   private final ServerBinding binding;
+  private final GatewayRoutes gateway;
+  private final NodeMetrics metrics;
 
-  private JobclusterNode(ActorSystem<Void> system, JobService jobs, ApiKeys apiKeys, DatabaseHealth databaseHealth, ServerBinding binding) {
+  private JobclusterNode(ActorSystem<Void> system, JobService jobs, ApiKeys apiKeys, DatabaseHealth databaseHealth, ServerBinding binding,
+      GatewayRoutes gateway, NodeMetrics metrics) {
     this.system = system;
     this.jobs = jobs;
     this.apiKeys = apiKeys;
     this.databaseHealth = databaseHealth;
     this.binding = binding;
+    this.gateway = gateway;
+    this.metrics = metrics;
   }
 
   /** Applies the schema, then starts the node; blocks until the HTTP server is bound. */
@@ -83,7 +94,8 @@ public final class JobclusterNode implements AutoCloseable {
       JobService jobs = new JobService(system, Clock.systemUTC(), settings.getDuration("ask-timeout"));
       JobQueries queries = ReadModel.init(system, database).queries();
       QueueDispatcher.init(system, jobs, dispatchReadModel(queries), dispatchSettings(settings.getConfig("dispatch")));
-      JobEntity.init(system, JobEntitySettings.fromConfig(settings.getConfig("job"), dispatcherNotice(system)));
+      NodeMetrics metrics = new NodeMetrics();
+      JobEntity.init(system, JobEntitySettings.fromConfig(settings.getConfig("job"), dispatcherNotice(system), metrics));
       Config sweep = settings.getConfig("deadline-sweep");
       DeadlineSweeper.init(system, queries, jobs,
           new DeadlineSweeper.Settings(sweep.getDuration("interval"), sweep.getDuration("grace"), sweep.getInt("limit")));
@@ -99,16 +111,22 @@ public final class JobclusterNode implements AutoCloseable {
       JobclusterNode[] self = new JobclusterNode[1];
       HealthRoutes health = new HealthRoutes(() -> self[0].readiness());
       AnswerDeadline deadline = new AnswerDeadline(settings.getDuration("http.unavailable-check-after"), databaseHealth::isReachable);
-      GatewayRoutes gateway = new GatewayRoutes(health.routes(), new JobsApi(jobs, queries, deadline), new AdminKeysApi(apiKeys.store()),
+      Config limits = settings.getConfig("limits");
+      SubmissionGate gate = new SubmissionGate(TenantLimits.Table.fromConfig(limits), queries::activeJobs, () -> upMembers(system),
+          System::nanoTime, limits.getDuration("active-count-ttl"));
+      GatewayRoutes gateway = new GatewayRoutes(new GatewayRoutes.Parts(health,
+          new MetricsApi(metrics, system, queries, Clock.systemUTC(), settings.getDuration("metrics.queue-refresh")),
+          new JobsApi(jobs, queries, deadline, gate), new AdminKeysApi(apiKeys.store()),
           new OpsApi(queries, new WorkerDirectory(system), Clock.systemUTC()), new WorkApi(system, jobs, deadline), apiKeys.authenticator(),
-          databaseHealth::isReachable, settings.getBytes("http.max-body"), settings.getBytes("http.max-batch-body"));
+          databaseHealth::isReachable, new RequestObserver(metrics, limits.getInt("max-in-flight-requests"))),
+          settings.getBytes("http.max-body"), settings.getBytes("http.max-batch-body"));
       ServerBinding binding = Http.get(system)
           .newServerAt(settings.getString("http.host"), settings.getInt("http.port"))
           .bind(gateway.routes())
           .toCompletableFuture()
           .get(30, TimeUnit.SECONDS)
           .addToCoordinatedShutdown(Duration.ofSeconds(10), system);
-      self[0] = new JobclusterNode(system, jobs, apiKeys, databaseHealth, binding);
+      self[0] = new JobclusterNode(system, jobs, apiKeys, databaseHealth, binding, gateway, metrics);
       return self[0];
     } catch (Exception e) {
       system.terminate();
@@ -146,6 +164,11 @@ public final class JobclusterNode implements AutoCloseable {
     return new QueueDispatcher.Settings(config.getDuration("reconcile-interval"), config.getInt("reconcile-limit"), config.getDuration("retry-delay"));
   }
 
+  private static int upMembers(ActorSystem<?> system) {
+    return (int) StreamSupport.stream(Cluster.get(system).state().getMembers().spliterator(), false)
+        .filter(m -> m.status() == MemberStatus.up()).count();
+  }
+
   private static String selfAddress(ActorSystem<?> system) {
     var address = Cluster.get(system).selfMember().address();
     return address.getHost().orElse("?") + ":" + address.getPort().orElse(0);
@@ -167,6 +190,15 @@ public final class JobclusterNode implements AutoCloseable {
     return ReadModel.get(system).queries();
   }
 
+  /** Every HTTP endpoint this node serves. */
+  public List<Endpoint> httpEndpoints() {
+    return gateway.endpointList();
+  }
+
+  public NodeMetrics metrics() {
+    return metrics;
+  }
+
   public InetSocketAddress httpAddress() {
     return binding.localAddress();
   }
@@ -185,8 +217,7 @@ public final class JobclusterNode implements AutoCloseable {
   public CompletionStage<Readiness> readiness() {
     Cluster cluster = Cluster.get(system);
     boolean joined = cluster.selfMember().status() == MemberStatus.up();
-    int upMembers = (int) StreamSupport.stream(cluster.state().getMembers().spliterator(), false)
-        .filter(m -> m.status() == MemberStatus.up()).count();
+    int upMembers = upMembers(system);
     CompletionStage<Boolean> sharding = joined ? shardingAnswers() : CompletableFuture.completedFuture(false);
     return sharding.thenCombine(databaseHealth.isReachable(), (shardingUp, dbUp) -> new Readiness(joined, shardingUp, dbUp, upMembers));
   }

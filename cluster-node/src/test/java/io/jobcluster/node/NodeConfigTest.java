@@ -100,7 +100,8 @@ class NodeConfigTest {
   @Test
   void theJobSettingsAreReadFromTheJobclusterNamespace() {
     Config config = load("jobcluster.job.max-worker-losses = 7");
-    var settings = io.jobcluster.node.job.JobEntitySettings.fromConfig(config.getConfig("jobcluster.job"), io.jobcluster.node.job.JobReadyListener.NONE);
+    var settings = io.jobcluster.node.job.JobEntitySettings.fromConfig(config.getConfig("jobcluster.job"), io.jobcluster.node.job.JobReadyListener.NONE,
+        io.jobcluster.node.job.JobEventObserver.NONE);
     assertEquals(7, settings.maxWorkerLosses());
     assertEquals(java.time.Duration.ofSeconds(30), settings.finishedIdleTimeout());
   }

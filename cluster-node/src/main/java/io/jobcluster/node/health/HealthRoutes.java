@@ -2,10 +2,6 @@ package io.jobcluster.node.health;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
-import static org.apache.pekko.http.javadsl.server.Directives.concat;
-import static org.apache.pekko.http.javadsl.server.Directives.get;
-import static org.apache.pekko.http.javadsl.server.Directives.path;
-import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -23,10 +19,14 @@ public final class HealthRoutes {
     this.readiness = readiness;
   }
 
-  public Route routes() {
-    return concat(
-        path(segment("health").slash("live"), () -> get(() -> complete(json(StatusCodes.OK, "{\"status\":\"live\"}")))),
-        path(segment("health").slash("ready"), () -> get(() -> completeWithFuture(readiness.get().thenApply(HealthRoutes::readyResponse)))));
+  /** {@code GET /health/live}: the process answers. */
+  public Route live() {
+    return complete(json(StatusCodes.OK, "{\"status\":\"live\"}"));
+  }
+
+  /** {@code GET /health/ready}: 200 when joined, sharding answers and the database answers; else 503 with what is missing. */
+  public Route ready() {
+    return completeWithFuture(readiness.get().thenApply(HealthRoutes::readyResponse));
   }
 
   private static HttpResponse readyResponse(Readiness r) {

@@ -39,7 +39,7 @@ public final class AdminKeysApi {
   record IssuedKeyJson(String keyId, String tenant, List<String> scopes, String key, Instant createdAt) {}
 
   CompletionStage<HttpResponse> issue(Principal principal, String body) {
-    return asAdmin(principal, () -> {
+    return ScopedCall.run(principal, Scope.ADMIN, () -> {
       IssueKeyBody request = JsonCodec.read(body, IssueKeyBody.class);
       Set<Scope> scopes = EnumSet.noneOf(Scope.class);
       for (String scope : request.scopes() == null ? List.<String>of() : request.scopes()) {
@@ -51,7 +51,7 @@ public final class AdminKeysApi {
   }
 
   CompletionStage<HttpResponse> list(Principal principal, Map<String, String> parameters) {
-    return asAdmin(principal, () -> {
+    return ScopedCall.run(principal, Scope.ADMIN, () -> {
       String tenant = parameters.get("tenant");
       if (tenant == null) {
         throw new InvalidRequestException("tenant", "is required");
@@ -61,21 +61,11 @@ public final class AdminKeysApi {
   }
 
   CompletionStage<HttpResponse> revoke(Principal principal, String keyId) {
-    return asAdmin(principal, () -> store.revoke(keyId).thenApply(existed -> existed
+    return ScopedCall.run(principal, Scope.ADMIN, () -> store.revoke(keyId).thenApply(existed -> existed
         ? HttpResponse.create().withStatus(StatusCodes.NO_CONTENT)
         : Responses.error(ErrorCode.NOT_FOUND, "no key with that id")));
   }
 
-  private static CompletionStage<HttpResponse> asAdmin(Principal principal, Supplier<CompletionStage<HttpResponse>> action) {
-    if (!principal.require(Scope.ADMIN)) {
-      return CompletableFuture.completedFuture(Responses.error(ErrorCode.FORBIDDEN, "this key lacks the 'admin' scope"));
-    }
-    try {
-      return action.get().exceptionally(Responses::failure);
-    } catch (InvalidRequestException e) {
-      return CompletableFuture.completedFuture(Responses.invalid(e));
-    }
-  }
 
   private static List<String> wire(Set<Scope> scopes) {
     return scopes.stream().sorted().map(Scope::wireName).toList();

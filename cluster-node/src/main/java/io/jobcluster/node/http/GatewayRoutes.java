@@ -3,30 +3,27 @@ package io.jobcluster.node.http;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
-import static org.apache.pekko.http.javadsl.server.Directives.delete;
 import static org.apache.pekko.http.javadsl.server.Directives.entity;
 import static org.apache.pekko.http.javadsl.server.Directives.extractRequestEntity;
-import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.handleExceptions;
 import static org.apache.pekko.http.javadsl.server.Directives.handleRejections;
+import static org.apache.pekko.http.javadsl.server.Directives.mapResponse;
 import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
 import static org.apache.pekko.http.javadsl.server.Directives.optionalHeaderValueByName;
 import static org.apache.pekko.http.javadsl.server.Directives.parameterMap;
-import static org.apache.pekko.http.javadsl.server.Directives.path;
-import static org.apache.pekko.http.javadsl.server.Directives.pathEnd;
-import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
-import static org.apache.pekko.http.javadsl.server.Directives.post;
 import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
-import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import io.jobcluster.node.auth.AuthResult;
 import io.jobcluster.node.auth.Authenticator;
 import io.jobcluster.node.auth.Principal;
+import io.jobcluster.node.health.HealthRoutes;
 import io.jobcluster.protocol.ErrorCode;
-import java.util.Optional;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
@@ -38,91 +35,101 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 
 /**
- * All HTTP routes of a node: health, and API v1 behind API-key authentication. Whatever goes
- * wrong (unknown path, wrong method, wrong content type, oversized or malformed body, a failure
- * inside) is answered in the API's JSON error shape.
+ * The node's whole HTTP interface as one list of {@link Endpoint}s: health, metrics, the OpenAPI
+ * document, and API v1 behind API-key authentication. Whatever goes wrong (unknown path, wrong
+ * method, wrong content type, oversized or malformed body, a failure inside) is answered in the
+ * API's JSON error shape; every request is counted, timed and logged by the {@link RequestObserver}.
  */
 public final class GatewayRoutes {
-  private final Route health;
-  private final JobsApi jobs;
-  private final AdminKeysApi keys;
-  private final OpsApi ops;
-  private final WorkApi work;
-  private final Authenticator authenticator;
-  private final Supplier<CompletionStage<Boolean>> databaseUp;
+  /** The parts of the gateway: the API handlers and what the routes need around them. */
+  public record Parts(HealthRoutes health, MetricsApi metrics, JobsApi jobs, AdminKeysApi keys, OpsApi ops, WorkApi work,
+      Authenticator authenticator, Supplier<CompletionStage<Boolean>> databaseUp, RequestObserver observer) {}
+
+  private final Parts parts;
   private final long maxBodyBytes;
   private final long maxBatchBytes;
+  private final List<Endpoint> endpoints;
 
   /**
-   * @param databaseUp a cheap (cached) probe; requests that would write answer 503 at once while it says no
+   * @param maxBodyBytes the largest body of a request ({@code 413} above it)
+   * @param maxBatchBytes the largest body of {@code POST /v1/jobs/batch}
    */
-  public GatewayRoutes(Route health, JobsApi jobs, AdminKeysApi keys, OpsApi ops, WorkApi work, Authenticator authenticator,
-      Supplier<CompletionStage<Boolean>> databaseUp, long maxBodyBytes, long maxBatchBytes) {
-    this.health = health;
-    this.jobs = jobs;
-    this.keys = keys;
-    this.ops = ops;
-    this.work = work;
-    this.authenticator = authenticator;
-    this.databaseUp = databaseUp;
+  public GatewayRoutes(Parts parts, long maxBodyBytes, long maxBatchBytes) {
+    this.parts = parts;
     this.maxBodyBytes = maxBodyBytes;
     this.maxBatchBytes = maxBatchBytes;
+    this.endpoints = List.copyOf(endpoints());
+  }
+
+  /** Every endpoint the node serves, in matching order. */
+  public List<Endpoint> endpointList() {
+    return endpoints;
   }
 
   public Route routes() {
-    return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> concat(health, v1())));
+    return parts.observer().observe(() -> handleExceptions(exceptions(), () -> handleRejections(rejections(),
+        () -> concat(endpoints.get(0).route(), endpoints.stream().skip(1).map(Endpoint::route).toArray(Route[]::new)))));
   }
 
-  private Route v1() {
-    return pathPrefix("v1", () -> concat(jobRoutes(), adminRoutes(),
-        path("stats", () -> get(() -> authenticated(principal -> completeWithFuture(ops.stats(principal))))),
-        path("queues", () -> get(() -> authenticated(principal -> completeWithFuture(ops.queues(principal))))),
-        pathPrefix("queues", () -> pathPrefix(segment(), queue -> path("lease", () -> post(() -> writing(() -> authenticated(principal ->
-            jsonBody(maxBodyBytes, body -> completeWithFuture(work.lease(principal, queue, body))))))))),
-        path("workers", () -> get(() -> authenticated(principal -> completeWithFuture(ops.workers(principal)))))));
+  private List<Endpoint> endpoints() {
+    JobsApi jobs = parts.jobs();
+    WorkApi work = parts.work();
+    OpsApi ops = parts.ops();
+    AdminKeysApi keys = parts.keys();
+    return List.of(
+        Endpoint.get("/health/live", p -> parts.health().live()),
+        Endpoint.get("/health/ready", p -> parts.health().ready()),
+        Endpoint.get("/metrics", p -> parts.metrics().scrape()),
+        Endpoint.get("/v1/openapi.json", p -> OpenApiDocument.route()),
+        Endpoint.post("/v1/jobs", p -> writing(() -> authenticated(principal -> jsonBody(maxBodyBytes, body ->
+            optionalHeaderValueByName("Idempotency-Key", key -> completeWithFuture(jobs.submit(principal, body, key))))))),
+        Endpoint.get("/v1/jobs", p -> authenticated(principal -> parameterMap(query -> completeWithFuture(jobs.list(principal, query))))),
+        Endpoint.post("/v1/jobs/batch", p -> writing(() -> authenticated(principal -> jsonBody(maxBatchBytes,
+            body -> completeWithFuture(jobs.submitBatch(principal, body)))))),
+        Endpoint.get("/v1/jobs/{id}", p -> onJob(p.get("id"), jobs::get)),
+        Endpoint.delete("/v1/jobs/{id}", p -> writing(() -> onJob(p.get("id"), jobs::delete))),
+        Endpoint.post("/v1/jobs/{id}/cancel", p -> writing(() -> onJob(p.get("id"), jobs::cancel))),
+        Endpoint.post("/v1/jobs/{id}/retry", p -> writing(() -> onJob(p.get("id"), jobs::retry))),
+        Endpoint.get("/v1/jobs/{id}/history", p -> onJob(p.get("id"), jobs::history)),
+        Endpoint.post("/v1/jobs/{id}/heartbeat", p -> withBody(p.get("id"), work::heartbeat)),
+        Endpoint.post("/v1/jobs/{id}/complete", p -> withBody(p.get("id"), work::complete)),
+        Endpoint.post("/v1/jobs/{id}/fail", p -> withBody(p.get("id"), work::fail)),
+        Endpoint.post("/v1/queues/{queue}/lease", p -> withBody(p.get("queue"), work::lease)),
+        Endpoint.get("/v1/stats", p -> authenticated(principal -> completeWithFuture(ops.stats(principal)))),
+        Endpoint.get("/v1/queues", p -> authenticated(principal -> completeWithFuture(ops.queues(principal)))),
+        Endpoint.get("/v1/workers", p -> authenticated(principal -> completeWithFuture(ops.workers(principal)))),
+        Endpoint.post("/v1/admin/keys", p -> authenticated(principal -> jsonBody(maxBodyBytes,
+            body -> completeWithFuture(keys.issue(principal, body))))),
+        Endpoint.get("/v1/admin/keys", p -> authenticated(principal -> parameterMap(query -> completeWithFuture(keys.list(principal, query))))),
+        Endpoint.delete("/v1/admin/keys/{keyId}", p -> authenticated(principal -> completeWithFuture(keys.revoke(principal, p.get("keyId"))))));
   }
 
-  private Route adminRoutes() {
-    return pathPrefix("admin", () -> pathPrefix("keys", () -> concat(
-        pathEnd(() -> concat(
-            post(() -> authenticated(principal -> jsonBody(maxBodyBytes, body -> completeWithFuture(keys.issue(principal, body))))),
-            get(() -> authenticated(principal -> parameterMap(parameters -> completeWithFuture(keys.list(principal, parameters))))))),
-        path(segment(), keyId -> delete(() -> authenticated(principal -> completeWithFuture(keys.revoke(principal, keyId))))))));
+  /** An authenticated call about one path parameter (a job id). */
+  private Route onJob(String id, BiFunction<Principal, String, CompletionStage<HttpResponse>> call) {
+    return authenticated(principal -> completeWithFuture(call.apply(principal, id)));
   }
 
-  private Route jobRoutes() {
-    return pathPrefix("jobs", () -> concat(
-        path("batch", () -> post(() -> writing(() -> authenticated(principal -> jsonBody(maxBatchBytes,
-            body -> completeWithFuture(jobs.submitBatch(principal, body))))))),
-        pathEnd(() -> concat(
-            post(() -> writing(() -> authenticated(principal -> jsonBody(maxBodyBytes, body -> optionalHeaderValueByName("Idempotency-Key",
-                key -> completeWithFuture(jobs.submit(principal, body, key))))))),
-            get(() -> authenticated(principal -> parameterMap(parameters -> completeWithFuture(jobs.list(principal, parameters))))))),
-        pathPrefix(segment(), id -> concat(
-            pathEnd(() -> concat(
-                get(() -> authenticated(principal -> completeWithFuture(jobs.get(principal, id)))),
-                delete(() -> writing(() -> authenticated(principal -> completeWithFuture(jobs.delete(principal, id))))))),
-            path("cancel", () -> post(() -> writing(() -> authenticated(principal -> completeWithFuture(jobs.cancel(principal, id)))))),
-            path("retry", () -> post(() -> writing(() -> authenticated(principal -> completeWithFuture(jobs.retry(principal, id)))))),
-            path("history", () -> get(() -> authenticated(principal -> completeWithFuture(jobs.history(principal, id))))),
-            path("heartbeat", () -> post(() -> writing(() -> authenticated(principal -> jsonBody(maxBodyBytes,
-                body -> completeWithFuture(work.heartbeat(principal, id, body))))))),
-            path("complete", () -> post(() -> writing(() -> authenticated(principal -> jsonBody(maxBodyBytes,
-                body -> completeWithFuture(work.complete(principal, id, body))))))),
-            path("fail", () -> post(() -> writing(() -> authenticated(principal -> jsonBody(maxBodyBytes,
-                body -> completeWithFuture(work.fail(principal, id, body)))))))))));
+  /** An authenticated write about one path parameter, with a JSON body. */
+  private Route withBody(String parameter, TriFunction call) {
+    return writing(() -> authenticated(principal -> jsonBody(maxBodyBytes, body -> completeWithFuture(call.apply(principal, parameter, body)))));
+  }
+
+  @FunctionalInterface
+  private interface TriFunction {
+    CompletionStage<HttpResponse> apply(Principal principal, String parameter, String body);
   }
 
   /** Resolves the request's API key (Authorization: Bearer, or X-API-Key) to a principal, else 401. */
   private Route authenticated(Function<Principal, Route> inner) {
     return optionalHeaderValueByName("Authorization", authorization -> optionalHeaderValueByName("X-API-Key", apiKey ->
-        onComplete(authenticator.authenticate(authorization.orElse(null), apiKey.orElse(null)), result -> {
+        onComplete(parts.authenticator().authenticate(authorization.orElse(null), apiKey.orElse(null)), result -> {
           if (result.isFailure()) {
             return complete(Responses.unavailable("keys cannot be checked right now; try again"));
           }
           AuthResult auth = result.get();
           if (auth instanceof AuthResult.Authenticated authenticated) {
-            return inner.apply(authenticated.principal());
+            Principal principal = authenticated.principal();
+            return mapResponse(response -> response.addAttribute(RequestObserver.PRINCIPAL, principal), () -> inner.apply(principal));
           }
           AuthResult.Denied denied = (AuthResult.Denied) auth;
           return complete(Responses.error(denied.code(), denied.message()));
@@ -131,7 +138,7 @@ public final class GatewayRoutes {
 
   /** Writes need the database: while the probe says it is down, answer 503 at once instead of waiting. */
   private Route writing(Supplier<Route> inner) {
-    return onComplete(databaseUp.get(), up -> up.isSuccess() && Boolean.TRUE.equals(up.get())
+    return onComplete(parts.databaseUp().get(), up -> up.isSuccess() && Boolean.TRUE.equals(up.get())
         ? inner.get()
         : complete(Responses.unavailable("the database is unreachable; try again")));
   }

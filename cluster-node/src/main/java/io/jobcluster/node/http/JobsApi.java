@@ -3,11 +3,14 @@ package io.jobcluster.node.http;
 import io.jobcluster.node.JobService;
 import io.jobcluster.node.auth.Principal;
 import io.jobcluster.node.auth.Scope;
+import io.jobcluster.node.limits.Admission;
+import io.jobcluster.node.limits.SubmissionGate;
 import io.jobcluster.node.readmodel.JobQueries;
 import io.jobcluster.protocol.ErrorCode;
 import io.jobcluster.protocol.InvalidRequestException;
 import io.jobcluster.protocol.JobIds;
 import io.jobcluster.protocol.JobReply;
+import io.jobcluster.protocol.JobSpec;
 import io.jobcluster.protocol.JobStatus;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Location;
@@ -34,27 +38,30 @@ public final class JobsApi {
   private final JobService jobs;
   private final JobQueries queries;
   private final AnswerDeadline deadline;
+  private final SubmissionGate gate;
 
-  public JobsApi(JobService jobs, JobQueries queries, AnswerDeadline deadline) {
+  public JobsApi(JobService jobs, JobQueries queries, AnswerDeadline deadline, SubmissionGate gate) {
     this.jobs = jobs;
     this.queries = queries;
     this.deadline = deadline;
+    this.gate = gate;
   }
 
   CompletionStage<HttpResponse> submit(Principal principal, String body, Optional<String> idempotencyHeader) {
-    return authorized(principal, Scope.SUBMIT, () -> {
+    return ScopedCall.run(principal, Scope.SUBMIT, () -> {
       SubmitJobBody submit = JsonCodec.read(body, SubmitJobBody.class);
       String header = idempotencyHeader.orElse(null);
       if (header != null && submit.idempotencyKey() != null && !header.equals(submit.idempotencyKey())) {
         throw new InvalidRequestException("idempotencyKey", "differs from the Idempotency-Key header");
       }
-      return deadline.guard(jobs.submit(principal.tenant(), submit.toRequest(header)).thenApply(reply -> {
+      JobSpec spec = jobs.spec(submit.toRequest(header));
+      return admitted(principal, 1, () -> deadline.guard(jobs.submit(principal.tenant(), spec).thenApply(reply -> {
         if (reply instanceof JobReply.Accepted accepted) {
           HttpResponse response = Responses.json(accepted.created() ? StatusCodes.CREATED : StatusCodes.OK, JobJson.of(accepted.job()));
           return response.addHeader(Location.create("/v1/jobs/" + accepted.job().id()));
         }
         return Responses.rejected((JobReply.Rejected) reply);
-      }));
+      })));
     });
   }
 
@@ -70,18 +77,27 @@ public final class JobsApi {
    * item fails alone. Answers 200 with one result per item.
    */
   CompletionStage<HttpResponse> submitBatch(Principal principal, String body) {
-    return authorized(principal, Scope.SUBMIT, () -> {
+    return ScopedCall.run(principal, Scope.SUBMIT, () -> {
       BatchBody batch = JsonCodec.read(body, BatchBody.class);
       if (batch.jobs() == null || batch.jobs().isEmpty() || batch.jobs().size() > MAX_BATCH) {
         throw new InvalidRequestException("jobs", "must hold 1 to " + MAX_BATCH + " jobs");
       }
-      List<CompletableFuture<BatchItem>> items = new ArrayList<>();
-      for (int i = 0; i < batch.jobs().size(); i++) {
-        items.add(submitItem(principal, i, batch.jobs().get(i)).toCompletableFuture());
-      }
-      return CompletableFuture.allOf(items.toArray(CompletableFuture[]::new))
-          .thenApply(done -> Responses.json(StatusCodes.OK, Map.of("items", items.stream().map(CompletableFuture::join).toList())));
+      return admitted(principal, batch.jobs().size(), () -> {
+        List<CompletableFuture<BatchItem>> items = new ArrayList<>();
+        for (int i = 0; i < batch.jobs().size(); i++) {
+          items.add(submitItem(principal, i, batch.jobs().get(i)).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(items.toArray(CompletableFuture[]::new))
+            .thenApply(done -> Responses.json(StatusCodes.OK, Map.of("items", items.stream().map(CompletableFuture::join).toList())));
+      });
     });
+  }
+
+  /** Runs {@code submission} if the tenant's rate and quota admit {@code jobs} more jobs, else answers 429. */
+  private CompletionStage<HttpResponse> admitted(Principal principal, int jobs, Supplier<CompletionStage<HttpResponse>> submission) {
+    return gate.admit(principal.tenant(), jobs)
+        .thenCompose(admission -> admission instanceof Admission.Admitted ? submission.get()
+            : CompletableFuture.completedFuture(Responses.refused(admission)));
   }
 
   private CompletionStage<BatchItem> submitItem(Principal principal, int index, JsonNode item) {
@@ -123,7 +139,7 @@ public final class JobsApi {
   }
 
   CompletionStage<HttpResponse> history(Principal principal, String id) {
-    return authorized(principal, Scope.READ, () -> {
+    return ScopedCall.run(principal, Scope.READ, () -> {
       if (!JobIds.isValid(id)) {
         return CompletableFuture.completedFuture(notFound(id));
       }
@@ -134,7 +150,7 @@ public final class JobsApi {
   }
 
   CompletionStage<HttpResponse> list(Principal principal, Map<String, String> parameters) {
-    return authorized(principal, Scope.READ, () -> {
+    return ScopedCall.run(principal, Scope.READ, () -> {
       JobStatus status = parameters.containsKey("status") ? status(parameters.get("status")) : null;
       int limit = parameters.containsKey("limit") ? limit(parameters.get("limit")) : DEFAULT_PAGE;
       return queries.list(visibleTenant(principal), status, parameters.get("queue"), parameters.get("type"), limit, parameters.get("cursor"))
@@ -144,7 +160,7 @@ public final class JobsApi {
 
   private CompletionStage<HttpResponse> onJob(Principal principal, Scope scope, String id, Function<String, CompletionStage<JobReply>> command,
       org.apache.pekko.http.javadsl.model.StatusCode success) {
-    return authorized(principal, scope, () -> {
+    return ScopedCall.run(principal, scope, () -> {
       if (!JobIds.isValid(id)) {
         return CompletableFuture.completedFuture(notFound(id));
       }
@@ -158,19 +174,6 @@ public final class JobsApi {
     });
   }
 
-  /** Runs {@code action} if the principal holds {@code scope}; bad input and failures become error answers. */
-  private static CompletionStage<HttpResponse> authorized(Principal principal, Scope scope,
-      java.util.function.Supplier<CompletionStage<HttpResponse>> action) {
-    if (!principal.require(scope)) {
-      return CompletableFuture.completedFuture(
-          Responses.error(ErrorCode.FORBIDDEN, "this key lacks the '" + scope.wireName() + "' scope"));
-    }
-    try {
-      return action.get().exceptionally(Responses::failure);
-    } catch (InvalidRequestException e) {
-      return CompletableFuture.completedFuture(Responses.invalid(e));
-    }
-  }
 
   /** The tenant whose jobs the principal sees; null (all) for admin keys. */
   private static String visibleTenant(Principal principal) {

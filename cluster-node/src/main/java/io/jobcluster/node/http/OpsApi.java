@@ -43,7 +43,7 @@ public final class OpsApi {
   record WorkerJson(String id, String node, List<String> queues, int capacity, int inFlight, boolean draining) {}
 
   CompletionStage<HttpResponse> stats(Principal principal) {
-    return reading(principal, () -> queries.countsByStatus(tenantOf(principal)).thenApply(counts -> {
+    return ScopedCall.run(principal, Scope.READ, () -> queries.countsByStatus(tenantOf(principal)).thenApply(counts -> {
       long total = counts.values().stream().mapToLong(Long::longValue).sum();
       long completed = counts.getOrDefault(JobStatus.COMPLETED, 0L);
       long failed = counts.getOrDefault(JobStatus.FAILED, 0L);
@@ -54,7 +54,7 @@ public final class OpsApi {
   }
 
   CompletionStage<HttpResponse> queues(Principal principal) {
-    return reading(principal, () -> queries.queueStats(tenantOf(principal)).thenCombine(workers.pools(), (stats, pools) -> {
+    return ScopedCall.run(principal, Scope.READ, () -> queries.queueStats(tenantOf(principal)).thenCombine(workers.pools(), (stats, pools) -> {
       Map<String, List<WorkerPool.PoolInfo>> poolsByQueue = pools.stream().collect(Collectors.groupingBy(WorkerPool.PoolInfo::queue));
       Map<String, QueueJson> byQueue = new TreeMap<>();
       for (QueueStats queue : stats) {
@@ -70,7 +70,7 @@ public final class OpsApi {
   }
 
   CompletionStage<HttpResponse> workers(Principal principal) {
-    return reading(principal, () -> workers.pools().thenApply(pools -> {
+    return ScopedCall.run(principal, Scope.READ, () -> workers.pools().thenApply(pools -> {
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("items", pools.stream()
           .map(pool -> new WorkerJson(pool.workerId(), pool.node(), List.of(pool.queue()), pool.capacity(), pool.inFlight(), pool.draining()))
@@ -79,12 +79,6 @@ public final class OpsApi {
     }));
   }
 
-  private static CompletionStage<HttpResponse> reading(Principal principal, Supplier<CompletionStage<HttpResponse>> action) {
-    if (!principal.require(Scope.READ)) {
-      return CompletableFuture.completedFuture(Responses.error(ErrorCode.FORBIDDEN, "this key lacks the 'read' scope"));
-    }
-    return action.get().exceptionally(Responses::failure);
-  }
 
   private static String tenantOf(Principal principal) {
     return principal.isAdmin() ? null : principal.tenant();

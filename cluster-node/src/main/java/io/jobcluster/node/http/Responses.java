@@ -1,5 +1,6 @@
 package io.jobcluster.node.http;
 
+import io.jobcluster.node.limits.Admission;
 import io.jobcluster.protocol.ErrorCode;
 import io.jobcluster.protocol.InvalidRequestException;
 import io.jobcluster.protocol.JobReply;
@@ -39,6 +40,19 @@ final class Responses {
 
   static HttpResponse unavailable(String message) {
     return error(ErrorCode.UNAVAILABLE, message).addHeader(RawHeader.create("Retry-After", RETRY_AFTER_SECONDS));
+  }
+
+  /** A submission the tenant's limits refused: 429 {@code rate_limited} (with Retry-After when waiting helps) or {@code quota_exceeded}. */
+  static HttpResponse refused(Admission admission) {
+    if (admission instanceof Admission.RateLimited limited) {
+      HttpResponse response = error(ErrorCode.RATE_LIMITED, limited.message());
+      return limited.retryAfter() == null ? response
+          : response.addHeader(RawHeader.create("Retry-After", Long.toString(Math.max(1, (limited.retryAfter().toMillis() + 999) / 1000))));
+    }
+    if (admission instanceof Admission.QuotaExceeded exceeded) {
+      return error(ErrorCode.QUOTA_EXCEEDED, exceeded.message());
+    }
+    throw new IllegalArgumentException("not a refusal: " + admission);
   }
 
   /** A failed stage: bad input is the client's, anything else means the cluster could not answer in time. */

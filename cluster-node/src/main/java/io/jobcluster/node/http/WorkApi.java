@@ -62,7 +62,7 @@ public final class WorkApi {
   }
 
   CompletionStage<HttpResponse> lease(Principal principal, String queue, String body) {
-    return working(principal, () -> {
+    return ScopedCall.run(principal, Scope.WORK, () -> {
       if (!QUEUE.matcher(queue).matches()) {
         throw new InvalidRequestException("queue", "must match [a-z0-9_-]{1,64}");
       }
@@ -89,7 +89,7 @@ public final class WorkApi {
   }
 
   CompletionStage<HttpResponse> heartbeat(Principal principal, String id, String body) {
-    return working(principal, () -> {
+    return ScopedCall.run(principal, Scope.WORK, () -> {
       HeartbeatBody heartbeat = JsonCodec.read(body, HeartbeatBody.class);
       String progress = heartbeat.progress() == null || heartbeat.progress().isNull() ? null : heartbeat.progress().toString();
       return onLease(id, heartbeat.leaseId(), leaseId -> jobs.heartbeat(id, leaseId, progress));
@@ -97,7 +97,7 @@ public final class WorkApi {
   }
 
   CompletionStage<HttpResponse> complete(Principal principal, String id, String body) {
-    return working(principal, () -> {
+    return ScopedCall.run(principal, Scope.WORK, () -> {
       CompleteBody complete = JsonCodec.read(body, CompleteBody.class);
       String result = complete.result() == null || complete.result().isNull() ? null : complete.result().toString();
       return onLease(id, complete.leaseId(), leaseId -> jobs.complete(id, leaseId, result));
@@ -105,7 +105,7 @@ public final class WorkApi {
   }
 
   CompletionStage<HttpResponse> fail(Principal principal, String id, String body) {
-    return working(principal, () -> {
+    return ScopedCall.run(principal, Scope.WORK, () -> {
       FailBody fail = JsonCodec.read(body, FailBody.class);
       if (fail.error() == null || fail.error().isBlank()) {
         throw new InvalidRequestException("error", "is required");
@@ -127,14 +127,4 @@ public final class WorkApi {
         : Responses.rejected((JobReply.Rejected) reply)));
   }
 
-  private static CompletionStage<HttpResponse> working(Principal principal, Supplier<CompletionStage<HttpResponse>> action) {
-    if (!principal.require(Scope.WORK)) {
-      return CompletableFuture.completedFuture(Responses.error(ErrorCode.FORBIDDEN, "this key lacks the 'work' scope"));
-    }
-    try {
-      return action.get().exceptionally(Responses::failure);
-    } catch (InvalidRequestException e) {
-      return CompletableFuture.completedFuture(Responses.invalid(e));
-    }
-  }
 }

@@ -26,6 +26,7 @@ import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
@@ -198,8 +199,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   private ReplyEffect<JobEvent, JobState> submitNew(Submit cmd) {
     Instant now = now();
     JobStatus initial = cmd.spec().initialStatus(now);
-    return Effect().persist(new JobEvent.Submitted(jobId, cmd.tenant(), cmd.spec(), initial, now))
-        .thenRun(this::settle)
+    return persist(JobState.NoJob.INSTANCE, new JobEvent.Submitted(jobId, cmd.tenant(), cmd.spec(), initial, now))
         .thenReply(cmd.replyTo(), state -> new JobReply.Accepted(((JobState.Job) state).view(), true));
   }
 
@@ -227,37 +227,39 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     }
     Instant now = now();
     if (job.isExpiredAt(now)) {
-      return persistAndReply(new JobEvent.Expired(jobId, job.attempts(), job.status(), now),
+      return persistAndReply(job, new JobEvent.Expired(jobId, job.attempts(), job.status(), now),
           state -> JobReply.Rejected.invalidTransition(JobStatus.EXPIRED, JobStatus.RUNNING), cmd.replyTo());
     }
     Instant leaseExpiresAt = now.plusSeconds(job.spec().timeoutSeconds());
     int attempt = job.attempts() + 1;
     runningWorker = cmd.cancelTo();
-    return persistAndView(new JobEvent.Leased(jobId, attempt, cmd.leaseId(), cmd.workerId(), cmd.node(), leaseExpiresAt, now), cmd.replyTo());
+    return persistAndView(job, new JobEvent.Leased(jobId, attempt, cmd.leaseId(), cmd.workerId(), cmd.node(), leaseExpiresAt, now),
+        cmd.replyTo());
   }
 
   private ReplyEffect<JobEvent, JobState> heartbeat(JobState.Job job, Heartbeat cmd) {
     return withCurrentLease(job, JobStatus.RUNNING, cmd.leaseId(), cmd.replyTo(), lease -> {
       Instant now = now();
       Instant newExpiry = now.plusSeconds(job.spec().timeoutSeconds());
-      return persistAndView(new JobEvent.HeartbeatRecorded(jobId, lease.attempt(), lease.leaseId(), truncate(cmd.progress()), newExpiry, now), cmd.replyTo());
+      return persistAndView(job, new JobEvent.HeartbeatRecorded(jobId, lease.attempt(), lease.leaseId(), truncate(cmd.progress()), newExpiry, now),
+          cmd.replyTo());
     });
   }
 
   private ReplyEffect<JobEvent, JobState> complete(JobState.Job job, Complete cmd) {
     return withCurrentLease(job, JobStatus.COMPLETED, cmd.leaseId(), cmd.replyTo(), lease ->
-        persistAndView(new JobEvent.Completed(jobId, lease.attempt(), lease.leaseId(), lease.workerId(), cmd.result(), now()), cmd.replyTo()));
+        persistAndView(job, new JobEvent.Completed(jobId, lease.attempt(), lease.leaseId(), lease.workerId(), cmd.result(), now()), cmd.replyTo()));
   }
 
   private ReplyEffect<JobEvent, JobState> fail(JobState.Job job, Fail cmd) {
     JobStatus target = cmd.retryable() && job.hasAttemptsLeft() ? JobStatus.RETRYING : JobStatus.FAILED;
     return withCurrentLease(job, target, cmd.leaseId(), cmd.replyTo(), lease ->
-        persistAndView(attemptFailed(job, lease, FailureCause.HANDLER_ERROR, truncate(cmd.error()), cmd.retryable()), cmd.replyTo()));
+        persistAndView(job, attemptFailed(job, lease, FailureCause.HANDLER_ERROR, truncate(cmd.error()), cmd.retryable()), cmd.replyTo()));
   }
 
   private ReplyEffect<JobEvent, JobState> workerLost(JobState.Job job, WorkerLost cmd) {
     return withCurrentLease(job, JobStatus.RETRYING, cmd.leaseId(), cmd.replyTo(), lease ->
-        persistAndView(attemptFailed(job, lease, FailureCause.WORKER_LOST, "worker " + lease.workerId() + " was lost", true), cmd.replyTo()));
+        persistAndView(job, attemptFailed(job, lease, FailureCause.WORKER_LOST, "worker " + lease.workerId() + " was lost", true), cmd.replyTo()));
   }
 
   private ReplyEffect<JobEvent, JobState> workerNodeLost(JobState.Job job, WorkerNodeLost cmd) {
@@ -274,7 +276,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
 
   private ReplyEffect<JobEvent, JobState> handBack(JobState.Job job, HandBack cmd) {
     return withCurrentLease(job, JobStatus.PENDING, cmd.leaseId(), cmd.replyTo(), lease ->
-        persistAndView(new JobEvent.HandedBack(jobId, lease.attempt(), lease.leaseId(), lease.workerId(), now()), cmd.replyTo()));
+        persistAndView(job, new JobEvent.HandedBack(jobId, lease.attempt(), lease.leaseId(), lease.workerId(), now()), cmd.replyTo()));
   }
 
   private ReplyEffect<JobEvent, JobState> cancel(JobState.Job job, Cancel cmd) {
@@ -286,9 +288,8 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     }
     ActorRef<AttemptCancelled> worker = job.status() == JobStatus.RUNNING ? runningWorker : null;
     AttemptCancelled notice = worker == null ? null : new AttemptCancelled(jobId, job.lease().leaseId());
-    return Effect().persist(new JobEvent.Cancelled(jobId, job.attempts(), job.status(), truncate(cmd.reason()), now()))
+    return persist(job, new JobEvent.Cancelled(jobId, job.attempts(), job.status(), truncate(cmd.reason()), now()))
         .thenRun(state -> {
-          settle(state);
           if (worker != null) {
             worker.tell(notice);
           }
@@ -304,7 +305,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
       return invalidTransition(job, JobStatus.PENDING, cmd.replyTo());
     }
     int maxAttempts = job.attempts() + job.spec().maxAttempts();
-    return persistAndView(new JobEvent.Redriven(jobId, job.attempts(), maxAttempts, now()), cmd.replyTo());
+    return persistAndView(job, new JobEvent.Redriven(jobId, job.attempts(), maxAttempts, now()), cmd.replyTo());
   }
 
   private ReplyEffect<JobEvent, JobState> delete(JobState.Job job, Delete cmd) {
@@ -316,8 +317,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
           "only COMPLETED, FAILED, CANCELLED or EXPIRED jobs can be deleted", job.status(), null));
     }
     JobState.Job deleted = job;
-    return Effect().persist(new JobEvent.Deleted(jobId, job.attempts(), job.status(), now()))
-        .thenRun(this::settle)
+    return persist(job, new JobEvent.Deleted(jobId, job.attempts(), job.status(), now()))
         .thenReply(cmd.replyTo(), state -> JobReply.Accepted.of(deleted.view()));
   }
 
@@ -333,7 +333,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
       armTimers(job);
       return Effect().noReply();
     }
-    return Effect().persist(due).thenRun(this::settle).thenNoReply();
+    return persist(job, due).thenNoReply();
   }
 
   private JobEvent dueEvent(JobState.Job job, Instant now) {
@@ -396,15 +396,24 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     return onCurrent.apply(job.lease());
   }
 
-  private ReplyEffect<JobEvent, JobState> persistAndView(JobEvent event, ActorRef<JobReply> replyTo) {
-    return persistAndReply(event, state -> JobReply.Accepted.of(((JobState.Job) state).view()), replyTo);
+  private ReplyEffect<JobEvent, JobState> persistAndView(JobState.Job before, JobEvent event, ActorRef<JobReply> replyTo) {
+    return persistAndReply(before, event, state -> JobReply.Accepted.of(((JobState.Job) state).view()), replyTo);
   }
 
-  private ReplyEffect<JobEvent, JobState> persistAndReply(JobEvent event, Function<JobState, JobReply> reply, ActorRef<JobReply> replyTo) {
+  private ReplyEffect<JobEvent, JobState> persistAndReply(JobState.Job before, JobEvent event, Function<JobState, JobReply> reply,
+      ActorRef<JobReply> replyTo) {
     if (!JobTransitions.isAllowed(event.from(), event.to()) && event.from() != event.to()) {
       throw new IllegalStateException("job " + jobId + " would persist an illegal transition " + event);
     }
-    return Effect().persist(event).thenRun(this::settle).thenReply(replyTo, reply::apply);
+    return persist(before, event).thenReply(replyTo, reply::apply);
+  }
+
+  /** Persists {@code event}, then settles the new state and tells the observer (never in recovery). */
+  private EffectBuilder<JobEvent, JobState> persist(JobState before, JobEvent event) {
+    return Effect().persist(event).thenRun(after -> {
+      settle(after);
+      settings.observer().persisted(before, event);
+    });
   }
 
   private ReplyEffect<JobEvent, JobState> invalidTransition(JobState.Job job, JobStatus target, ActorRef<JobReply> replyTo) {

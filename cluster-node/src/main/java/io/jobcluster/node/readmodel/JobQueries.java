@@ -73,6 +73,11 @@ public final class JobQueries {
     return run("countsByStatus", connection -> countsByStatus(connection, tenant));
   }
 
+  /** How many jobs of {@code tenant} are not terminal yet (SCHEDULED, PENDING, RUNNING, RETRYING): its quota's use. */
+  public CompletionStage<Long> activeJobs(String tenant) {
+    return run("activeJobs", connection -> activeJobs(connection, tenant));
+  }
+
   /** Per queue with active jobs: how many are pending, scheduled, running, retrying, and the oldest pending one. */
   public CompletionStage<List<QueueStats>> queueStats(String tenant) {
     return run("queueStats", connection -> queueStats(connection, tenant));
@@ -212,6 +217,19 @@ public final class JobQueries {
       }
     }
     return Collections.unmodifiableMap(counts);
+  }
+
+  private static long activeJobs(Connection connection, String tenant) throws SQLException {
+    List<Object> values = new ArrayList<>();
+    values.add(tenant);
+    values.addAll(ACTIVE);
+    try (PreparedStatement select = connection.prepareStatement("SELECT COUNT(*) FROM jobs WHERE tenant = ? AND status IN (?, ?, ?, ?)")) {
+      Sql.bindAll(select, values);
+      try (ResultSet rows = select.executeQuery()) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    }
   }
 
   private static List<QueueStats> queueStats(Connection connection, String tenant) throws SQLException {

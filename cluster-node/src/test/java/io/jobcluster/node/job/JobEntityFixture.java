@@ -47,7 +47,7 @@ final class JobEntityFixture implements AfterAllCallback {
         .resolve();
     testKit = ActorTestKit.create("JobEntityTest", config);
     manualTime = ManualTime.get(testKit.system());
-    settings = new JobEntitySettings(clock, () -> 0.5, Duration.ofSeconds(30), 3, JobReadyListener.NONE);
+    settings = new JobEntitySettings(clock, () -> 0.5, Duration.ofSeconds(30), 3, JobReadyListener.NONE, JobEventObserver.NONE);
   }
 
   EventSourcedBehaviorTestKit<JobEntity.Command, JobEvent, JobState> newJob() {
