@@ -113,7 +113,7 @@ public final class JobclusterNode implements AutoCloseable {
       AnswerDeadline deadline = new AnswerDeadline(settings.getDuration("http.unavailable-check-after"), databaseHealth::isReachable);
       Config limits = settings.getConfig("limits");
       SubmissionGate gate = new SubmissionGate(TenantLimits.Table.fromConfig(limits), queries::activeJobs, () -> upMembers(system),
-          System::nanoTime, limits.getDuration("active-count-ttl"));
+          System::nanoTime, limits.getDuration("active-count-ttl"), limits.getDuration("admission-memory"));
       GatewayRoutes gateway = new GatewayRoutes(new GatewayRoutes.Parts(health,
           new MetricsApi(metrics, system, queries, Clock.systemUTC(), settings.getDuration("metrics.queue-refresh")),
           new JobsApi(jobs, queries, deadline, gate), new AdminKeysApi(apiKeys.store()),

@@ -1,0 +1,133 @@
+package io.jobcluster.node.http;
+
+import static io.jobcluster.node.http.HttpTestClient.assertError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jobcluster.node.JobclusterNode;
+import io.jobcluster.node.TestNodes;
+import io.jobcluster.node.auth.Scope;
+import io.jobcluster.node.http.HttpTestClient.Answer;
+import io.jobcluster.persistence.testing.PostgresExtension;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Per-tenant quota and submission rate, and the node's bound on requests in flight, over real HTTP. */
+class LimitsHttpTest {
+  @RegisterExtension
+  static final PostgresExtension POSTGRES = new PostgresExtension();
+
+  private static JobclusterNode node;
+  private static HttpTestClient http;
+
+  @BeforeAll
+  static void start() throws Exception {
+    node = TestNodes.start(POSTGRES.settings(), String.join("\n",
+        "jobcluster.worker-queues = \"default:2\"",
+        "jobcluster.limits.max-in-flight-requests = 3",
+        "jobcluster.limits.active-count-ttl = 100ms",
+        // One token per 100 s: after the burst of 2, a third submission is refused however slow the machine is.
+        "jobcluster.limits.tenants { \"slow\" { submit-rate = 0.01, submit-burst = 2 } }",
+        "jobcluster.limits.tenants { \"small\" { max-active-jobs = 3 } }"));
+    http = new HttpTestClient(node);
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  @Test
+  void aTenantOverItsSubmissionRateGets429RateLimitedWithRetryAfter() throws Exception {
+    String slow = http.issueKey("slow", Set.of(Scope.SUBMIT, Scope.READ));
+    String other = http.issueKey("unhurried", Set.of(Scope.SUBMIT));
+    assertEquals(201, http.send("POST", "/v1/jobs", slow, "{\"type\":\"noop\"}").status());
+    assertEquals(201, http.send("POST", "/v1/jobs", slow, "{\"type\":\"noop\"}").status());
+
+    Answer limited = http.send("POST", "/v1/jobs", slow, "{\"type\":\"noop\"}");
+    assertError(limited, 429, "rate_limited");
+    long retryAfter = Long.parseLong(limited.header("Retry-After"));
+    assertTrue(retryAfter >= 1 && retryAfter <= 100, "Retry-After " + retryAfter);
+    assertError(http.send("POST", "/v1/jobs/batch", slow, "{\"jobs\":[{\"type\":\"noop\"},{\"type\":\"noop\"},{\"type\":\"noop\"}]}"),
+        429, "rate_limited");
+    assertEquals(201, http.send("POST", "/v1/jobs", other, "{\"type\":\"noop\"}").status(), "other tenants are not limited by it");
+
+    // Refused submissions changed nothing: the tenant has its two jobs only.
+    http.await("/v1/jobs?limit=100", slow, a -> a.status() == 200 && a.body().get("items").size() == 2);
+    assertEquals(2, http.send("GET", "/v1/jobs?limit=100", slow, null).body().get("items").size());
+  }
+
+  @Test
+  void invalidSubmissionsAreRefusedAsInvalidBeforeTheyCountAgainstLimits() throws Exception {
+    String key = http.issueKey("careful", Set.of(Scope.SUBMIT));
+    assertError(http.send("POST", "/v1/jobs", key, "{\"type\":\"noop\",\"priority\":\"high\"}"), 400, "invalid_request");
+    assertError(http.send("POST", "/v1/jobs", key, "{\"queue\":\"Bad Queue\",\"type\":\"noop\"}"), 400, "invalid_request");
+  }
+
+  @Test
+  void aTenantAtItsQuotaOfActiveJobsGets429QuotaExceededUntilOneFinishes() throws Exception {
+    String small = http.issueKey("small", Set.of(Scope.SUBMIT, Scope.READ));
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      // A queue no worker serves: the jobs stay PENDING.
+      Answer created = http.send("POST", "/v1/jobs", small, "{\"queue\":\"parked\",\"type\":\"noop\"}");
+      assertEquals(201, created.status(), created.raw().body());
+      ids.add(created.body().get("id").asText());
+    }
+    http.await("/v1/jobs?status=PENDING", small, a -> a.status() == 200 && a.body().get("items").size() == 3);
+
+    Answer refused = http.send("POST", "/v1/jobs", small, "{\"queue\":\"parked\",\"type\":\"noop\"}");
+    assertError(refused, 429, "quota_exceeded");
+    assertTrue(refused.body().get("message").asText().contains("3"), refused.raw().body());
+    assertNull(refused.header("Retry-After"), "waiting alone does not free a quota");
+
+    assertEquals(200, http.send("POST", "/v1/jobs/" + ids.get(0) + "/cancel", small, null).status());
+    http.await("/v1/jobs?status=PENDING", small, a -> a.status() == 200 && a.body().get("items").size() == 2);
+    // Once the read model shows the cancelled job finished (and the cached count expired), one more fits.
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    Answer admitted;
+    do {
+      admitted = http.send("POST", "/v1/jobs", small, "{\"queue\":\"parked\",\"type\":\"noop\"}");
+    } while (admitted.status() == 429 && System.nanoTime() < deadline && pause());
+    assertEquals(201, admitted.status(), admitted.raw().body());
+    assertError(http.send("POST", "/v1/jobs", small, "{\"queue\":\"parked\",\"type\":\"noop\"}"), 429, "quota_exceeded");
+  }
+
+  @Test
+  void requestsBeyondTheInFlightBoundAnswer503AtOnceAndHealthStillAnswers() throws Exception {
+    String worker = http.issueKey("idle-workers", Set.of(Scope.WORK));
+    // Three long polls on an empty queue hold all three slots for 10 s; /metrics (not bounded) shows each one arrive.
+    List<CompletableFuture<Answer>> polls = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      polls.add(http.sendAsync("POST", "/v1/queues/empty/lease", worker, "{\"workerId\":\"w" + i + "\",\"waitSeconds\":10}",
+          Duration.ofSeconds(30)));
+      String inFlight = "jobcluster_http_requests_in_flight " + (i + 1) + "\n";
+      http.await("/metrics", null, a -> a.raw().body().contains(inFlight));
+    }
+    Answer refused = http.send("GET", "/v1/stats", worker, null);
+    assertError(refused, 503, "unavailable");
+    assertTrue(refused.body().get("message").asText().contains("limit of 3"), refused.raw().body());
+    assertEquals("2", refused.header("Retry-After"));
+    assertEquals(200, http.send("GET", "/health/live", null, null).status(), "health is not bounded");
+
+    for (CompletableFuture<Answer> poll : polls) {
+      Answer answer = poll.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertEquals(200, answer.status(), answer.raw().body());
+      assertEquals(0, answer.body().get("items").size());
+    }
+    assertEquals(403, http.send("GET", "/v1/stats", worker, null).status(), "slots are free again: the request reaches the endpoint");
+  }
+
+  private static boolean pause() {
+    CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(100, java.util.concurrent.TimeUnit.MILLISECONDS)).join();
+    return true;
+  }
+}
