@@ -75,7 +75,7 @@ public final class GatewayRoutes {
 
   private Route v1() {
     return pathPrefix("v1", () -> concat(jobRoutes(), adminRoutes(),
-        path("stats", () -> get(() -> authenticated(principal -> completeWithFuture(ops.stats(principal))))),
+        path("stats", () -> get(() -> authenticated(principal -> parameterMap(parameters -> completeWithFuture(ops.stats(principal, parameters)))))),
         path("queues", () -> get(() -> authenticated(principal -> completeWithFuture(ops.queues(principal))))),
         pathPrefix("queues", () -> pathPrefix(segment(), queue -> path("lease", () -> post(() -> writing(() -> authenticated(principal ->
             jsonBody(maxBodyBytes, body -> completeWithFuture(work.lease(principal, queue, body))))))))),
