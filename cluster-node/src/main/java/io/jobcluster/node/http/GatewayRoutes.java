@@ -95,7 +95,7 @@ public final class GatewayRoutes {
         Endpoint.post("/v1/jobs/{id}/complete", p -> withBody(p.get("id"), work::complete)),
         Endpoint.post("/v1/jobs/{id}/fail", p -> withBody(p.get("id"), work::fail)),
         Endpoint.post("/v1/queues/{queue}/lease", p -> withBody(p.get("queue"), work::lease)),
-        Endpoint.get("/v1/stats", p -> authenticated(principal -> completeWithFuture(ops.stats(principal)))),
+        Endpoint.get("/v1/stats", p -> authenticated(principal -> parameterMap(query -> completeWithFuture(ops.stats(principal, query))))),
         Endpoint.get("/v1/queues", p -> authenticated(principal -> completeWithFuture(ops.queues(principal)))),
         Endpoint.get("/v1/workers", p -> authenticated(principal -> completeWithFuture(ops.workers(principal)))),
         Endpoint.post("/v1/admin/keys", p -> authenticated(principal -> jsonBody(maxBodyBytes,

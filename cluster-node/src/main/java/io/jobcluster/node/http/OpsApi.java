@@ -2,27 +2,25 @@ package io.jobcluster.node.http;
 
 import io.jobcluster.node.auth.Principal;
 import io.jobcluster.node.auth.Scope;
+import io.jobcluster.node.readmodel.FinishedTimings;
 import io.jobcluster.node.readmodel.JobQueries;
 import io.jobcluster.node.readmodel.QueueStats;
 import io.jobcluster.node.worker.WorkerDirectory;
 import io.jobcluster.node.worker.WorkerPool;
-import io.jobcluster.protocol.ErrorCode;
 import io.jobcluster.protocol.JobStatus;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 
 /**
- * {@code /v1/stats}, {@code /v1/queues} and {@code /v1/workers}: counts from the read model (the
- * caller's tenant, or all for an admin) and worker pools as they report themselves.
+ * {@code /v1/stats}, {@code /v1/queues} and {@code /v1/workers}: counts and timings from the read
+ * model (the caller's tenant, or all for an admin) and worker pools as they report themselves.
  */
 public final class OpsApi {
   private final JobQueries queries;
@@ -35,22 +33,41 @@ public final class OpsApi {
     this.clock = clock;
   }
 
-  record Stats(long total, Map<JobStatus, Long> byStatus, Double successRate) {}
+  record Stats(long total, Map<JobStatus, Long> byStatus, Double successRate, String window, List<TimingsJson> timings) {}
+
+  record TimingsJson(String queue, String type, long finished, long completed, long failed, long cancelled, long expired,
+      Double successRate, FinishedTimings.Millis waitMs, FinishedTimings.Millis runMs) {
+
+    static TimingsJson of(FinishedTimings t) {
+      return new TimingsJson(t.queue(), t.type(), t.finished(), t.completed(), t.failed(), t.cancelled(), t.expired(),
+          OpsApi.successRate(t.completed(), t.failed()), t.waitMs(), t.runMs());
+    }
+  }
 
   record QueueJson(String queue, long pending, long scheduled, long running, long retrying, Long oldestPendingAgeSeconds, int workers,
       int capacity) {}
 
   record WorkerJson(String id, String node, List<String> queues, int capacity, int inFlight, boolean draining) {}
 
-  CompletionStage<HttpResponse> stats(Principal principal) {
-    return ScopedCall.run(principal, Scope.READ, () -> queries.countsByStatus(tenantOf(principal)).thenApply(counts -> {
-      long total = counts.values().stream().mapToLong(Long::longValue).sum();
-      long completed = counts.getOrDefault(JobStatus.COMPLETED, 0L);
-      long failed = counts.getOrDefault(JobStatus.FAILED, 0L);
-      // Of the jobs that ended by running: COMPLETED against FAILED (dead letters).
-      Double successRate = completed + failed == 0 ? null : (double) completed / (completed + failed);
-      return Responses.json(StatusCodes.OK, new Stats(total, counts, successRate));
-    }));
+  /** Counts of every job by status, and timings of the jobs that finished in {@code ?window=} (default the last hour). */
+  CompletionStage<HttpResponse> stats(Principal principal, Map<String, String> parameters) {
+    return ScopedCall.run(principal, Scope.READ, () -> {
+      StatsWindow window = StatsWindow.parse(parameters.get("window"));
+      String tenant = tenantOf(principal);
+      return queries.countsByStatus(tenant).thenCombine(queries.finishedTimings(tenant, clock.instant().minus(window.length())),
+          (counts, timings) -> Responses.json(StatusCodes.OK, stats(counts, window, timings)));
+    });
+  }
+
+  private static Stats stats(Map<JobStatus, Long> counts, StatsWindow window, List<FinishedTimings> timings) {
+    long total = counts.values().stream().mapToLong(Long::longValue).sum();
+    Double successRate = successRate(counts.getOrDefault(JobStatus.COMPLETED, 0L), counts.getOrDefault(JobStatus.FAILED, 0L));
+    return new Stats(total, counts, successRate, window.text(), timings.stream().map(TimingsJson::of).toList());
+  }
+
+  /** Of the jobs that ended by running: COMPLETED against FAILED (dead letters); null when none did. */
+  private static Double successRate(long completed, long failed) {
+    return completed + failed == 0 ? null : (double) completed / (completed + failed);
   }
 
   CompletionStage<HttpResponse> queues(Principal principal) {

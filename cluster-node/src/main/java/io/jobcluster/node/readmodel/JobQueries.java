@@ -78,6 +78,14 @@ public final class JobQueries {
     return run("activeJobs", connection -> activeJobs(connection, tenant));
   }
 
+  /**
+   * Per queue and type, the jobs that finished at or after {@code since}: counts by terminal status,
+   * wait and run times. Ordered by queue, then type.
+   */
+  public CompletionStage<List<FinishedTimings>> finishedTimings(String tenant, Instant since) {
+    return run("finishedTimings", connection -> finishedTimings(connection, tenant, since));
+  }
+
   /** Per queue with active jobs: how many are pending, scheduled, running, retrying, and the oldest pending one. */
   public CompletionStage<List<QueueStats>> queueStats(String tenant) {
     return run("queueStats", connection -> queueStats(connection, tenant));
@@ -262,6 +270,50 @@ public final class JobQueries {
   private static QueueStats queueStats(String queue, Map<JobStatus, Long> byStatus, Instant oldestPending) {
     return new QueueStats(queue, byStatus.getOrDefault(JobStatus.PENDING, 0L), byStatus.getOrDefault(JobStatus.SCHEDULED, 0L),
         byStatus.getOrDefault(JobStatus.RUNNING, 0L), byStatus.getOrDefault(JobStatus.RETRYING, 0L), oldestPending);
+  }
+
+  private static List<FinishedTimings> finishedTimings(Connection connection, String tenant, Instant since) throws SQLException {
+    // Only a finished job has finished_at, so the window alone picks terminal jobs (a redriven one
+    // loses it). A job that never started has no wait_ms nor run_ms, and aggregates skip nulls.
+    String sql = "SELECT queue, type, COUNT(*) AS finished, " + countWhereStatus("completed") + ", " + countWhereStatus("failed") + ", "
+        + countWhereStatus("cancelled") + ", " + countWhereStatus("expired") + ", COUNT(run_ms) AS started, "
+        + spread("wait_ms") + ", " + spread("run_ms")
+        + " FROM (SELECT queue, type, status, " + Sql.millisBetween("GREATEST(created_at, spec_run_at)", "started_at") + " AS wait_ms, "
+        + Sql.millisBetween("started_at", "finished_at") + " AS run_ms FROM jobs WHERE finished_at >= ?"
+        + (tenant == null ? "" : " AND tenant = ?") + ") finished GROUP BY queue, type ORDER BY queue, type";
+    List<Object> values = new ArrayList<>(List.of(JobStatus.COMPLETED.name(), JobStatus.FAILED.name(), JobStatus.CANCELLED.name(),
+        JobStatus.EXPIRED.name(), since));
+    if (tenant != null) {
+      values.add(tenant);
+    }
+    List<FinishedTimings> timings = new ArrayList<>();
+    try (PreparedStatement select = connection.prepareStatement(sql)) {
+      Sql.bindAll(select, values);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          boolean started = rows.getLong("started") > 0;
+          timings.add(new FinishedTimings(rows.getString("queue"), rows.getString("type"), rows.getLong("finished"),
+              rows.getLong("completed"), rows.getLong("failed"), rows.getLong("cancelled"), rows.getLong("expired"),
+              started ? millis(rows, "wait_ms") : null, started ? millis(rows, "run_ms") : null));
+        }
+      }
+    }
+    return timings;
+  }
+
+  private static String countWhereStatus(String alias) {
+    return "COUNT(CASE WHEN status = ? THEN 1 END) AS " + alias;
+  }
+
+  /** Average, median, 95th percentile and maximum of {@code column}, as {@code <column>_avg} and so on. */
+  private static String spread(String column) {
+    return "AVG(" + column + ") AS " + column + "_avg, PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY " + column + ") AS " + column + "_p50, "
+        + "PERCENTILE_CONT(0.95) WITHIN GROUP (ORDER BY " + column + ") AS " + column + "_p95, MAX(" + column + ") AS " + column + "_max";
+  }
+
+  private static FinishedTimings.Millis millis(ResultSet rows, String column) throws SQLException {
+    return new FinishedTimings.Millis(Math.round(rows.getDouble(column + "_avg")), Math.round(rows.getDouble(column + "_p50")),
+        Math.round(rows.getDouble(column + "_p95")), Math.round(rows.getDouble(column + "_max")));
   }
 
   private static List<RunningAttempt> runningAttempts(Connection connection, String queue, int limit) throws SQLException {

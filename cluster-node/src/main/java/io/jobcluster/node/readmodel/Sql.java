@@ -10,7 +10,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 
-/** JDBC binding shared by the read model's tables; timestamps are UTC with microseconds. */
+/** JDBC binding and SQL shared by the read model's tables; timestamps are UTC with microseconds. */
 final class Sql {
   private Sql() {}
 
@@ -33,6 +33,15 @@ final class Sql {
     for (int i = 0; i < values.size(); i++) {
       bind(statement, i + 1, values.get(i));
     }
+  }
+
+  /**
+   * Milliseconds from one timestamp expression to another (fractional, to the microsecond). Epoch
+   * seconds are the time arithmetic PostgreSQL and H2 share; subtracting timestamps gives intervals
+   * that the two read out differently.
+   */
+  static String millisBetween(String from, String to) {
+    return "(EXTRACT(EPOCH FROM " + to + ") - EXTRACT(EPOCH FROM " + from + ")) * 1000";
   }
 
   static Instant instant(ResultSet rows, String column) throws SQLException {

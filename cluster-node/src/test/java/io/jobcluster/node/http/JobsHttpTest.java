@@ -251,6 +251,55 @@ class JobsHttpTest {
   }
 
   @Test
+  void statsTimeTheTenantsJobsFinishedInTheWindowPerQueueAndType() throws Exception {
+    String timed = issue("timed", Set.of(Scope.SUBMIT, Scope.READ));
+    String other = issue("timed-other", Set.of(Scope.SUBMIT, Scope.READ));
+    for (int i = 0; i < 3; i++) {
+      send("POST", "/v1/jobs", timed, "{\"type\":\"sleep\",\"payload\":{\"ms\":300}}");
+    }
+    send("POST", "/v1/jobs", other, "{\"type\":\"sleep\",\"payload\":{\"ms\":300}}");
+    String never = send("POST", "/v1/jobs", timed, "{\"type\":\"never\",\"delaySeconds\":3600}").body().get("id").asText();
+    assertEquals(200, send("POST", "/v1/jobs/" + never + "/cancel", timed, null).status());
+
+    Answer stats = awaitAnswer("/v1/stats", timed, a -> a.status() == 200 && finished(a, "sleep") == 3 && finished(a, "never") == 1);
+    assertEquals("1h", stats.body().get("window").asText());
+    JsonNode sleep = timing(stats, "sleep");
+    assertEquals(List.of(3L, 0L, 0L, 0L, 1.0), List.of(sleep.get("completed").asLong(), sleep.get("failed").asLong(),
+        sleep.get("cancelled").asLong(), sleep.get("expired").asLong(), sleep.get("successRate").asDouble()), sleep.toString());
+    JsonNode run = sleep.get("runMs");
+    assertTrue(run.get("p50").asLong() >= 300 && run.get("p50").asLong() <= run.get("p95").asLong()
+        && run.get("p95").asLong() <= run.get("max").asLong() && run.get("max").asLong() < 30_000, run.toString());
+    assertTrue(sleep.get("waitMs").get("max").asLong() >= 0, sleep.toString());
+    JsonNode cancelled = timing(stats, "never");
+    assertEquals(1, cancelled.get("cancelled").asLong());
+    assertTrue(cancelled.get("waitMs").isNull() && cancelled.get("runMs").isNull() && cancelled.get("successRate").isNull(), cancelled.toString());
+    assertEquals(1, finished(awaitAnswer("/v1/stats", other, a -> finished(a, "sleep") == 1), "sleep"), "each tenant times its own jobs");
+    assertEquals(4, finished(send("GET", "/v1/stats", ADMIN_KEY, null), "sleep"), "an admin times every tenant's");
+
+    assertEquals("15m", send("GET", "/v1/stats?window=15m", timed, null).body().get("window").asText());
+    for (String bad : List.of("8d", "0h", "1w", "-1h", "1.5h", "h", "")) {
+      Answer answer = send("GET", "/v1/stats?window=" + bad, timed, null);
+      assertError(answer, 400, "invalid_request");
+      assertEquals("window", answer.body().get("field").asText(), bad);
+    }
+  }
+
+  /** The (default, type) entry of a stats answer's timings; null when there is none. */
+  private static JsonNode timing(Answer stats, String type) {
+    for (JsonNode timing : stats.body().get("timings")) {
+      if (timing.get("queue").asText().equals("default") && timing.get("type").asText().equals(type)) {
+        return timing;
+      }
+    }
+    return null;
+  }
+
+  private static long finished(Answer stats, String type) {
+    JsonNode timing = timing(stats, type);
+    return timing == null ? 0 : timing.get("finished").asLong();
+  }
+
+  @Test
   void aBatchOfAThousandIsSubmittedItemByItemAndBadItemsFailAlone() throws Exception {
     StringBuilder body = new StringBuilder("{\"jobs\":[");
     for (int i = 0; i < 1000; i++) {

@@ -48,6 +48,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ReadModelDatabaseContract {
   private static final String TENANT = "acme";
+  private static final long WINDOW_START_SECONDS = 100;
 
   private DatabaseSettings db;
   private HikariDataSource pool;
@@ -281,6 +282,54 @@ abstract class ReadModelDatabaseContract {
     assertEquals(List.of(new QueueStats("q1", 2, 1, 1, 0, oldest)), await(queries.queueStats(TENANT)));
     assertEquals(Duration.ofSeconds(10), new QueueStats("q1", 2, 1, 1, 0, oldest).oldestPendingAge(oldest.plusSeconds(10)));
     assertEquals(Duration.ZERO, new QueueStats("q2", 0, 0, 0, 1, null).oldestPendingAge(oldest));
+  }
+
+  @Test
+  void finishedTimingsCountTerminalStatusesAndSpreadWaitAndRunOfTheLastAttemptPerQueueAndType() throws Exception {
+    JobRequest encode = JobRequest.of("encode").withQueue("media");
+    List<JobEvents> jobs = List.of(
+        ran("aaaaaaaa-0000-0000-0000-000000000001", TENANT, encode, 1, 2),
+        ran("aaaaaaaa-0000-0000-0000-000000000002", TENANT, encode, 2, 2),
+        // Delayed by 10 s: its wait counts from its runAt, not from the submission.
+        inWindow("aaaaaaaa-0000-0000-0000-000000000003").submitted(TENANT, encode.withDelaySeconds(10L)).idle(9)
+            .madePending(0, JobStatus.SCHEDULED).idle(2).leased(1, "w", "n").idle(1).completed(1, "w"),
+        ran("aaaaaaaa-0000-0000-0000-000000000004", TENANT, encode, 4, 2),
+        // Dead-lettered on its second attempt: waits until that attempt starts (9 s), runs 12 s.
+        inWindow("aaaaaaaa-0000-0000-0000-000000000005").submitted(TENANT, encode.withMaxAttempts(2)).leased(1, "w", "n")
+            .failed(1, "w", FailureCause.HANDLER_ERROR, JobStatus.RETRYING).madePending(1, JobStatus.RETRYING).idle(5)
+            .leased(2, "w", "n").idle(11).failed(2, "w", FailureCause.HANDLER_ERROR, JobStatus.FAILED),
+        // Finished without ever starting: counted, not timed.
+        inWindow("aaaaaaaa-0000-0000-0000-000000000006").submitted(TENANT, encode).cancelled(0, JobStatus.PENDING),
+        inWindow("aaaaaaaa-0000-0000-0000-000000000007").submitted(TENANT, encode).expired(0, JobStatus.PENDING),
+        inWindow("aaaaaaaa-0000-0000-0000-000000000008").submitted(TENANT, JobRequest.of("thumbnail").withQueue("media"))
+            .cancelled(0, JobStatus.PENDING),
+        // Still running, finished before the window, another tenant's.
+        inWindow("aaaaaaaa-0000-0000-0000-000000000009").submitted(TENANT, encode).leased(1, "w", "n"),
+        new JobEvents("aaaaaaaa-0000-0000-0000-000000000010").submitted(TENANT, encode).cancelled(0, JobStatus.PENDING),
+        ran("aaaaaaaa-0000-0000-0000-000000000011", "globex", encode, 1, 1));
+    List<JobEvent> events = new ArrayList<>();
+    jobs.forEach(job -> events.addAll(job.events()));
+    project(envelopes(events));
+    Instant since = JobEvents.T0.plusSeconds(WINDOW_START_SECONDS);
+
+    FinishedTimings thumbnails = new FinishedTimings("media", "thumbnail", 1, 0, 0, 1, 0, null, null);
+    // Waits 1, 2, 3, 4, 9 s and runs 2, 2, 2, 2, 12 s; percentiles interpolate (p95 at rank 3.8 of 0..4).
+    assertEquals(List.of(new FinishedTimings("media", "encode", 7, 4, 1, 1, 1, new FinishedTimings.Millis(3800, 3000, 8000, 9000),
+        new FinishedTimings.Millis(4000, 2000, 10000, 12000)), thumbnails), await(queries.finishedTimings(TENANT, since)));
+    // With globex's job (wait 1 s, run 1 s): p50 at rank 2.5 and p95 at rank 4.75 of 0..5.
+    assertEquals(List.of(new FinishedTimings("media", "encode", 8, 5, 1, 1, 1, new FinishedTimings.Millis(3333, 2500, 7750, 9000),
+        new FinishedTimings.Millis(3500, 2000, 9500, 12000)), thumbnails), await(queries.finishedTimings(null, since)));
+    assertEquals(List.of(), await(queries.finishedTimings(TENANT, JobEvents.T0.plusSeconds(3600))));
+    assertEquals(List.of(), await(queries.finishedTimings("nobody", since)));
+  }
+
+  /** A job submitted after the window starts that waits {@code waitSeconds} for its only attempt, which runs {@code runSeconds}. */
+  private static JobEvents ran(String id, String tenant, JobRequest request, int waitSeconds, int runSeconds) {
+    return inWindow(id).submitted(tenant, request).idle(waitSeconds - 1L).leased(1, "w", "n").idle(runSeconds - 1L).completed(1, "w");
+  }
+
+  private static JobEvents inWindow(String id) {
+    return new JobEvents(id).idle(WINDOW_START_SECONDS);
   }
 
   @Test
