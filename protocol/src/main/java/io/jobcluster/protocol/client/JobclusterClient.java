@@ -1,0 +1,432 @@
+package io.jobcluster.protocol.client;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jobcluster.protocol.JobRequest;
+import io.jobcluster.protocol.JobView;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * A synchronous Java client for the Jobcluster HTTP API v1 on {@code java.net.http}. One instance
+ * is thread-safe and meant to be shared.
+ *
+ * <p>A non-2xx answer throws {@link JobclusterApiException}; a failure to reach the server (or a
+ * request timeout, or an interrupt) throws {@link UncheckedIOException}. The API key goes into the
+ * {@code Authorization} header only: never into messages, exceptions or {@code toString}.
+ *
+ * <pre>{@code
+ * JobclusterClient client = JobclusterClient.builder().baseUri(URI.create("http://127.0.0.1:8080")).apiKey(key).build();
+ * Submission submitted = client.submit(JobRequest.of("sleep").withPayload("{\"ms\":2000}"), "order-42");
+ * JobView job = client.get(submitted.job().id());
+ * }</pre>
+ */
+public final class JobclusterClient {
+  /** How much longer than the long-poll window a lease request may take before it times out. */
+  private static final Duration LEASE_MARGIN = Duration.ofSeconds(10);
+  private static final String JSON = "application/json";
+
+  private final HttpClient http;
+  private final String base;
+  private final String authorization;
+  private final Duration requestTimeout;
+
+  private JobclusterClient(Builder builder) {
+    this.http = builder.httpClient != null ? builder.httpClient
+        : HttpClient.newBuilder().connectTimeout(builder.connectTimeout).build();
+    String uri = builder.baseUri.toString();
+    this.base = uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
+    this.authorization = builder.apiKey == null ? null : "Bearer " + builder.apiKey;
+    this.requestTimeout = builder.requestTimeout;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  // ---- jobs ----
+
+  /** {@code POST /v1/jobs}. An {@code idempotencyKey} in the request dedups like the header does. */
+  public Submission submit(JobRequest request) {
+    return submit(request, null);
+  }
+
+  /**
+   * {@code POST /v1/jobs} with an {@code Idempotency-Key} header: the same key again answers the
+   * original job ({@link Submission#created()} false); the same key with a different request is
+   * refused with {@code 409 idempotency_conflict}.
+   *
+   * @param idempotencyKey null for none
+   */
+  public Submission submit(JobRequest request, String idempotencyKey) {
+    Objects.requireNonNull(request, "request");
+    Call call = Call.post("/v1/jobs", WireJson.jobBody(request));
+    if (idempotencyKey != null) {
+      call = call.header("Idempotency-Key", idempotencyKey);
+    }
+    HttpResponse<String> response = send(call);
+    return new Submission(read(response, WireJson.JobJson.class).toView(), response.statusCode() == 201);
+  }
+
+  /** {@code POST /v1/jobs/batch}: up to 1000 jobs, each accepted or refused on its own; one item per job, in order. */
+  public List<BatchItem> submitBatch(List<JobRequest> requests) {
+    Objects.requireNonNull(requests, "requests");
+    ObjectNode body = WireJson.MAPPER.createObjectNode();
+    ArrayNode jobs = body.putArray("jobs");
+    requests.forEach(request -> jobs.add(WireJson.jobBody(Objects.requireNonNull(request, "request"))));
+    return read(send(Call.post("/v1/jobs/batch", body)), new TypeReference<WireJson.Items<WireJson.BatchItemJson>>() { })
+        .list().stream().map(WireJson.BatchItemJson::toItem).toList();
+  }
+
+  /** {@code GET /v1/jobs/{id}}. */
+  public JobView get(String jobId) {
+    return job(send(Call.get(jobPath(jobId, ""))));
+  }
+
+  /** {@code GET /v1/jobs?status=&queue=&type=&limit=&cursor=}: one page, newest first. */
+  public JobPage list(ListQuery query) {
+    Map<String, String> parameters = new LinkedHashMap<>();
+    if (query.status() != null) {
+      parameters.put("status", query.status().name());
+    }
+    parameters.put("queue", query.queue());
+    parameters.put("type", query.type());
+    parameters.put("limit", query.limit() == null ? null : query.limit().toString());
+    parameters.put("cursor", query.cursor());
+    String queryString = parameters.entrySet().stream().filter(entry -> entry.getValue() != null)
+        .map(entry -> entry.getKey() + "=" + encode(entry.getValue())).collect(Collectors.joining("&"));
+    return read(send(Call.get("/v1/jobs" + (queryString.isEmpty() ? "" : "?" + queryString))), JobPage.class);
+  }
+
+  /** {@code POST /v1/jobs/{id}/cancel}; a finished job answers {@code 409 invalid_transition}. */
+  public JobView cancel(String jobId) {
+    return job(send(Call.post(jobPath(jobId, "/cancel"), null)));
+  }
+
+  /** {@code POST /v1/jobs/{id}/retry}: redrives a FAILED job; any other status answers {@code 409 invalid_transition}. */
+  public JobView retry(String jobId) {
+    return job(send(Call.post(jobPath(jobId, "/retry"), null)));
+  }
+
+  /** {@code DELETE /v1/jobs/{id}}: finished jobs only, else {@code 409}. */
+  public void delete(String jobId) {
+    send(new Call("DELETE", jobPath(jobId, ""), null, Map.of(), null));
+  }
+
+  /** {@code GET /v1/jobs/{id}/history}: every status change, oldest first. */
+  public List<JobTransition> history(String jobId) {
+    return read(send(Call.get(jobPath(jobId, "/history"))), new TypeReference<WireJson.Items<JobTransition>>() { }).list();
+  }
+
+  // ---- operations ----
+
+  /** {@code GET /v1/stats}. */
+  public Stats stats() {
+    return read(send(Call.get("/v1/stats")), Stats.class);
+  }
+
+  /** {@code GET /v1/queues}. */
+  public List<QueueInfo> queues() {
+    return read(send(Call.get("/v1/queues")), new TypeReference<WireJson.Items<QueueInfo>>() { }).list();
+  }
+
+  /** {@code GET /v1/workers}. */
+  public List<WorkerInfo> workers() {
+    return read(send(Call.get("/v1/workers")), new TypeReference<WireJson.Items<WorkerInfo>>() { }).list();
+  }
+
+  // ---- external workers ----
+
+  /**
+   * {@code POST /v1/queues/{queue}/lease}: up to {@code max} jobs, waiting up to {@code waitSeconds}
+   * for the first one (long poll); an empty list when none came. The request may take that long
+   * plus a margin, whatever the client's request timeout.
+   */
+  public List<LeasedJob> lease(String queue, String workerId, int max, int waitSeconds) {
+    ObjectNode body = WireJson.MAPPER.createObjectNode().put("workerId", workerId).put("max", max).put("waitSeconds", waitSeconds);
+    Duration window = Duration.ofSeconds(Math.max(0, waitSeconds)).plus(LEASE_MARGIN);
+    Call call = Call.post("/v1/queues/" + encode(Objects.requireNonNull(queue, "queue")) + "/lease", body)
+        .timeout(window.compareTo(requestTimeout) > 0 ? window : requestTimeout);
+    return read(send(call), new TypeReference<WireJson.Items<WireJson.LeasedJson>>() { }).list().stream()
+        .map(WireJson.LeasedJson::toLeased).toList();
+  }
+
+  /**
+   * {@code POST /v1/jobs/{id}/heartbeat}: extends the lease (see the answer's {@code leaseExpiresAt});
+   * {@code 409 stale_lease} means stop working on the job.
+   *
+   * @param progressJson JSON text, or null
+   */
+  public JobView heartbeat(String jobId, String leaseId, String progressJson) {
+    return job(send(Call.post(jobPath(jobId, "/heartbeat"), leaseBody(leaseId, "progress", progressJson))));
+  }
+
+  /**
+   * {@code POST /v1/jobs/{id}/complete}; {@code 409 stale_lease} if another attempt owns the job.
+   *
+   * @param resultJson JSON text, or null
+   */
+  public JobView complete(String jobId, String leaseId, String resultJson) {
+    return job(send(Call.post(jobPath(jobId, "/complete"), leaseBody(leaseId, "result", resultJson))));
+  }
+
+  /**
+   * {@code POST /v1/jobs/{id}/fail}: the attempt failed; a retryable failure with attempts left
+   * goes to RETRYING, else FAILED. {@code 409 stale_lease} if another attempt owns the job.
+   */
+  public JobView fail(String jobId, String leaseId, String error, boolean retryable) {
+    ObjectNode body = leaseBody(leaseId, null, null).put("error", error).put("retryable", retryable);
+    return job(send(Call.post(jobPath(jobId, "/fail"), body)));
+  }
+
+  private static ObjectNode leaseBody(String leaseId, String field, String json) {
+    ObjectNode body = WireJson.MAPPER.createObjectNode().put("leaseId", leaseId);
+    if (json != null) {
+      body.set(field, WireJson.tree(json, field));
+    }
+    return body;
+  }
+
+  // ---- admin ----
+
+  /** {@code POST /v1/admin/keys} (admin key): issues a tenant key; the answer is the only time its secret is shown. */
+  public IssuedKey issueKey(String tenant, List<String> scopes, String description) {
+    ObjectNode body = WireJson.MAPPER.createObjectNode().put("tenant", tenant);
+    scopes.forEach(body.putArray("scopes")::add);
+    if (description != null) {
+      body.put("description", description);
+    }
+    return read(send(Call.post("/v1/admin/keys", body)), IssuedKey.class);
+  }
+
+  /** {@code GET /v1/admin/keys?tenant=} (admin key): the tenant's keys, without secrets. */
+  public List<KeyInfo> listKeys(String tenant) {
+    return read(send(Call.get("/v1/admin/keys?tenant=" + encode(Objects.requireNonNull(tenant, "tenant")))),
+        new TypeReference<WireJson.Items<KeyInfo>>() { }).list();
+  }
+
+  /** {@code DELETE /v1/admin/keys/{keyId}} (admin key); an unknown key id answers {@code 404}. */
+  public void revokeKey(String keyId) {
+    send(new Call("DELETE", "/v1/admin/keys/" + encode(Objects.requireNonNull(keyId, "keyId")), null, Map.of(), null));
+  }
+
+  // ---- health ----
+
+  /** {@code GET /health/live}: whether the node's process answers. */
+  public boolean live() {
+    return exchange(Call.get("/health/live")).statusCode() == 200;
+  }
+
+  /** {@code GET /health/ready}: a node that is not ready answers 503 with the same shape, returned here rather than thrown. */
+  public Readiness ready() {
+    HttpResponse<String> response = exchange(Call.get("/health/ready"));
+    if (response.statusCode() != 200 && response.statusCode() != 503) {
+      throw apiException(response);
+    }
+    return parse(response, WireJson.MAPPER.constructType(Readiness.class));
+  }
+
+  // ---- plumbing ----
+
+  /** One request: method, path (with query), JSON body or null, extra headers, timeout or null for the default. */
+  private record Call(String method, String path, JsonNode body, Map<String, String> headers, Duration timeout) {
+    static Call get(String path) {
+      return new Call("GET", path, null, Map.of(), null);
+    }
+
+    static Call post(String path, JsonNode body) {
+      return new Call("POST", path, body, Map.of(), null);
+    }
+
+    Call header(String name, String value) {
+      Map<String, String> more = new LinkedHashMap<>(headers);
+      more.put(name, value);
+      return new Call(method, path, body, more, timeout);
+    }
+
+    Call timeout(Duration value) {
+      return new Call(method, path, body, headers, value);
+    }
+  }
+
+  /** Sends {@code call}; a non-2xx answer throws {@link JobclusterApiException}. */
+  private HttpResponse<String> send(Call call) {
+    HttpResponse<String> response = exchange(call);
+    if (response.statusCode() / 100 != 2) {
+      throw apiException(response);
+    }
+    return response;
+  }
+
+  private HttpResponse<String> exchange(Call call) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + call.path()))
+        .timeout(call.timeout() == null ? requestTimeout : call.timeout())
+        .header("Accept", JSON);
+    if (call.body() != null) {
+      request.header("Content-Type", JSON).method(call.method(), HttpRequest.BodyPublishers.ofString(WireJson.write(call.body())));
+    } else {
+      request.method(call.method(), HttpRequest.BodyPublishers.noBody());
+    }
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    call.headers().forEach(request::header);
+    try {
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(call.method() + " " + call.path() + " failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UncheckedIOException(new InterruptedIOException(call.method() + " " + call.path() + " was interrupted"));
+    }
+  }
+
+  private static JobView job(HttpResponse<String> response) {
+    return read(response, WireJson.JobJson.class).toView();
+  }
+
+  private static <T> T read(HttpResponse<String> response, Class<T> type) {
+    return parse(response, WireJson.MAPPER.constructType(type));
+  }
+
+  private static <T> T read(HttpResponse<String> response, TypeReference<T> type) {
+    return parse(response, WireJson.MAPPER.constructType(type));
+  }
+
+  private static <T> T parse(HttpResponse<String> response, com.fasterxml.jackson.databind.JavaType type) {
+    try {
+      T value = WireJson.MAPPER.readValue(response.body(), type);
+      if (value == null) {
+        throw new IOException("the answer's body is empty");
+      }
+      return value;
+    } catch (IOException e) {
+      throw new UncheckedIOException("the answer to " + response.request().method() + " " + response.uri().getPath()
+          + " (" + response.statusCode() + ") could not be read: " + e.getMessage(), e);
+    }
+  }
+
+  private static JobclusterApiException apiException(HttpResponse<String> response) {
+    int status = response.statusCode();
+    ApiError error = null;
+    try {
+      error = WireJson.MAPPER.readValue(response.body(), ApiError.class);
+    } catch (IOException | IllegalArgumentException e) {
+      // Not the API's error shape (a proxy's page, say): described by its status below.
+    }
+    if (error == null || error.error() == null) {
+      error = new ApiError("http_" + status, "the server answered " + status + " without an API error", null, null, null);
+    }
+    return new JobclusterApiException(status, error, retryAfter(response.headers().firstValue("Retry-After").orElse(null)));
+  }
+
+  /** {@code Retry-After} as seconds or an HTTP date; null when absent or unreadable. */
+  static Duration retryAfter(String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    String trimmed = value.trim();
+    try {
+      return Duration.ofSeconds(Math.max(0, Long.parseLong(trimmed)));
+    } catch (NumberFormatException notSeconds) {
+      try {
+        Instant at = ZonedDateTime.parse(trimmed, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        Duration wait = Duration.between(Instant.now(), at);
+        return wait.isNegative() ? Duration.ZERO : wait;
+      } catch (DateTimeParseException notADate) {
+        return null;
+      }
+    }
+  }
+
+  private static String jobPath(String jobId, String suffix) {
+    return "/v1/jobs/" + encode(Objects.requireNonNull(jobId, "jobId")) + suffix;
+  }
+
+  /** A path segment or query value, percent-encoded (so an id cannot change the path). */
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  /** Builds a {@link JobclusterClient}; {@code baseUri} is required. */
+  public static final class Builder {
+    private URI baseUri;
+    private String apiKey;
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration requestTimeout = Duration.ofSeconds(30);
+    private HttpClient httpClient;
+
+    private Builder() {}
+
+    /** The node or load balancer, such as {@code http://127.0.0.1:8080}; a path prefix is kept. */
+    public Builder baseUri(URI value) {
+      Objects.requireNonNull(value, "baseUri");
+      if (!"http".equals(value.getScheme()) && !"https".equals(value.getScheme())) {
+        throw new IllegalArgumentException("baseUri must be an http or https URI");
+      }
+      this.baseUri = value;
+      return this;
+    }
+
+    /** The API key sent as {@code Authorization: Bearer}; leave it out for health checks only. */
+    public Builder apiKey(String value) {
+      if (value != null && (value.isBlank() || value.chars().anyMatch(c -> c <= ' ' || c == 127))) {
+        // The message never repeats the key.
+        throw new IllegalArgumentException("apiKey must be non-blank and hold no spaces or control characters");
+      }
+      this.apiKey = value;
+      return this;
+    }
+
+    /** How long to wait for a connection (default 10 s); ignored with {@link #httpClient}. */
+    public Builder connectTimeout(Duration value) {
+      this.connectTimeout = positive(value, "connectTimeout");
+      return this;
+    }
+
+    /** How long to wait for each answer (default 30 s); a lease waits at least its long-poll window. */
+    public Builder requestTimeout(Duration value) {
+      this.requestTimeout = positive(value, "requestTimeout");
+      return this;
+    }
+
+    /** An HttpClient of your own (proxy, TLS, executor); by default the client makes one. */
+    public Builder httpClient(HttpClient value) {
+      this.httpClient = Objects.requireNonNull(value, "httpClient");
+      return this;
+    }
+
+    public JobclusterClient build() {
+      if (baseUri == null) {
+        throw new IllegalStateException("baseUri is required");
+      }
+      return new JobclusterClient(this);
+    }
+
+    private static Duration positive(Duration value, String name) {
+      if (value == null || value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive");
+      }
+      return value;
+    }
+  }
+}

@@ -1,0 +1,6 @@
+package io.jobcluster.protocol.client;
+
+import java.util.List;
+
+/** A registered worker pool as it reports itself. */
+public record WorkerInfo(String id, String node, List<String> queues, int capacity, int inFlight, boolean draining) {}
