@@ -11,6 +11,8 @@ import static org.apache.pekko.http.javadsl.server.Directives.mapResponse;
 import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
 import static org.apache.pekko.http.javadsl.server.Directives.optionalHeaderValueByName;
 import static org.apache.pekko.http.javadsl.server.Directives.parameterMap;
+import static org.apache.pekko.http.javadsl.server.Directives.withRequestTimeout;
+import static org.apache.pekko.http.javadsl.server.Directives.withRequestTimeoutResponse;
 import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
 
 import io.jobcluster.node.auth.AuthResult;
@@ -18,11 +20,13 @@ import io.jobcluster.node.auth.Authenticator;
 import io.jobcluster.node.auth.Principal;
 import io.jobcluster.node.health.HealthRoutes;
 import io.jobcluster.protocol.ErrorCode;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -44,6 +48,8 @@ public final class GatewayRoutes {
   /** The parts of the gateway: the API handlers and what the routes need around them. */
   public record Parts(HealthRoutes health, MetricsApi metrics, JobsApi jobs, AdminKeysApi keys, OpsApi ops, WorkApi work,
       Authenticator authenticator, Supplier<CompletionStage<Boolean>> databaseUp, RequestObserver observer) {}
+
+  private static final Duration LONG_POLL_TIMEOUT = Duration.ofSeconds(WorkApi.MAX_WAIT_SECONDS + 15);
 
   private final Parts parts;
   private final long maxBodyBytes;
@@ -67,8 +73,9 @@ public final class GatewayRoutes {
   }
 
   public Route routes() {
-    return parts.observer().observe(() -> handleExceptions(exceptions(), () -> handleRejections(rejections(),
-        () -> concat(endpoints.get(0).route(), endpoints.stream().skip(1).map(Endpoint::route).toArray(Route[]::new)))));
+    return parts.observer().observe(() -> withRequestTimeoutResponse(GatewayRoutes::timedOut, () -> handleExceptions(exceptions(),
+        () -> handleRejections(rejections(),
+            () -> concat(endpoints.get(0).route(), endpoints.stream().skip(1).map(Endpoint::route).toArray(Route[]::new))))));
   }
 
   private List<Endpoint> endpoints() {
@@ -94,7 +101,9 @@ public final class GatewayRoutes {
         Endpoint.post("/v1/jobs/{id}/heartbeat", p -> withBody(p.get("id"), work::heartbeat)),
         Endpoint.post("/v1/jobs/{id}/complete", p -> withBody(p.get("id"), work::complete)),
         Endpoint.post("/v1/jobs/{id}/fail", p -> withBody(p.get("id"), work::fail)),
-        Endpoint.post("/v1/queues/{queue}/lease", p -> withBody(p.get("queue"), work::lease)),
+        // A long poll waits up to WorkApi.MAX_WAIT_SECONDS, longer than pekko.http.server.request-timeout.
+        Endpoint.post("/v1/queues/{queue}/lease", p -> withRequestTimeout(LONG_POLL_TIMEOUT, GatewayRoutes::timedOut,
+            () -> withBody(p.get("queue"), work::lease))),
         Endpoint.get("/v1/stats", p -> authenticated(principal -> parameterMap(query -> completeWithFuture(ops.stats(principal, query))))),
         Endpoint.get("/v1/queues", p -> authenticated(principal -> completeWithFuture(ops.queues(principal)))),
         Endpoint.get("/v1/workers", p -> authenticated(principal -> completeWithFuture(ops.workers(principal)))),
@@ -117,6 +126,11 @@ public final class GatewayRoutes {
   @FunctionalInterface
   private interface TriFunction {
     CompletionStage<HttpResponse> apply(Principal principal, String parameter, String body);
+  }
+
+  /** What a request gets when the server's request timeout passes before the route answered. */
+  private static HttpResponse timedOut(HttpRequest request) {
+    return Responses.unavailable("the request took too long to answer; try again");
   }
 
   /** Resolves the request's API key (Authorization: Bearer, or X-API-Key) to a principal, else 401. */

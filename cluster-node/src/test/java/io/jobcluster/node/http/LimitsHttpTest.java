@@ -104,11 +104,12 @@ class LimitsHttpTest {
   @Test
   void requestsBeyondTheInFlightBoundAnswer503AtOnceAndHealthStillAnswers() throws Exception {
     String worker = http.issueKey("idle-workers", Set.of(Scope.WORK));
-    // Three long polls on an empty queue hold all three slots for 10 s; /metrics (not bounded) shows each one arrive.
+    // Three long polls on an empty queue hold all three slots for 25 s (longer than the server's usual request
+    // timeout, which a long poll outlasts); /metrics (not bounded) shows each one arrive.
     List<CompletableFuture<Answer>> polls = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      polls.add(http.sendAsync("POST", "/v1/queues/empty/lease", worker, "{\"workerId\":\"w" + i + "\",\"waitSeconds\":10}",
-          Duration.ofSeconds(30)));
+      polls.add(http.sendAsync("POST", "/v1/queues/empty/lease", worker, "{\"workerId\":\"w" + i + "\",\"waitSeconds\":25}",
+          Duration.ofSeconds(60)));
       String inFlight = "jobcluster_http_requests_in_flight " + (i + 1) + "\n";
       http.await("/metrics", null, a -> a.raw().body().contains(inFlight));
     }
@@ -119,7 +120,7 @@ class LimitsHttpTest {
     assertEquals(200, http.send("GET", "/health/live", null, null).status(), "health is not bounded");
 
     for (CompletableFuture<Answer> poll : polls) {
-      Answer answer = poll.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      Answer answer = poll.get(60, java.util.concurrent.TimeUnit.SECONDS);
       assertEquals(200, answer.status(), answer.raw().body());
       assertEquals(0, answer.body().get("items").size());
     }
