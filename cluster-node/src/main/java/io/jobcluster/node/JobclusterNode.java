@@ -116,7 +116,7 @@ public final class JobclusterNode implements AutoCloseable {
           System::nanoTime, limits.getDuration("active-count-ttl"), limits.getDuration("admission-memory"));
       GatewayRoutes gateway = new GatewayRoutes(new GatewayRoutes.Parts(health,
           new MetricsApi(metrics, system, queries, Clock.systemUTC(), settings.getDuration("metrics.queue-refresh")),
-          new JobsApi(jobs, queries, deadline, gate), new AdminKeysApi(apiKeys.store()),
+          new JobsApi(jobs, queries, deadline, gate), new AdminKeysApi(apiKeys.store(), apiKeys.authenticator()),
           new OpsApi(queries, new WorkerDirectory(system), Clock.systemUTC()), new WorkApi(system, jobs, deadline), apiKeys.authenticator(),
           databaseHealth::isReachable, new RequestObserver(metrics, limits.getInt("max-in-flight-requests"))),
           settings.getBytes("http.max-body"), settings.getBytes("http.max-batch-body"));

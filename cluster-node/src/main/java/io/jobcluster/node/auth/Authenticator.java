@@ -122,6 +122,13 @@ public final class Authenticator {
     return new Authenticated(principal);
   }
 
+  /** Drops a revoked key from this node's cache at once; other nodes stop accepting it within the cache's TTL. */
+  public void forget(String keyId) {
+    synchronized (cache) {
+      cache.values().removeIf(entry -> entry.principal().keyId().equals(keyId));
+    }
+  }
+
   private Principal cached(String hash) {
     synchronized (cache) {
       Cached entry = cache.get(hash);

@@ -2,6 +2,7 @@ package io.jobcluster.node.http;
 
 import io.jobcluster.node.auth.ApiKeyInfo;
 import io.jobcluster.node.auth.ApiKeyStore;
+import io.jobcluster.node.auth.Authenticator;
 import io.jobcluster.node.auth.Principal;
 import io.jobcluster.node.auth.Scope;
 import io.jobcluster.protocol.ErrorCode;
@@ -20,9 +21,11 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 /** {@code /v1/admin/keys}: issue (the key is shown once), list and revoke tenant keys. Admin scope only. */
 public final class AdminKeysApi {
   private final ApiKeyStore store;
+  private final Authenticator authenticator;
 
-  public AdminKeysApi(ApiKeyStore store) {
+  public AdminKeysApi(ApiKeyStore store, Authenticator authenticator) {
     this.store = store;
+    this.authenticator = authenticator;
   }
 
   /** The body of {@code POST /v1/admin/keys}. */
@@ -61,9 +64,13 @@ public final class AdminKeysApi {
   }
 
   CompletionStage<HttpResponse> revoke(Principal principal, String keyId) {
-    return ScopedCall.run(principal, Scope.ADMIN, () -> store.revoke(keyId).thenApply(existed -> existed
-        ? HttpResponse.create().withStatus(StatusCodes.NO_CONTENT)
-        : Responses.error(ErrorCode.NOT_FOUND, "no key with that id")));
+    return ScopedCall.run(principal, Scope.ADMIN, () -> store.revoke(keyId).thenApply(existed -> {
+      if (!existed) {
+        return Responses.error(ErrorCode.NOT_FOUND, "no key with that id");
+      }
+      authenticator.forget(keyId);
+      return HttpResponse.create().withStatus(StatusCodes.NO_CONTENT);
+    }));
   }
 
 

@@ -199,6 +199,9 @@ class JobsHttpTest {
     String unused = send("POST", "/v1/admin/keys", ADMIN_KEY, "{\"tenant\":\"initech\",\"scopes\":[\"read\"]}").body().get("key").asText();
     assertEquals(204, send("DELETE", "/v1/admin/keys/" + unused.split("_")[1], ADMIN_KEY, null).status());
     assertError(send("GET", "/v1/jobs?limit=1", unused, null), 401, "unauthorized");
+    // A key this node has cached (it was just used) stops working here at once when revoked here.
+    assertEquals(204, send("DELETE", "/v1/admin/keys/" + keyId, ADMIN_KEY, null).status());
+    assertError(send("GET", "/v1/jobs?limit=1", key, null), 401, "unauthorized");
     assertError(send("DELETE", "/v1/admin/keys/0000000000000000", ADMIN_KEY, null), 404, "not_found");
 
     assertError(send("POST", "/v1/admin/keys", acme, "{\"tenant\":\"acme\",\"scopes\":[\"admin\"]}"), 403, "forbidden");
