@@ -81,7 +81,9 @@ public record JobSpec(
       require(delay >= 0 && delay <= MAX_DELAY_SECONDS, "delaySeconds", "must be between 0 and " + MAX_DELAY_SECONDS);
       runAt = now.plusSeconds(delay);
     }
-    require(!runAt.isAfter(now.plusSeconds(MAX_DELAY_SECONDS)), "runAt", "must be within " + MAX_DELAY_SECONDS + " seconds from now");
+    // Far from now in either direction, times overflow the timers and the read model's timestamps.
+    require(!runAt.isAfter(now.plusSeconds(MAX_DELAY_SECONDS)) && !runAt.isBefore(now.minusSeconds(MAX_DELAY_SECONDS)), "runAt",
+        "must be within " + MAX_DELAY_SECONDS + " seconds of now");
 
     require(request.expiresAt() == null || request.ttlSeconds() == null, "ttlSeconds", "cannot be combined with expiresAt");
     Instant expiresAt = request.expiresAt();
@@ -92,6 +94,7 @@ public record JobSpec(
     }
     if (expiresAt != null) {
       require(expiresAt.isAfter(runAt) && expiresAt.isAfter(now), "expiresAt", "must be after runAt and after now");
+      require(!expiresAt.isAfter(now.plusSeconds(MAX_DELAY_SECONDS)), "expiresAt", "must be within " + MAX_DELAY_SECONDS + " seconds from now");
     }
 
     String key = request.idempotencyKey();
