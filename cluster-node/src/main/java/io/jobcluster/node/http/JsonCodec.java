@@ -20,6 +20,10 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.module.paramnames.ParameterNamesModule;
 import io.jobcluster.protocol.InvalidRequestException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -53,6 +57,18 @@ public final class JsonCodec {
   }
 
   private JsonCodec() {}
+
+  /**
+   * JSON text is UTF-8: the body's bytes as text, or empty when they are not valid UTF-8 (a lenient
+   * decoder would turn them into replacement characters and accept them).
+   */
+  static Optional<String> utf8(byte[] bytes) {
+    try {
+      return Optional.of(StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString());
+    } catch (CharacterCodingException e) {
+      return Optional.empty();
+    }
+  }
 
   /**
    * Reads {@code text} as {@code type}.

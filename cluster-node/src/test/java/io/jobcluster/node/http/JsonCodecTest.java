@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.jobcluster.protocol.InvalidRequestException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -19,6 +22,14 @@ class JsonCodecTest {
     InvalidRequestException inList = assertThrows(InvalidRequestException.class,
         () -> JsonCodec.read("{\"type\":\"noop\",\"tags\":[" + value + "]}", SubmitJobBody.class));
     assertEquals("tags[0]", inList.field());
+  }
+
+  @Test
+  void bodyBytesMustBeValidUtf8() {
+    assertEquals(Optional.of("{\"type\":\"caf\u00e9\"}"), JsonCodec.utf8("{\"type\":\"caf\u00e9\"}".getBytes(StandardCharsets.UTF_8)));
+    assertEquals(Optional.empty(), JsonCodec.utf8("{\"type\":\"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1)));
+    assertEquals(Optional.empty(), JsonCodec.utf8(new byte[] {'"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"'}), "an encoded surrogate");
+    assertEquals(Optional.empty(), JsonCodec.utf8(new byte[] {'"', (byte) 0xC0, (byte) 0xAF, '"'}), "an overlong encoding");
   }
 
   @ParameterizedTest
