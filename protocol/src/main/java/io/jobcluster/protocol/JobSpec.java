@@ -41,8 +41,10 @@ public record JobSpec(
   public static final long MAX_DELAY_SECONDS = Duration.ofDays(366).toSeconds();
   public static final int MAX_TAGS = 32;
 
-  private static final Pattern QUEUE = Pattern.compile("[a-z0-9_-]{1,64}");
-  private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+  /** What every queue name matches. */
+  public static final Pattern QUEUE = Pattern.compile("[a-z0-9_-]{1,64}");
+  /** What every job type matches. */
+  public static final Pattern TYPE = Pattern.compile("[A-Za-z0-9._-]{1,128}");
   private static final Pattern TAG = Pattern.compile("[A-Za-z0-9._:=/-]{1,64}");
   private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
 
