@@ -213,6 +213,19 @@ abstract class ReadModelDatabaseContract {
   }
 
   @Test
+  void anErrorHoldingNulIsKeptWithAReplacementCharacterInsteadOfStoppingTheProjection() throws Exception {
+    String id = "33333333-0000-0000-0000-000000000001";
+    project(envelopes(new JobEvents(id).submitted(TENANT, JobRequest.of("noop")).leased(1, "worker-a", "node-1")
+        .failed(1, "worker-a", FailureCause.HANDLER_ERROR, "bad\u0000byte", JobStatus.FAILED).events()));
+
+    String lastError = await(queries.list(TENANT, null, null, null, 10, null)).items().get(0).lastError();
+    assertTrue(lastError.endsWith("bad\uFFFDbyte"), lastError);
+    List<JobTransition> history = await(queries.history(TENANT, id)).orElseThrow();
+    String detail = history.get(history.size() - 1).detail();
+    assertTrue(detail.endsWith("bad\uFFFDbyte"), detail);
+  }
+
+  @Test
   void aBadCursorOrLimitIsAnInvalidRequest() {
     assertEquals("cursor", invalidRequest(queries.list(TENANT, null, null, null, 10, "not a cursor!")).field());
     assertEquals("cursor", invalidRequest(queries.list(TENANT, null, null, null, 10, "bm8gYmFy")).field());
