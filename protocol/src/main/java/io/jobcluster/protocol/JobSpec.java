@@ -41,8 +41,10 @@ public record JobSpec(
   public static final long MAX_DELAY_SECONDS = Duration.ofDays(366).toSeconds();
   public static final int MAX_TAGS = 32;
 
-  private static final Pattern QUEUE = Pattern.compile("[a-z0-9_-]{1,64}");
-  private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+  /** What every queue name matches. */
+  public static final Pattern QUEUE = Pattern.compile("[a-z0-9_-]{1,64}");
+  /** What every job type matches. */
+  public static final Pattern TYPE = Pattern.compile("[A-Za-z0-9._-]{1,128}");
   private static final Pattern TAG = Pattern.compile("[A-Za-z0-9._:=/-]{1,64}");
   private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
 
@@ -81,7 +83,9 @@ public record JobSpec(
       require(delay >= 0 && delay <= MAX_DELAY_SECONDS, "delaySeconds", "must be between 0 and " + MAX_DELAY_SECONDS);
       runAt = now.plusSeconds(delay);
     }
-    require(!runAt.isAfter(now.plusSeconds(MAX_DELAY_SECONDS)), "runAt", "must be within " + MAX_DELAY_SECONDS + " seconds from now");
+    // Far from now in either direction, times overflow the timers and the read model's timestamps.
+    require(!runAt.isAfter(now.plusSeconds(MAX_DELAY_SECONDS)) && !runAt.isBefore(now.minusSeconds(MAX_DELAY_SECONDS)), "runAt",
+        "must be within " + MAX_DELAY_SECONDS + " seconds of now");
 
     require(request.expiresAt() == null || request.ttlSeconds() == null, "ttlSeconds", "cannot be combined with expiresAt");
     Instant expiresAt = request.expiresAt();
@@ -92,6 +96,7 @@ public record JobSpec(
     }
     if (expiresAt != null) {
       require(expiresAt.isAfter(runAt) && expiresAt.isAfter(now), "expiresAt", "must be after runAt and after now");
+      require(!expiresAt.isAfter(now.plusSeconds(MAX_DELAY_SECONDS)), "expiresAt", "must be within " + MAX_DELAY_SECONDS + " seconds from now");
     }
 
     String key = request.idempotencyKey();

@@ -26,6 +26,7 @@ public final class ApiKey {
 
   // base64url may contain '_', so the key id (hex, never '_') is what separates the parts.
   private static final Pattern FORMAT = Pattern.compile("jc_([0-9a-f]{16})_([A-Za-z0-9_-]{43})");
+  private static final Pattern KEY_ID = Pattern.compile("[0-9a-f]{16}");
   private static final Base64.Encoder SECRET_ENCODING = Base64.getUrlEncoder().withoutPadding();
 
   private ApiKey() {}
@@ -46,6 +47,11 @@ public final class ApiKey {
     String keyId = HexFormat.of().formatHex(id);
     String plaintext = PREFIX + keyId + "_" + SECRET_ENCODING.encodeToString(secret);
     return new Generated(keyId, plaintext, hash(plaintext));
+  }
+
+  /** Whether {@code keyId} has the form every key id has. */
+  static boolean isKeyId(String keyId) {
+    return KEY_ID.matcher(keyId).matches();
   }
 
   /** The key id of a well-formed key; empty for anything else. */

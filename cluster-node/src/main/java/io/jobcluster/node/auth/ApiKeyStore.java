@@ -63,6 +63,10 @@ public final class ApiKeyStore {
       if (description != null && description.length() > MAX_DESCRIPTION) {
         throw new InvalidRequestException("description", "at most " + MAX_DESCRIPTION + " characters");
       }
+      if (description != null && description.indexOf('\u0000') >= 0) {
+        // PostgreSQL text cannot hold NUL: the insert would fail as if the database were down.
+        throw new InvalidRequestException("description", "must not contain NUL");
+      }
     } catch (InvalidRequestException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -76,6 +80,10 @@ public final class ApiKeyStore {
 
   /** Revokes a key; revoking it again changes nothing. Answers whether the key exists. */
   public CompletionStage<Boolean> revoke(String keyId) {
+    if (!ApiKey.isKeyId(keyId)) {
+      // No key has it, and the database is spared text it may refuse (PostgreSQL refuses NUL).
+      return CompletableFuture.completedFuture(false);
+    }
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
     return run("revoke", connection -> revoke(connection, keyId, now));
   }

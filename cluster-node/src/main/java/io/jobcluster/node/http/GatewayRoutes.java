@@ -157,13 +157,14 @@ public final class GatewayRoutes {
         : complete(Responses.unavailable("the database is unreachable; try again")));
   }
 
-  /** The request body as text: only {@code application/json}, at most {@code limit} bytes. */
+  /** The request body as text: only {@code application/json} in valid UTF-8, at most {@code limit} bytes. */
   private Route jsonBody(long limit, Function<String, Route> inner) {
     return extractRequestEntity(requestEntity -> {
       if (!requestEntity.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
         return complete(Responses.error(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the body must be application/json"));
       }
-      return withSizeLimit(limit, () -> entity(Unmarshaller.entityToString(), inner));
+      return withSizeLimit(limit, () -> entity(Unmarshaller.entityToByteArray(), bytes -> JsonCodec.utf8(bytes).map(inner)
+          .orElseGet(() -> complete(Responses.error(ErrorCode.INVALID_REQUEST, "the body is not valid UTF-8")))));
     });
   }
 

@@ -110,6 +110,9 @@ public final class WorkApi {
       if (fail.error() == null || fail.error().isBlank()) {
         throw new InvalidRequestException("error", "is required");
       }
+      if (fail.error().indexOf('\u0000') >= 0) {
+        throw new InvalidRequestException("error", "must not contain NUL");
+      }
       boolean retryable = fail.retryable() == null || fail.retryable();
       return onLease(id, fail.leaseId(), leaseId -> jobs.fail(id, leaseId, fail.error(), retryable));
     });

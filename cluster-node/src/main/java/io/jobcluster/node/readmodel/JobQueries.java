@@ -1,6 +1,7 @@
 package io.jobcluster.node.readmodel;
 
 import io.jobcluster.protocol.InvalidRequestException;
+import io.jobcluster.protocol.JobSpec;
 import io.jobcluster.protocol.JobStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,6 +18,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
@@ -50,12 +52,15 @@ public final class JobQueries {
    * One page of jobs, newest first, optionally filtered by status, queue and type.
    *
    * @param cursor null for the first page, else a previous page's {@link JobPage#nextCursor()}
-   * @return a stage failed with {@link InvalidRequestException} for a bad limit or cursor
+   * @return a stage failed with {@link InvalidRequestException} for a bad limit or cursor, or a
+   *     queue or type no job can have
    */
   public CompletionStage<JobPage> list(String tenant, JobStatus status, String queue, String type, int limit, String cursor) {
     ListCursor after;
     try {
       after = cursor == null ? null : ListCursor.decode(cursor);
+      validFilter("queue", queue, JobSpec.QUEUE);
+      validFilter("type", type, JobSpec.TYPE);
     } catch (InvalidRequestException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -126,6 +131,13 @@ public final class JobQueries {
     } catch (SQLException | RuntimeException e) {
       connection.rollback();
       throw e;
+    }
+  }
+
+  /** A filter no job can match is a mistake (and text such as NUL would fail the query itself). */
+  private static void validFilter(String name, String value, Pattern pattern) {
+    if (value != null && !pattern.matcher(value).matches()) {
+      throw new InvalidRequestException(name, "must match " + pattern.pattern());
     }
   }
 

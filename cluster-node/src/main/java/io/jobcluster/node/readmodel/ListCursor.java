@@ -1,6 +1,7 @@
 package io.jobcluster.node.readmodel;
 
 import io.jobcluster.protocol.InvalidRequestException;
+import io.jobcluster.protocol.JobIds;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -11,6 +12,8 @@ import java.util.Base64;
  * {@code id} (ties on the time are broken by id). Clients see it as an opaque base64url string.
  */
 record ListCursor(Instant createdAt, String id) {
+  private static final Instant EARLIEST = Instant.EPOCH;
+  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
   static ListCursor after(JobSummary last) {
     return new ListCursor(last.createdAt(), last.id());
@@ -31,7 +34,13 @@ record ListCursor(Instant createdAt, String id) {
       if (bar <= 0 || bar == plain.length() - 1) {
         throw invalid();
       }
-      return new ListCursor(Instant.parse(plain.substring(0, bar)), plain.substring(bar + 1));
+      Instant createdAt = Instant.parse(plain.substring(0, bar));
+      String id = plain.substring(bar + 1);
+      // Only a job's creation time and id; anything else (NUL, times no database column holds) would fail the query.
+      if (createdAt.isBefore(EARLIEST) || createdAt.isAfter(LATEST) || !JobIds.isValid(id)) {
+        throw invalid();
+      }
+      return new ListCursor(createdAt, id);
     } catch (IllegalArgumentException | DateTimeParseException e) {
       throw invalid();
     }

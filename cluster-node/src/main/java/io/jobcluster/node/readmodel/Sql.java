@@ -24,6 +24,9 @@ final class Sql {
       statement.setObject(index, OffsetDateTime.ofInstant(micros(instant), ZoneOffset.UTC));
     } else if (value == null) {
       statement.setNull(index, Types.NULL);
+    } else if (value instanceof String text && text.indexOf('\u0000') >= 0) {
+      // PostgreSQL text cannot hold NUL; refusing the row would stop the projection for every job.
+      statement.setObject(index, text.replace('\u0000', '\uFFFD'));
     } else {
       statement.setObject(index, value);
     }

@@ -135,6 +135,9 @@ abstract class ApiKeyStoreDatabaseContract {
   @Test
   void revokingAnUnknownKeyAnswersFalse() {
     assertFalse(await(store.revoke("0123456789abcdef")));
+    assertFalse(await(store.revoke("\u0000")), "no key id holds NUL (which PostgreSQL would refuse)");
+    assertFalse(await(store.revoke("0123456789ABCDEF")));
+    assertFalse(await(store.revoke("k".repeat(10_000))));
   }
 
   @Test
@@ -245,6 +248,7 @@ abstract class ApiKeyStoreDatabaseContract {
     assertEquals("scopes", invalidField(store.issue("acme", Set.of(), null)));
     assertEquals("scopes", invalidField(store.issue("acme", null, null)));
     assertEquals("description", invalidField(store.issue("acme", Set.of(Scope.READ), "d".repeat(256))));
+    assertEquals("description", invalidField(store.issue("acme", Set.of(Scope.READ), "nul\u0000inside")));
     assertEquals("tenant", invalidField(store.list("ACME")));
     assertNotNull(await(store.issue("a".repeat(64), Set.of(Scope.READ), null)));
     assertNotNull(await(store.issue("tenant_1-x", Set.of(Scope.READ), "d".repeat(255))));

@@ -71,9 +71,13 @@ final class JobEvents {
   }
 
   JobEvents failed(int attempt, String worker, FailureCause cause, JobStatus to) {
+    return failed(attempt, worker, cause, cause + " on attempt " + attempt, to);
+  }
+
+  JobEvents failed(int attempt, String worker, FailureCause cause, String error, JobStatus to) {
     Instant at = tick();
     Instant retryAt = to == JobStatus.RETRYING ? at.plusSeconds(30) : null;
-    events.add(new JobEvent.AttemptFailed(jobId, attempt, "lease", worker, cause, cause + " on attempt " + attempt, true, to, retryAt, at));
+    events.add(new JobEvent.AttemptFailed(jobId, attempt, "lease", worker, cause, error, true, to, retryAt, at));
     return this;
   }
 

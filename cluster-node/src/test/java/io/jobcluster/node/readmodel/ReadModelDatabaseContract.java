@@ -16,12 +16,14 @@ import io.jobcluster.protocol.JobEvent;
 import io.jobcluster.protocol.JobRequest;
 import io.jobcluster.protocol.JobStatus;
 import io.jobcluster.protocol.JobView;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -212,10 +214,31 @@ abstract class ReadModelDatabaseContract {
   }
 
   @Test
+  void anErrorHoldingNulIsKeptWithAReplacementCharacterInsteadOfStoppingTheProjection() throws Exception {
+    String id = "33333333-0000-0000-0000-000000000001";
+    project(envelopes(new JobEvents(id).submitted(TENANT, JobRequest.of("noop")).leased(1, "worker-a", "node-1")
+        .failed(1, "worker-a", FailureCause.HANDLER_ERROR, "bad\u0000byte", JobStatus.FAILED).events()));
+
+    String lastError = await(queries.list(TENANT, null, null, null, 10, null)).items().get(0).lastError();
+    assertTrue(lastError.endsWith("bad\uFFFDbyte"), lastError);
+    List<JobTransition> history = await(queries.history(TENANT, id)).orElseThrow();
+    String detail = history.get(history.size() - 1).detail();
+    assertTrue(detail.endsWith("bad\uFFFDbyte"), detail);
+  }
+
+  @Test
   void aBadCursorOrLimitIsAnInvalidRequest() {
     assertEquals("cursor", invalidRequest(queries.list(TENANT, null, null, null, 10, "not a cursor!")).field());
     assertEquals("cursor", invalidRequest(queries.list(TENANT, null, null, null, 10, "bm8gYmFy")).field());
     assertEquals("cursor", invalidRequest(queries.list(TENANT, null, null, null, 10, "eWVzdGVyZGF5fGlk")).field());
+    String job = "11111111-0000-0000-0000-000000000001";
+    for (String forged : List.of("2020-01-01T00:00:00Z|not-a-job-id", "2020-01-01T00:00:00Z|\u0000", "+1000000000-01-01T00:00:00Z|" + job,
+        "-1000000000-01-01T00:00:00Z|" + job)) {
+      String cursor = Base64.getUrlEncoder().withoutPadding().encodeToString(forged.getBytes(StandardCharsets.UTF_8));
+      assertEquals("cursor", invalidRequest(queries.list(TENANT, null, null, null, 10, cursor)).field(), forged);
+    }
+    assertEquals("queue", invalidRequest(queries.list(TENANT, null, "\u0000", null, 10, null)).field());
+    assertEquals("type", invalidRequest(queries.list(TENANT, null, null, "no such type", 10, null)).field());
     assertEquals("limit", invalidRequest(queries.list(TENANT, null, null, null, 0, null)).field());
     assertEquals("limit", invalidRequest(queries.readyJobs("default", JobQueries.MAX_LIMIT + 1)).field());
     assertEquals("limit", invalidRequest(queries.overdue(Instant.now(), -1)).field());
