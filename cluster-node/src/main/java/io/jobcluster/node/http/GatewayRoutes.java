@@ -26,10 +26,12 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.apache.pekko.http.javadsl.model.HttpMethod;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.Allow;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
 import org.apache.pekko.http.javadsl.server.MethodRejection;
@@ -182,7 +184,8 @@ public final class GatewayRoutes {
             ? complete(Responses.error(ErrorCode.PAYLOAD_TOO_LARGE, "the body is larger than this endpoint accepts"))
             : complete(Responses.error(ErrorCode.INVALID_REQUEST, "the body could not be read")))
         .handleAll(MethodRejection.class, rejections -> complete(Responses.json(StatusCodes.METHOD_NOT_ALLOWED,
-            ApiError.of("method_not_allowed", "this path does not take that method"))))
+            ApiError.of("method_not_allowed", "this path does not take that method"))
+            .addHeader(Allow.create(rejections.stream().map(MethodRejection::supported).distinct().toArray(HttpMethod[]::new)))))
         .handleNotFound(complete(Responses.error(ErrorCode.NOT_FOUND, "no such path")))
         .build()
         .withFallback(RejectionHandler.defaultHandler())

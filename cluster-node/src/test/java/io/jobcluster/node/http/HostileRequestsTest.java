@@ -724,7 +724,7 @@ class HostileRequestsTest {
     Set<Integer> expected = Set.of(404, 405);
     for (String path : List.of("/", "/v1", "/v1/", "/v2/jobs", "/V1/jobs", "/v1/JOBS", "/v1/jobs/", job + "/explode", job + "/cancel/now",
         job + "/history/x", "/v1/admin", "/v1/admin/keys/a/b", "/v1/queues/hostile", "/v1/queues/hostile/lease/x", "/health", "/health/dead",
-        "/metrics", "/favicon.ico", "/.env", "/v1/jobs/batch/x", "/v1//jobs", "/v1/jobs%2Fbatch", "/v1/stats/x", "/wp-admin/index.php")) {
+        "/metrics/x", "/favicon.ico", "/.env", "/v1/jobs/batch/x", "/v1//jobs", "/v1/jobs%2Fbatch", "/v1/stats/x", "/wp-admin/index.php")) {
       shots.add(new Shot("unknown-paths", Request.to("GET", path, key), "GET", expected));
       shots.add(new Shot("unknown-paths", Request.to("POST", path, key).json("{}"), "POST", expected));
     }

@@ -23,6 +23,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -454,6 +455,8 @@ class JobsHttpTest {
     assertError(send("GET", "/v1/jobs?cursor=bm90LWEtY3Vyc29y", acme, null), 400, "invalid_request");
     assertError(send("GET", "/v1/nothing-here", acme, null), 404, "not_found");
     assertError(send("PUT", "/v1/jobs", acme, "{}"), 405, "method_not_allowed");
+    assertEquals(List.of("GET", "POST"), Stream.of(send("PUT", "/v1/jobs", acme, "{}").raw().headers().firstValue("Allow").orElse("").split(", "))
+        .sorted().toList(), "a 405 names the methods the path takes");
 
     // Once a valid job submitted last is listed, anything the refused requests had created would be too.
     String marker = send("POST", "/v1/jobs", acme, "{\"type\":\"noop\",\"delaySeconds\":3600}").body().get("id").asText();
