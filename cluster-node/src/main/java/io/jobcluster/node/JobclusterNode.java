@@ -105,7 +105,7 @@ public final class JobclusterNode implements AutoCloseable {
       DeadlineSweeper.init(system, queries, jobs,
           new DeadlineSweeper.Settings(sweep.getDuration("interval"), sweep.getDuration("grace"), sweep.getInt("limit")));
       WorkerPools.start(system, jobs, JobHandlers.load(JobclusterNode.class.getClassLoader()),
-          WorkerQueues.parse(settings.getString("worker-queues")), selfAddress(system),
+          WorkerQueues.parse(settings.getString("worker-queues")), NodeIdentity.self(system),
           settings.getDuration("worker.request-interval"), settings.getDuration("worker.drain-grace"));
       Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
       DatabaseHealth databaseHealth = new DatabaseHealth(database, blocking, Clock.systemUTC(), Duration.ofSeconds(1));
@@ -208,8 +208,14 @@ public final class JobclusterNode implements AutoCloseable {
     return binding.localAddress();
   }
 
+  /** This node's cluster address, {@code host:port} (what seed node lists hold). */
   public String clusterAddress() {
     return selfAddress(system);
+  }
+
+  /** This node's identity in leases and worker ids, {@code host:port#uid} (see {@link NodeIdentity}). */
+  public String nodeId() {
+    return NodeIdentity.self(system);
   }
 
   /** What the dispatcher of {@code queue} holds right now (it starts if it was not running). */
