@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.module.paramnames.ParameterNamesModule;
 import io.jobcluster.protocol.InvalidRequestException;
+import io.jobcluster.protocol.wire.JsonText;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -126,15 +127,7 @@ public final class JsonCodec {
 
   /** JSON text kept by the entity (payload, result, progress) back as a tree; null stays null. */
   static JsonNode tree(String json) {
-    if (json == null) {
-      return null;
-    }
-    try {
-      return MAPPER.readTree(json);
-    } catch (JsonProcessingException e) {
-      // Stored text always came from a parsed tree; if not, show it as a string rather than fail.
-      return MAPPER.getNodeFactory().textNode(json);
-    }
+    return JsonText.tree(json);
   }
 
   private static String field(JsonMappingException e) {

@@ -10,6 +10,7 @@ import io.jobcluster.protocol.ErrorCode;
 import io.jobcluster.protocol.InvalidRequestException;
 import io.jobcluster.protocol.JobIds;
 import io.jobcluster.protocol.JobReply;
+import io.jobcluster.protocol.wire.JobJson;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jobcluster.protocol.JobRequest;
 import io.jobcluster.protocol.JobView;
+import io.jobcluster.protocol.wire.JobJson;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
@@ -84,7 +85,7 @@ public final class JobclusterClient {
       call = call.header("Idempotency-Key", idempotencyKey);
     }
     HttpResponse<String> response = send(call);
-    return new Submission(read(response, WireJson.JobJson.class).toView(), response.statusCode() == 201);
+    return new Submission(read(response, JobJson.class).toView(), response.statusCode() == 201);
   }
 
   /** {@code POST /v1/jobs/batch}: up to 1000 jobs, each accepted or refused on its own; one item per job, in order. */
@@ -301,7 +302,7 @@ public final class JobclusterClient {
   }
 
   private static JobView job(HttpResponse<String> response) {
-    return read(response, WireJson.JobJson.class).toView();
+    return read(response, JobJson.class).toView();
   }
 
   private static <T> T read(HttpResponse<String> response, Class<T> type) {

@@ -11,6 +11,8 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.jobcluster.protocol.JobRequest;
 import io.jobcluster.protocol.JobStatus;
 import io.jobcluster.protocol.JobView;
+import io.jobcluster.protocol.wire.JobJson;
+import io.jobcluster.protocol.wire.JsonText;
 import java.time.Instant;
 import java.util.List;
 
@@ -28,34 +30,6 @@ final class WireJson {
       .build();
 
   private WireJson() {}
-
-  /** A job as the API writes it. */
-  record JobJson(
-      String id,
-      String queue,
-      String type,
-      JobStatus status,
-      int priority,
-      JsonNode payload,
-      int attempts,
-      int maxAttempts,
-      Instant createdAt,
-      Instant updatedAt,
-      Instant runAt,
-      Instant startedAt,
-      Instant finishedAt,
-      String workerId,
-      Instant leaseExpiresAt,
-      String lastError,
-      JsonNode result,
-      JsonNode progress,
-      List<String> tags) {
-
-    JobView toView() {
-      return new JobView(id, queue, type, status, priority, text(payload), attempts, maxAttempts, createdAt, updatedAt, runAt, startedAt,
-          finishedAt, workerId, leaseExpiresAt, lastError, text(result), text(progress), tags == null ? List.of() : List.copyOf(tags));
-    }
-  }
 
   record LeasedJson(String jobId, int attempt, String leaseId, String type, JsonNode payload, Instant leaseExpiresAt) {
     LeasedJob toLeased() {
@@ -112,6 +86,6 @@ final class WireJson {
 
   /** A JSON value back as text; absent and JSON null both become null. */
   private static String text(JsonNode node) {
-    return node == null || node.isNull() || node.isMissingNode() ? null : node.toString();
+    return JsonText.text(node);
   }
 }
