@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jobcluster.persistence.testing.PostgresExtension;
+import io.jobcluster.protocol.client.JobTransition;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -49,16 +50,19 @@ class KillNodeUnderLoadChaosTest {
       JobLoad.Outcome outcome = load.await(LOAD_TIMEOUT);
       LoadCheck.Verdict verdict = LoadCheck.awaitCompleted(chaos::anyClient, outcome, ledger, COMPLETION_TIMEOUT);
       ExecutionLedger.Redispatch redispatch = ledger.redispatchOf(victim.clusterAddress(), kill);
+      Map<String, JobTransition> lostAttempts = LoadCheck.failedAttemptsAfter(chaos::anyClient, verdict.duplicates().keySet(), kill);
       String recovery = redispatch.last().map(last -> "kill → last of its " + redispatch.inFlight().size()
           + " running jobs started elsewhere: " + ReliabilityReport.seconds(last)
           + " (first " + ReliabilityReport.seconds(redispatch.first().orElseThrow()) + "); "
-          + chaos.downingSteps(victim, kill)).orElse("nothing was running on it");
+          + chaos.downingSteps(victim, kill) + ", lost attempts ended " + spread(lostAttempts, kill))
+          .orElse("nothing was running on it");
       ReliabilityReport.record(ReliabilityReport.Row.of(SCENARIO, verdict, chaos::nodeName, recovery,
           Duration.ofNanos(System.nanoTime() - started),
           "killed " + victim.name() + " after " + KILL_AFTER + " acknowledgements; " + PER_SECOND + " jobs/s submitted; hold "
               + mix.description() + "; " + ChaosCluster.WORKER_QUEUES + " per node; queue dispatcher on " + dispatcherBefore
               + " before the kill; submissions retried " + outcome.refusals() + ", replayed by idempotency key "
-              + outcome.replayed() + "; in flight on the killed node but not run again: " + redispatch.notRerun().size()));
+              + outcome.replayed() + "; in flight on the killed node but not run again: " + redispatch.notRerun().size()
+              + "; how the lost attempts ended: " + lostAttempts.values().stream().map(JobTransition::detail).distinct().toList()));
 
       chaos.cluster().awaitMembers(2);
       assertEquals(JOBS, verdict.acknowledged(), verdict.summary());
@@ -75,5 +79,12 @@ class KillNodeUnderLoadChaosTest {
           .orElseThrow(() -> new AssertionError("none of the jobs running on " + victim.name() + " ran again: " + redispatch));
       assertTrue(last.compareTo(REDISPATCH_BOUND) <= 0, "the killed node's jobs ran again elsewhere after " + last);
     }
+  }
+
+  /** "after 10.9 s to 17.5 s": from the kill until the first and the last of the attempts ended. */
+  private static String spread(Map<String, JobTransition> ends, Instant kill) {
+    List<Duration> after = ends.values().stream().map(end -> Duration.between(kill, end.at())).sorted().toList();
+    return after.isEmpty() ? "(none found)"
+        : "after " + ReliabilityReport.seconds(after.get(0)) + " to " + ReliabilityReport.seconds(after.get(after.size() - 1));
   }
 }

@@ -3,11 +3,13 @@ package io.jobcluster.multijvm;
 import io.jobcluster.protocol.JobStatus;
 import io.jobcluster.protocol.client.JobPage;
 import io.jobcluster.protocol.client.JobSummary;
+import io.jobcluster.protocol.client.JobTransition;
 import io.jobcluster.protocol.client.JobclusterApiException;
 import io.jobcluster.protocol.client.JobclusterClient;
 import io.jobcluster.protocol.client.ListQuery;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -110,6 +112,22 @@ public final class LoadCheck {
     Set<String> unacknowledged = new TreeSet<>(ledger.byJob().keySet());
     unacknowledged.removeAll(expected);
     return new Verdict(load, Map.copyOf(completed), lost, duplicates, unacknowledged);
+  }
+
+  /**
+   * For each job, the first transition out of RUNNING into RETRYING or FAILED at or after
+   * {@code after}, from its history: when (and why, in {@code detail}) an attempt ended without a
+   * result, such as a lost worker's. Jobs without one are left out.
+   */
+  public static Map<String, JobTransition> failedAttemptsAfter(Supplier<JobclusterClient> client, Iterable<String> jobIds, Instant after) {
+    Map<String, JobTransition> ends = new TreeMap<>();
+    for (String jobId : jobIds) {
+      client.get().history(jobId).stream()
+          .filter(step -> step.from() == JobStatus.RUNNING && (step.to() == JobStatus.RETRYING || step.to() == JobStatus.FAILED))
+          .filter(step -> !step.at().isBefore(after))
+          .findFirst().ifPresent(step -> ends.put(jobId, step));
+    }
+    return ends;
   }
 
   private static Map<String, JobSummary> completedAmong(JobclusterClient client, Set<String> expected) {
