@@ -34,6 +34,8 @@ public final class ChaosCluster implements AutoCloseable {
   private static final String ADMIN_KEY = "chaos-admin-0123456789abcdefghijklmnopqrstuv";
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+  /** How long a call must still have to run when {@link #awaitLoadRunningOn} returns. */
+  public static final Duration STILL_RUNNING = Duration.ofMillis(500);
 
   private final NodeCluster cluster;
   private final ExecutionLedger ledger;
@@ -108,12 +110,14 @@ public final class ChaosCluster implements AutoCloseable {
   }
 
   /**
-   * Waits until {@code load} has {@code acknowledged} jobs acknowledged and calls running on
-   * {@code node}: the moment to disturb the node, with work of its own in flight.
+   * Waits until {@code load} has {@code acknowledged} jobs acknowledged and {@code node} runs a
+   * call that will last at least another {@link #STILL_RUNNING}: the moment to disturb the node,
+   * with work of its own in flight that does not end before the blow lands.
    */
   public void awaitLoadRunningOn(JobLoad.Running load, int acknowledged, NodeProcess node, Duration timeout) {
-    Poll.until(acknowledged + " jobs acknowledged and calls running on " + node.name(), timeout,
-        () -> load.acknowledgedSoFar() >= acknowledged && !ledger.heldOn(node.clusterAddress(), Instant.now()).isEmpty());
+    Poll.until(acknowledged + " jobs acknowledged and a call running on " + node.name(), timeout,
+        () -> load.acknowledgedSoFar() >= acknowledged
+            && !ledger.heldOnUntil(node.clusterAddress(), Instant.now().plus(STILL_RUNNING)).isEmpty());
   }
 
   /** The node name ({@code node-2}) for a cluster address ({@code 127.0.0.1:41234}) the ledger saw. */

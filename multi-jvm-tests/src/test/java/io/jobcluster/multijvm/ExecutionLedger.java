@@ -47,14 +47,15 @@ public final class ExecutionLedger implements AutoCloseable {
    * One call as the ledger saw it.
    *
    * @param node the cluster address ({@code host:port}) from the worker id ({@code host:port/queue})
+   * @param hold how long the call asked to be held
    * @param end when the answer was written; null while it is held
    * @param answered false when writing the answer failed (the caller was gone); best effort, since a
    *     write to a peer that just died may still succeed
    */
-  public record Execution(long seq, String jobId, int attempt, String workerId, String node, Instant start, Instant end,
-                          boolean answered) {
+  public record Execution(long seq, String jobId, int attempt, String workerId, String node, Duration hold, Instant start,
+                          Instant end, boolean answered) {
     Execution ended(Instant at, boolean ok) {
-      return new Execution(seq, jobId, attempt, workerId, node, start, at, ok);
+      return new Execution(seq, jobId, attempt, workerId, node, hold, start, at, ok);
     }
 
     /** Whether the call had started and not yet been answered at {@code instant}. */
@@ -143,6 +144,13 @@ public final class ExecutionLedger implements AutoCloseable {
     return executions().stream().filter(run -> run.node().equals(node) && run.heldAt(instant)).toList();
   }
 
+  /** Calls held on {@code node} now that will still be held at {@code instant} (by the hold they asked for). */
+  public List<Execution> heldOnUntil(String node, Instant instant) {
+    return executions().stream()
+        .filter(run -> run.node().equals(node) && run.end() == null && run.start().plus(run.hold()).isAfter(instant))
+        .toList();
+  }
+
   /** The calls held on {@code node} at {@code at} and where their jobs ran again since. */
   public Redispatch redispatchOf(String node, Instant at) {
     List<Execution> inFlight = heldOn(node, at);
@@ -192,7 +200,8 @@ public final class ExecutionLedger implements AutoCloseable {
     }
     long seq = sequence.incrementAndGet();
     int slash = worker.lastIndexOf('/');
-    executions.put(seq, new Execution(seq, jobId, attempt, worker, slash < 0 ? worker : worker.substring(0, slash), Instant.now(), null, false));
+    executions.put(seq, new Execution(seq, jobId, attempt, worker, slash < 0 ? worker : worker.substring(0, slash),
+        Duration.ofMillis(hold), Instant.now(), null, false));
     answers.schedule(() -> answer(exchange, seq), hold, TimeUnit.MILLISECONDS);
   }
 

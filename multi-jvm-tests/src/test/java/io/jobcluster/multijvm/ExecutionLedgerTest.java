@@ -73,6 +73,8 @@ class ExecutionLedgerTest {
     Instant now = Instant.now();
     assertEquals(List.of("job-h"), ledger.heldOn("127.0.0.1:7", now).stream().map(ExecutionLedger.Execution::jobId).toList());
     assertTrue(ledger.heldOn("127.0.0.1:8", now).isEmpty());
+    assertEquals(1, ledger.heldOnUntil("127.0.0.1:7", now.plusMillis(500)).size(), "asked to be held 2 s");
+    assertTrue(ledger.heldOnUntil("127.0.0.1:7", now.plusSeconds(5)).isEmpty());
     held.join();
     assertFalse(ledger.executions().get(0).heldAt(Instant.now()));
   }

@@ -44,15 +44,17 @@ class KillNodeUnderLoadChaosTest {
 
       chaos.awaitLoadRunningOn(load, KILL_AFTER, victim, LOAD_TIMEOUT);
       List<String> dispatcherBefore = chaos.dispatcherNodes("default");
-      Instant kill = Instant.now();
       victim.kill9();
+      // Taken once the process is gone: SIGKILL lands some milliseconds after it is sent, and the
+      // node may start calls until then.
+      Instant kill = Instant.now();
 
       JobLoad.Outcome outcome = load.await(LOAD_TIMEOUT);
       LoadCheck.Verdict verdict = LoadCheck.awaitCompleted(chaos::anyClient, outcome, ledger, COMPLETION_TIMEOUT);
       ExecutionLedger.Redispatch redispatch = ledger.redispatchOf(victim.clusterAddress(), kill);
       Map<String, JobTransition> lostAttempts = LoadCheck.failedAttemptsAfter(chaos::anyClient, verdict.duplicates().keySet(), kill);
-      String recovery = redispatch.last().map(last -> "kill → last of its " + redispatch.inFlight().size()
-          + " running jobs started elsewhere: " + ReliabilityReport.seconds(last)
+      String recovery = redispatch.last().map(last -> "kill → the last of the " + redispatch.inFlight().size()
+          + " jobs it was running started elsewhere: " + ReliabilityReport.seconds(last)
           + " (first " + ReliabilityReport.seconds(redispatch.first().orElseThrow()) + "); "
           + chaos.downingSteps(victim, kill) + ", lost attempts ended " + spread(lostAttempts, kill))
           .orElse("nothing was running on it");

@@ -60,8 +60,8 @@ class TerminateNodeUnderLoadChaosTest {
           "SIGTERM → exit (drain, hand-off): " + ReliabilityReport.seconds(drained),
           Duration.ofNanos(System.nanoTime() - started),
           "stopped " + victim.name() + " after " + STOP_AFTER + " acknowledgements, exit code " + exitCode + "; " + PER_SECOND
-              + " jobs/s submitted; hold " + mix.description() + "; " + inFlight.size() + " jobs running on it at the SIGTERM, "
-              + handedBack + " handed back; failed attempts: " + verdict.withFailedAttempts().size()
+              + " jobs/s submitted; hold " + mix.description() + "; jobs running on it at the SIGTERM: " + inFlight.size()
+              + ", handed back: " + handedBack + "; failed attempts: " + verdict.withFailedAttempts().size()
               + "; queue dispatcher on " + dispatcherBefore + " before the stop; submissions retried " + outcome.refusals()
               + ", replayed by idempotency key " + outcome.replayed()));
 
