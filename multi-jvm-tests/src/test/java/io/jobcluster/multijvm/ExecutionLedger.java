@@ -65,10 +65,13 @@ public final class ExecutionLedger implements AutoCloseable {
   }
 
   /**
-   * The calls held on a node when it went away, and the first execution of each of their jobs
-   * elsewhere afterwards: how long the cluster took to run again what the node was running.
+   * What a node was running when it went away and when it ran again elsewhere: how long the
+   * cluster took to take over the node's leases.
    *
-   * @param rerun job id to its first execution on another node after {@code at}
+   * @param inFlight the calls held on the node at {@code at}
+   * @param rerun every job that ran on the node before {@code at} and ran again on another node
+   *     after it (the held calls, and calls answered whose result the node never reported), to
+   *     its first execution there
    */
   public record Redispatch(String node, Instant at, List<Execution> inFlight, Map<String, Execution> rerun) {
 
@@ -77,12 +80,12 @@ public final class ExecutionLedger implements AutoCloseable {
       return inFlight.stream().map(Execution::jobId).filter(id -> !rerun.containsKey(id)).toList();
     }
 
-    /** From {@code at} until the last in-flight job started again elsewhere; empty if none was in flight. */
+    /** From {@code at} until the last of the node's jobs started again elsewhere; empty if none did. */
     public Optional<Duration> last() {
       return rerun.values().stream().map(run -> Duration.between(at, run.start())).max(Comparator.naturalOrder());
     }
 
-    /** From {@code at} until the first in-flight job started again elsewhere. */
+    /** From {@code at} until the first of the node's jobs started again elsewhere. */
     public Optional<Duration> first() {
       return rerun.values().stream().map(run -> Duration.between(at, run.start())).min(Comparator.naturalOrder());
     }
@@ -151,12 +154,16 @@ public final class ExecutionLedger implements AutoCloseable {
         .toList();
   }
 
-  /** The calls held on {@code node} at {@code at} and where their jobs ran again since. */
+  /** The calls held on {@code node} at {@code at}, and which of the node's jobs ran again elsewhere since. */
   public Redispatch redispatchOf(String node, Instant at) {
-    List<Execution> inFlight = heldOn(node, at);
     Map<String, Execution> rerun = new LinkedHashMap<>();
-    inFlight.forEach(run -> firstElsewhereAfter(run.jobId(), node, at).ifPresent(again -> rerun.put(run.jobId(), again)));
-    return new Redispatch(node, at, inFlight, rerun);
+    byJob().forEach((jobId, runs) -> {
+      if (runs.stream().anyMatch(run -> run.node().equals(node) && run.start().isBefore(at))) {
+        runs.stream().filter(run -> !run.node().equals(node) && !run.start().isBefore(at)).findFirst()
+            .ifPresent(again -> rerun.put(jobId, again));
+      }
+    });
+    return new Redispatch(node, at, heldOn(node, at), rerun);
   }
 
   /** How many calls are held right now. */

@@ -44,7 +44,7 @@ class ExecutionLedgerTest {
     assertTrue(took.compareTo(Duration.ofSeconds(2)) < 0, "an unheld call took " + took);
     assertTrue(held.stream().noneMatch(CompletableFuture::isDone), "held calls answered early");
     held.forEach(CompletableFuture::join);
-    assertEquals(0, ledger.held());
+    Poll.until("every answer is noted", WAIT, () -> ledger.held() == 0);
   }
 
   @Test
@@ -53,6 +53,7 @@ class ExecutionLedgerTest {
     Instant between = Instant.now();
     call(ledger.url(Duration.ZERO), "job-a", 2, "127.0.0.1:25521/default").join();
     call(ledger.url(Duration.ZERO), "job-b", 1, "127.0.0.1:25521/default").join();
+    Poll.until("every answer is noted", WAIT, () -> ledger.held() == 0);
 
     assertEquals(3, ledger.size());
     assertEquals(Set.of("job-a"), ledger.duplicates().keySet());
@@ -76,25 +77,30 @@ class ExecutionLedgerTest {
     assertEquals(1, ledger.heldOnUntil("127.0.0.1:7", now.plusMillis(500)).size(), "asked to be held 2 s");
     assertTrue(ledger.heldOnUntil("127.0.0.1:7", now.plusSeconds(5)).isEmpty());
     held.join();
+    // The ledger notes the end just after the answer is written, so the caller may see it first.
+    Poll.until("the answer is noted", WAIT, () -> ledger.held() == 0);
     assertFalse(ledger.executions().get(0).heldAt(Instant.now()));
   }
 
   @Test
-  void measuresHowLongTheJobsHeldOnALostNodeTookToRunElsewhere() {
+  void measuresHowLongTheJobsOfALostNodeTookToRunElsewhere() {
+    call(ledger.url(Duration.ZERO), "job-done", 1, "127.0.0.1:9/q").join();
+    call(ledger.url(Duration.ZERO), "job-unreported", 1, "127.0.0.1:9/q").join();
     CompletableFuture<HttpResponse<String>> held = call(ledger.url(Duration.ofSeconds(1)), "job-r", 1, "127.0.0.1:9/q");
     call(ledger.url(Duration.ofSeconds(1)), "job-s", 1, "127.0.0.1:9/q");
     Poll.until("both calls are held", WAIT, () -> ledger.held() == 2);
     Instant lost = Instant.now();
     call(ledger.url(Duration.ZERO), "job-r", 2, "127.0.0.1:10/q").join();
+    call(ledger.url(Duration.ZERO), "job-unreported", 2, "127.0.0.1:10/q").join();
 
     ExecutionLedger.Redispatch redispatch = ledger.redispatchOf("127.0.0.1:9", lost);
 
-    assertEquals(2, redispatch.inFlight().size());
-    assertEquals(Set.of("job-r"), redispatch.rerun().keySet());
+    assertEquals(List.of("job-r", "job-s"), redispatch.inFlight().stream().map(ExecutionLedger.Execution::jobId).toList());
+    assertEquals(Set.of("job-r", "job-unreported"), redispatch.rerun().keySet());
     assertEquals(List.of("job-s"), redispatch.notRerun());
     Duration last = redispatch.last().orElseThrow();
     assertTrue(!last.isNegative() && last.compareTo(WAIT) < 0, last.toString());
-    assertEquals(last, redispatch.first().orElseThrow());
+    assertTrue(redispatch.first().orElseThrow().compareTo(last) <= 0);
     held.join();
   }
 

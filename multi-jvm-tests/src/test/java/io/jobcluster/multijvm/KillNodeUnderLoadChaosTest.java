@@ -53,8 +53,8 @@ class KillNodeUnderLoadChaosTest {
       LoadCheck.Verdict verdict = LoadCheck.awaitCompleted(chaos::anyClient, outcome, ledger, COMPLETION_TIMEOUT);
       ExecutionLedger.Redispatch redispatch = ledger.redispatchOf(victim.clusterAddress(), kill);
       Map<String, JobTransition> lostAttempts = LoadCheck.failedAttemptsAfter(chaos::anyClient, verdict.duplicates().keySet(), kill);
-      String recovery = redispatch.last().map(last -> "kill → the last of the " + redispatch.inFlight().size()
-          + " jobs it was running started elsewhere: " + ReliabilityReport.seconds(last)
+      String recovery = redispatch.last().map(last -> "kill → the last of its " + redispatch.rerun().size()
+          + " lost jobs started elsewhere: " + ReliabilityReport.seconds(last)
           + " (first " + ReliabilityReport.seconds(redispatch.first().orElseThrow()) + "); "
           + chaos.downingSteps(victim, kill) + ", lost attempts ended " + spread(lostAttempts, kill))
           .orElse("nothing was running on it");
@@ -63,7 +63,8 @@ class KillNodeUnderLoadChaosTest {
           "killed " + victim.name() + " after " + KILL_AFTER + " acknowledgements; " + PER_SECOND + " jobs/s submitted; hold "
               + mix.description() + "; " + ChaosCluster.WORKER_QUEUES + " per node; queue dispatcher on " + dispatcherBefore
               + " before the kill; submissions retried " + outcome.refusals() + ", replayed by idempotency key "
-              + outcome.replayed() + "; in flight on the killed node but not run again: " + redispatch.notRerun().size()
+              + outcome.replayed() + "; calls held on the killed node at the kill: " + redispatch.inFlight().size()
+              + ", of them not run again: " + redispatch.notRerun().size()
               + "; how the lost attempts ended: " + lostAttempts.values().stream().map(JobTransition::detail).distinct().toList()));
 
       chaos.cluster().awaitMembers(2);
