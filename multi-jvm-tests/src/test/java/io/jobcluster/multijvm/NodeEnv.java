@@ -17,6 +17,10 @@ public final class NodeEnv {
   public static final String ADMIN_KEY = "JOBCLUSTER_ADMIN_KEY";
   public static final String ROLES = "JOBCLUSTER_ROLES";
   public static final String WORKER_QUEUES = "JOBCLUSTER_WORKER_QUEUES";
+  public static final String MAX_IN_FLIGHT = "JOBCLUSTER_MAX_IN_FLIGHT";
+  public static final String TENANT_MAX_ACTIVE_JOBS = "JOBCLUSTER_TENANT_MAX_ACTIVE_JOBS";
+  public static final String TENANT_SUBMIT_RATE = "JOBCLUSTER_TENANT_SUBMIT_RATE";
+  public static final String TENANT_SUBMIT_BURST = "JOBCLUSTER_TENANT_SUBMIT_BURST";
 
   private NodeEnv() {}
 

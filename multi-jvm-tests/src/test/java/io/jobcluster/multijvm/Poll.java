@@ -56,6 +56,11 @@ public final class Poll {
 
   /** The interval between two polls: waits for the clock, not for another thread. */
   private static void pause() {
-    CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(INTERVAL.toMillis(), TimeUnit.MILLISECONDS)).join();
+    pause(INTERVAL);
+  }
+
+  /** Spaces two tries of something (a poll, a resubmission); waits for the clock, not for another thread. */
+  static void pause(Duration duration) {
+    CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(duration.toMillis(), TimeUnit.MILLISECONDS)).join();
   }
 }

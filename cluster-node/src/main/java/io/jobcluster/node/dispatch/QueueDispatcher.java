@@ -255,7 +255,7 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
     pool.sent++;
     pool.leases.put(leaseId, new SentLease(job.id(), pool.sent));
     pool.ref.tell(new Assigned(
-        new LeasedJob(job.id(), leaseId, job.attempts(), job.queue(), job.type(), job.payload(), job.leaseExpiresAt()), epoch));
+        new LeasedJob(job.id(), leaseId, job.attempts(), job.workerId(), job.queue(), job.type(), job.payload(), job.leaseExpiresAt()), epoch));
   }
 
   private Behavior<Command> onPoolTerminated(PoolTerminated msg) {

@@ -41,6 +41,11 @@ final class AttemptContext implements JobContext {
   }
 
   @Override
+  public String workerId() {
+    return job.workerId();
+  }
+
+  @Override
   public String queue() {
     return job.queue();
   }

@@ -3,6 +3,11 @@ package io.jobcluster.node.worker;
 import io.jobcluster.protocol.CborSerializable;
 import java.time.Instant;
 
-/** An attempt handed to a worker pool: the job's lease is already persisted when this is sent. */
-public record LeasedJob(String jobId, String leaseId, int attempt, String queue, String type, String payload, Instant leaseExpiresAt)
+/**
+ * An attempt handed to a worker pool: the job's lease is already persisted when this is sent.
+ *
+ * @param workerId the worker the lease names ({@code host:port/queue} for a node's pool)
+ */
+public record LeasedJob(String jobId, String leaseId, int attempt, String workerId, String queue, String type, String payload,
+    Instant leaseExpiresAt)
     implements CborSerializable {}

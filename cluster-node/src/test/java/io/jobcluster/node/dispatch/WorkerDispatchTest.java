@@ -9,6 +9,7 @@ import io.jobcluster.node.JobService;
 import io.jobcluster.node.JobclusterNode;
 import io.jobcluster.node.TestNodes;
 import io.jobcluster.node.worker.TestHandlers;
+import io.jobcluster.node.worker.handler.JobContext;
 import io.jobcluster.persistence.testing.PostgresExtension;
 import io.jobcluster.protocol.BackoffPolicy;
 import io.jobcluster.protocol.ErrorCode;
@@ -67,6 +68,19 @@ class WorkerDispatchTest {
       assertEquals(1, TestHandlers.EXECUTIONS.get(id).get(), "executions of " + id);
       assertEquals(1, completed.get(id).attempts(), "attempts of " + id);
     }
+  }
+
+  @Test
+  void aHandlerSeesTheWorkerItsLeaseNames() throws Exception {
+    JobView job = Jobs.submit(jobs, JobRequest.of("gate").withQueue("media"));
+    JobContext context = TestHandlers.started(job.id()).get(30, TimeUnit.SECONDS);
+
+    JobView running = Jobs.get(jobs, job.id());
+    assertEquals(JobStatus.RUNNING, running.status());
+    assertEquals(running.workerId(), context.workerId());
+    assertEquals(node.nodeId() + "/media", context.workerId());
+    TestHandlers.gate(job.id()).complete(null);
+    Jobs.awaitStatus(jobs, List.of(job.id()), JobStatus.COMPLETED, TIMEOUT);
   }
 
   @Test

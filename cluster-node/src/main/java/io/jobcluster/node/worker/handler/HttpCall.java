@@ -55,10 +55,14 @@ record HttpCall(URI url, String method, Map<String, String> headers, String body
     return new HttpCall(url, method, headers, body, expectStatus);
   }
 
-  /** The request to send; {@code timeout} bounds the wait for the response headers. */
-  HttpRequest toRequest(Duration timeout) {
+  /**
+   * The request to send; {@code timeout} bounds the wait for the response headers. {@code identity}
+   * headers replace payload headers of the same name (case-insensitively), so a job cannot forge them.
+   */
+  HttpRequest toRequest(Duration timeout, Map<String, String> identity) {
     HttpRequest.Builder builder = HttpRequest.newBuilder(url).timeout(timeout);
     headers.forEach(builder::header);
+    identity.forEach(builder::setHeader);
     HttpRequest.BodyPublisher publisher = body == null
         ? HttpRequest.BodyPublishers.noBody()
         : HttpRequest.BodyPublishers.ofString(body);

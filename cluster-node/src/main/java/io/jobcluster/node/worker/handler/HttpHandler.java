@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -22,11 +23,18 @@ import org.slf4j.LoggerFactory;
  * times out with the lease (at most 60 s) and heartbeats meanwhile; cancellation or a lost lease
  * aborts it in flight.
  *
+ * <p>Every call carries {@value #JOB_ID_HEADER}, {@value #ATTEMPT_HEADER} and {@value #WORKER_HEADER}
+ * (which holds the node's cluster address), so a receiver can recognise a repeated execution of
+ * the same job: after a node dies mid-call, the job runs again elsewhere.
+ *
  * <p>Logs name the host and job only: URLs and header values may carry credentials.
  */
 public final class HttpHandler implements JobHandler {
 
   public static final String TYPE = "http";
+  public static final String JOB_ID_HEADER = "X-Jobcluster-Job-Id";
+  public static final String ATTEMPT_HEADER = "X-Jobcluster-Attempt";
+  public static final String WORKER_HEADER = "X-Jobcluster-Worker";
   static final int BODY_LIMIT_BYTES = 64 * 1024;
   private static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration DEFAULT_MAX_REQUEST_TIMEOUT = Duration.ofSeconds(60);
@@ -104,7 +112,7 @@ public final class HttpHandler implements JobHandler {
     CompletionStage<HandlerResult> start() {
       log.debug("http call jobId={} attempt={} method={} host={}",
           context.jobId(), context.attempt(), call.method(), call.target());
-      response = client.sendAsync(call.toRequest(timeout), BodyPrefixSubscriber.handler(BODY_LIMIT_BYTES));
+      response = client.sendAsync(call.toRequest(timeout, identity(context)), BodyPrefixSubscriber.handler(BODY_LIMIT_BYTES));
       deadline = context.scheduler().schedule(this::timedOut, timeout.toNanos(), TimeUnit.NANOSECONDS);
       // The call ends within the lease, but heartbeats keep its result from racing the lease's end.
       lease = LeaseKeeper.start(context, () -> null, this::leaseLost);
@@ -165,6 +173,13 @@ public final class HttpHandler implements JobHandler {
       // Anything else (e.g. the client refusing the request) will fail the same way next time.
       return HandlerResult.failure("http call failed: " + describe(cause), false);
     }
+  }
+
+  /** Which job, attempt and worker make the call: for receivers that deduplicate. */
+  static Map<String, String> identity(JobContext context) {
+    return Map.of(JOB_ID_HEADER, context.jobId(),
+        ATTEMPT_HEADER, Integer.toString(context.attempt()),
+        WORKER_HEADER, context.workerId());
   }
 
   private static String describe(Throwable error) {

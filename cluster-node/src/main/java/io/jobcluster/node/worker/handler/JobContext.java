@@ -17,6 +17,12 @@ public interface JobContext {
   /** The attempt number, starting at 1. */
   int attempt();
 
+  /**
+   * The worker running this attempt, as its lease names it: {@code host:port/queue} for a node's
+   * pool, where {@code host:port} is the node's cluster address.
+   */
+  String workerId();
+
   /** The job's payload as JSON text; null when the job has none. */
   String payload();
 

@@ -18,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -54,8 +55,12 @@ class HttpHandlerTest {
   private final CompletableFuture<Void> streamStarted = new CompletableFuture<>();
   private final CompletableFuture<Void> streamAborted = new CompletableFuture<>();
 
-  /** One request as the server saw it; header names lower case. */
-  record Received(String method, String query, Map<String, String> headers, String body) {}
+  /** One request as the server saw it; header names lower case, {@code headers} with their first value. */
+  record Received(String method, String query, Map<String, List<String>> allHeaders, String body) {
+    Map<String, String> headers() {
+      return allHeaders.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, header -> header.getValue().get(0)));
+    }
+  }
 
   @BeforeAll
   static void startThreads() {
@@ -148,6 +153,29 @@ class HttpHandlerTest {
     assertEquals("PUT", request.method());
     assertEquals("text/plain", request.headers().get("content-type"));
     assertEquals("plain {text}", request.body());
+  }
+
+  @Test
+  void everyCallNamesItsJobAttemptAndWorker() throws InterruptedException {
+    Results.await(handler.handle(context("{\"url\":\"" + base + "/echo\"}").attempt(3)));
+
+    Received request = received.poll(5, TimeUnit.SECONDS);
+    assertEquals("job-1", request.headers().get("x-jobcluster-job-id"));
+    assertEquals("3", request.headers().get("x-jobcluster-attempt"));
+    assertEquals(TestJobContext.WORKER_ID, request.headers().get("x-jobcluster-worker"));
+  }
+
+  @Test
+  void payloadCannotForgeTheIdentityHeaders() throws InterruptedException {
+    call("{\"url\":\"" + base + "/echo\",\"headers\":{\"x-jobcluster-job-id\":\"other\","
+        + "\"X-Jobcluster-Attempt\":\"99\",\"X-JOBCLUSTER-WORKER\":\"elsewhere\",\"X-Kept\":\"yes\"}}");
+
+    Received request = received.poll(5, TimeUnit.SECONDS);
+    assertEquals("job-1", request.headers().get("x-jobcluster-job-id"));
+    assertEquals("1", request.headers().get("x-jobcluster-attempt"));
+    assertEquals(TestJobContext.WORKER_ID, request.headers().get("x-jobcluster-worker"));
+    assertEquals("yes", request.headers().get("x-kept"));
+    assertEquals(List.of("job-1"), request.allHeaders().get("x-jobcluster-job-id"), "sent once");
   }
 
   @Test
@@ -303,8 +331,8 @@ class HttpHandlerTest {
   }
 
   private void echo(HttpExchange exchange) throws IOException {
-    Map<String, String> headers = exchange.getRequestHeaders().entrySet().stream()
-        .collect(Collectors.toMap(header -> header.getKey().toLowerCase(Locale.ROOT), header -> header.getValue().get(0)));
+    Map<String, List<String>> headers = exchange.getRequestHeaders().entrySet().stream()
+        .collect(Collectors.toMap(header -> header.getKey().toLowerCase(Locale.ROOT), header -> List.copyOf(header.getValue())));
     String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
     received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getQuery(), headers, body));
     respond(exchange, 200, "echo");

@@ -16,6 +16,7 @@ import java.util.function.Function;
  * cancelled by the test. Timers run on the scheduler the test owns.
  */
 final class TestJobContext implements JobContext {
+  static final String WORKER_ID = "127.0.0.1:25520/default";
 
   private final String type;
   private final String payload;
@@ -75,6 +76,11 @@ final class TestJobContext implements JobContext {
   @Override
   public int attempt() {
     return attempt;
+  }
+
+  @Override
+  public String workerId() {
+    return WORKER_ID;
   }
 
   @Override

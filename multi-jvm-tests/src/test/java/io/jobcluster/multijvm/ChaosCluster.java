@@ -1,0 +1,177 @@
+package io.jobcluster.multijvm;
+
+import io.jobcluster.persistence.testing.PostgresExtension;
+import io.jobcluster.protocol.client.JobclusterClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What a chaos scenario stands on: a {@link NodeCluster} of real nodes on the test class's
+ * PostgreSQL, an {@link ExecutionLedger} their {@code http} jobs call, one tenant with a key, and
+ * clients for each node. Tenant limits are raised far above any test load, so a refusal the load
+ * sees is the cluster's condition, never a quota.
+ *
+ * <pre>{@code
+ * try (ChaosCluster chaos = ChaosCluster.start("KillTest", POSTGRES, 3, Map.of())) {
+ *   JobLoad.Running load = chaos.load("b", HoldMix.mixed()).steady(2400, 40);
+ *   ... chaos.cluster().node(2).kill9(); ...
+ *   LoadCheck.Verdict verdict = LoadCheck.awaitCompleted(chaos::anyClient, load.await(timeout), chaos.ledger(), timeout);
+ * }
+ * }</pre>
+ */
+public final class ChaosCluster implements AutoCloseable {
+  public static final String TENANT = "chaos";
+  /** Eight slots per node: enough for a steady 40 jobs/s of {@link HoldMix#mixed()} on two of three nodes. */
+  public static final String WORKER_QUEUES = "default:8";
+  private static final String ADMIN_KEY = "chaos-admin-0123456789abcdefghijklmnopqrstuv";
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+  /** How long a call must still have to run when {@link #awaitLoadRunningOn} returns. */
+  public static final Duration STILL_RUNNING = Duration.ofMillis(500);
+
+  private final NodeCluster cluster;
+  private final ExecutionLedger ledger;
+  private final String tenantKey;
+  private final Map<String, JobclusterClient> clients = new ConcurrentHashMap<>();
+  private final AtomicInteger nextClient = new AtomicInteger();
+
+  private ChaosCluster(NodeCluster cluster, ExecutionLedger ledger, String tenantKey) {
+    this.cluster = cluster;
+    this.ledger = ledger;
+    this.tenantKey = tenantKey;
+  }
+
+  /**
+   * Starts the ledger and {@code nodes} nodes, waits until they form one cluster and issues the
+   * tenant's key. {@code env} adds to or overrides the nodes' environment (for example
+   * {@link NodeEnv#WORKER_QUEUES}, default {@value #WORKER_QUEUES}).
+   */
+  public static ChaosCluster start(String name, PostgresExtension postgres, int nodes, Map<String, String> env) {
+    return start(name, NodeCommand.nodeJar(), postgres, nodes, env);
+  }
+
+  /** As {@link #start(String, PostgresExtension, int, Map)}, with a node command of its own (JVM options). */
+  public static ChaosCluster start(String name, NodeCommand command, PostgresExtension postgres, int nodes, Map<String, String> env) {
+    Map<String, String> nodeEnv = new HashMap<>(PostgresNodes.env(postgres));
+    nodeEnv.put(NodeEnv.ADMIN_KEY, ADMIN_KEY);
+    nodeEnv.put(NodeEnv.WORKER_QUEUES, WORKER_QUEUES);
+    nodeEnv.put(NodeEnv.TENANT_MAX_ACTIVE_JOBS, "1000000");
+    nodeEnv.put(NodeEnv.TENANT_SUBMIT_RATE, "100000");
+    nodeEnv.put(NodeEnv.TENANT_SUBMIT_BURST, "100000");
+    nodeEnv.putAll(env);
+    ExecutionLedger ledger = ExecutionLedger.start();
+    NodeCluster cluster = NodeCluster.of(name, command, nodeEnv);
+    try {
+      cluster.start(nodes);
+      JobclusterClient admin = JobclusterClient.builder().baseUri(cluster.node(0).spec().baseUri()).apiKey(ADMIN_KEY).build();
+      String key = admin.issueKey(TENANT, List.of("submit", "read"), "chaos scenarios").key();
+      return new ChaosCluster(cluster, ledger, key);
+    } catch (RuntimeException | Error e) {
+      cluster.close();
+      ledger.close();
+      throw e;
+    }
+  }
+
+  public NodeCluster cluster() {
+    return cluster;
+  }
+
+  public ExecutionLedger ledger() {
+    return ledger;
+  }
+
+  /** The tenant's client for one node. */
+  public JobclusterClient client(NodeProcess node) {
+    return clients.computeIfAbsent(node.spec().httpAddress(), address -> JobclusterClient.builder()
+        .baseUri(node.spec().baseUri()).apiKey(tenantKey).connectTimeout(CONNECT_TIMEOUT).requestTimeout(REQUEST_TIMEOUT).build());
+  }
+
+  /** The tenant's client for one of the running nodes, a different one each call. */
+  public JobclusterClient anyClient() {
+    List<NodeProcess> running = cluster.running();
+    if (running.isEmpty()) {
+      throw new IllegalStateException("no node is running");
+    }
+    return client(running.get(Math.floorMod(nextClient.getAndIncrement(), running.size())));
+  }
+
+  /** A load of {@code http} jobs on the running nodes; {@code keyPrefix} keeps its idempotency keys apart from other loads. */
+  public JobLoad load(String keyPrefix, HoldMix mix) {
+    return new JobLoad(keyPrefix, cluster::running, this::client, ledger, mix);
+  }
+
+  /**
+   * Waits until {@code load} has {@code acknowledged} jobs acknowledged and {@code node} runs a
+   * call that will last at least another {@link #STILL_RUNNING}: the moment to disturb the node,
+   * with work of its own in flight that does not end before the blow lands.
+   */
+  public void awaitLoadRunningOn(JobLoad.Running load, int acknowledged, NodeProcess node, Duration timeout) {
+    Poll.until(acknowledged + " jobs acknowledged and a call running on " + node.name(), timeout,
+        () -> load.acknowledgedSoFar() >= acknowledged
+            && !ledger.heldOnUntil(node.clusterAddress(), Instant.now().plus(STILL_RUNNING)).isEmpty());
+  }
+
+  /** The node name ({@code node-2}) for a cluster address ({@code 127.0.0.1:41234}) the ledger saw. */
+  public String nodeName(String clusterAddress) {
+    return cluster.nodes().stream().filter(node -> node.clusterAddress().equals(clusterAddress)).map(NodeProcess::name)
+        .findFirst().orElse(clusterAddress);
+  }
+
+  /**
+   * Names of the nodes whose logs show {@code queue}'s dispatcher meeting a worker pool: where the
+   * dispatcher ran (more than one after it moved).
+   */
+  public List<String> dispatcherNodes(String queue) {
+    return cluster.nodes().stream()
+        .filter(node -> !node.logLinesContaining("worker pool joined queue=" + queue + " ").isEmpty())
+        .map(NodeProcess::name).toList();
+  }
+
+  /**
+   * When a node other than {@code except} first logged a line containing {@code text}, by the
+   * timestamp that starts the node's log lines: to split a recovery into its steps (unreachable,
+   * downed, ...).
+   */
+  public Optional<Instant> firstLogged(String text, NodeProcess except) {
+    return cluster.nodes().stream().filter(node -> node != except)
+        .flatMap(node -> node.logLinesContaining(text).stream())
+        .map(ChaosCluster::timestamp).flatMap(Optional::stream)
+        .min(Comparator.naturalOrder());
+  }
+
+  /** "unreachable after 5.1 s, downed after 10.7 s" for a node killed at {@code kill}, from the survivors' logs. */
+  public String downingSteps(NodeProcess victim, Instant kill) {
+    String address = "pekko://jobcluster@" + victim.clusterAddress();
+    return firstLogged("Marking node as UNREACHABLE [Member(" + address, victim)
+        .map(at -> "unreachable after " + ReliabilityReport.seconds(Duration.between(kill, at))).orElse("never marked unreachable")
+        + ", " + firstLogged("Marking unreachable node [" + address + "] as [Down]", victim)
+        .map(at -> "downed after " + ReliabilityReport.seconds(Duration.between(kill, at))).orElse("never downed");
+  }
+
+  private static Optional<Instant> timestamp(String logLine) {
+    int space = logLine.indexOf(' ');
+    try {
+      return Optional.of(Instant.parse(space < 0 ? logLine : logLine.substring(0, space)));
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      cluster.close();
+    } finally {
+      ledger.close();
+    }
+  }
+}
