@@ -11,6 +11,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -18,6 +20,11 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /** The one way into job entities for routes, dispatchers and tests: no caller talks to sharding. */
 public final class JobService {
+  /** How long one ask to end a lost worker's attempt waits (see {@link #workerLost}). */
+  static final Duration LOST_ASK_TIMEOUT = Duration.ofSeconds(2);
+  static final Duration LOST_RETRY_DELAY = Duration.ofSeconds(1);
+  static final Duration LOST_GIVE_UP = Duration.ofSeconds(60);
+
   private final ClusterSharding sharding;
   private final Clock clock;
   private final Duration askTimeout;
@@ -63,6 +70,12 @@ public final class JobService {
     return ask(jobId, replyTo -> new JobEntity.Lease(leaseId, workerId, node, cancelTo, replyTo));
   }
 
+  /** A lease that gives up after {@code timeout} (a dispatcher retries it with the same lease id). */
+  public CompletionStage<JobReply> lease(String jobId, String leaseId, String workerId, String node, ActorRef<AttemptCancelled> cancelTo,
+      Duration timeout) {
+    return ask(jobId, replyTo -> new JobEntity.Lease(leaseId, workerId, node, cancelTo, replyTo), timeout);
+  }
+
   public CompletionStage<JobReply> heartbeat(String jobId, String leaseId, String progress) {
     return ask(jobId, replyTo -> new JobEntity.Heartbeat(leaseId, progress, replyTo));
   }
@@ -79,12 +92,30 @@ public final class JobService {
     return ask(jobId, replyTo -> new JobEntity.HandBack(leaseId, replyTo));
   }
 
+  /**
+   * Ends the attempt of a lost worker. The job's entity may have lived on the same lost node and be
+   * moving to another one, when a message can vanish: each ask waits {@link #LOST_ASK_TIMEOUT} and
+   * is repeated every {@link #LOST_RETRY_DELAY} until the entity answers (either way) or
+   * {@link #LOST_GIVE_UP} passed; the lease deadline is the backstop after that.
+   */
   public CompletionStage<JobReply> workerLost(String jobId, String leaseId) {
-    return ask(jobId, replyTo -> new JobEntity.WorkerLost(leaseId, replyTo));
+    return askUntilAnswered(jobId, replyTo -> new JobEntity.WorkerLost(leaseId, replyTo), System.nanoTime() + LOST_GIVE_UP.toNanos());
   }
 
+  /** Ends the attempt held on a node that left, asking again like {@link #workerLost}. */
   public CompletionStage<JobReply> workerNodeLost(String jobId, String node) {
-    return ask(jobId, replyTo -> new JobEntity.WorkerNodeLost(node, replyTo));
+    return askUntilAnswered(jobId, replyTo -> new JobEntity.WorkerNodeLost(node, replyTo), System.nanoTime() + LOST_GIVE_UP.toNanos());
+  }
+
+  private CompletionStage<JobReply> askUntilAnswered(String jobId, Function<ActorRef<JobReply>, JobEntity.Command> command, long giveUpAt) {
+    CompletionStage<JobReply> answer = ask(jobId, command, LOST_ASK_TIMEOUT);
+    return answer.handle((reply, failure) -> {
+      if (failure == null || failure instanceof InvalidRequestException || System.nanoTime() >= giveUpAt) {
+        return answer;
+      }
+      Executor later = CompletableFuture.delayedExecutor(LOST_RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+      return CompletableFuture.supplyAsync(() -> askUntilAnswered(jobId, command, giveUpAt), later).thenCompose(next -> next);
+    }).thenCompose(next -> next);
   }
 
   public CompletionStage<JobReply> cancel(String tenant, String jobId, String reason) {
@@ -100,9 +131,13 @@ public final class JobService {
   }
 
   private CompletionStage<JobReply> ask(String jobId, Function<ActorRef<JobReply>, JobEntity.Command> command) {
+    return ask(jobId, command, askTimeout);
+  }
+
+  private CompletionStage<JobReply> ask(String jobId, Function<ActorRef<JobReply>, JobEntity.Command> command, Duration timeout) {
     if (!JobIds.isValid(jobId)) {
       return CompletableFuture.failedFuture(new InvalidRequestException("id", "must be a job id (a UUID)"));
     }
-    return sharding.entityRefFor(JobEntity.TYPE_KEY, jobId).ask(command::apply, askTimeout);
+    return sharding.entityRefFor(JobEntity.TYPE_KEY, jobId).ask(command::apply, timeout);
   }
 }

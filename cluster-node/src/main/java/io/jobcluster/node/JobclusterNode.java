@@ -166,7 +166,8 @@ public final class JobclusterNode implements AutoCloseable {
   }
 
   private static QueueDispatcher.Settings dispatchSettings(Config config) {
-    return new QueueDispatcher.Settings(config.getDuration("reconcile-interval"), config.getInt("reconcile-limit"), config.getDuration("retry-delay"));
+    return new QueueDispatcher.Settings(config.getDuration("reconcile-interval"), config.getInt("reconcile-limit"), config.getDuration("retry-delay"),
+        config.getDuration("lease-timeout"));
   }
 
   private static int upMembers(ActorSystem<?> system) {

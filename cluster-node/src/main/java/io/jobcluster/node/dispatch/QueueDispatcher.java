@@ -86,7 +86,11 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
   }
 
   /** Settings shared by all dispatchers of a node. */
-  public record Settings(Duration reconcileInterval, int reconcileLimit, Duration retryDelay) {}
+  /**
+   * @param leaseTimeout how long a lease waits for the job's entity; shorter than the ask timeout so a
+   *     lease to an entity on a lost node does not hold a survivor's slot for long (it is asked again)
+   */
+  public record Settings(Duration reconcileInterval, int reconcileLimit, Duration retryDelay, Duration leaseTimeout) {}
 
   /** What the dispatcher knows of one pool. Mutable, owned by the dispatcher actor. */
   private static final class Pool {
@@ -222,7 +226,7 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
     leasing.put(job.jobId(), job);
     pool.asking++;
     ActorRef<Assigned> poolRef = pool.ref;
-    getContext().pipeToSelf(jobs.lease(job.jobId(), leaseId, pool.workerId, pool.node, pool.cancelTo),
+    getContext().pipeToSelf(jobs.lease(job.jobId(), leaseId, pool.workerId, pool.node, pool.cancelTo, settings.leaseTimeout()),
         (reply, failure) -> new LeaseAnswered(job, poolRef, leaseId, reply, failure));
   }
 
