@@ -23,6 +23,7 @@ import io.jobcluster.node.dispatch.DispatchReadModel;
 import io.jobcluster.node.job.DeadlineSweeper;
 import io.jobcluster.node.job.JobEntity;
 import io.jobcluster.node.job.JobReadyListener;
+import io.jobcluster.node.job.JobShards;
 import io.jobcluster.node.worker.WorkerDirectory;
 import io.jobcluster.node.worker.WorkerPools;
 import io.jobcluster.node.worker.WorkerQueues;
@@ -44,6 +45,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
@@ -70,16 +72,18 @@ public final class JobclusterNode implements AutoCloseable {
   private final JobService jobs;
   private final ApiKeys apiKeys;
   private final DatabaseHealth databaseHealth;
+  private final CompletableFuture<Done> jobShardsStarted;
   private final ServerBinding binding;
   private final GatewayRoutes gateway;
   private final NodeMetrics metrics;
 
-  private JobclusterNode(ActorSystem<Void> system, JobService jobs, ApiKeys apiKeys, DatabaseHealth databaseHealth, ServerBinding binding,
-      GatewayRoutes gateway, NodeMetrics metrics) {
+  private JobclusterNode(ActorSystem<Void> system, JobService jobs, ApiKeys apiKeys, DatabaseHealth databaseHealth,
+      CompletableFuture<Done> jobShardsStarted, ServerBinding binding, GatewayRoutes gateway, NodeMetrics metrics) {
     this.system = system;
     this.jobs = jobs;
     this.apiKeys = apiKeys;
     this.databaseHealth = databaseHealth;
+    this.jobShardsStarted = jobShardsStarted;
     this.binding = binding;
     this.gateway = gateway;
     this.metrics = metrics;
@@ -96,11 +100,12 @@ public final class JobclusterNode implements AutoCloseable {
       QueueDispatcher.init(system, jobs, dispatchReadModel(queries), dispatchSettings(settings.getConfig("dispatch")));
       NodeMetrics metrics = new NodeMetrics();
       JobEntity.init(system, JobEntitySettings.fromConfig(settings.getConfig("job"), dispatcherNotice(system), metrics));
+      CompletableFuture<Done> jobShardsStarted = JobShards.startAll(system, settings.getDuration("ask-timeout")).toCompletableFuture();
       Config sweep = settings.getConfig("deadline-sweep");
       DeadlineSweeper.init(system, queries, jobs,
           new DeadlineSweeper.Settings(sweep.getDuration("interval"), sweep.getDuration("grace"), sweep.getInt("limit")));
       WorkerPools.start(system, jobs, JobHandlers.load(JobclusterNode.class.getClassLoader()),
-          WorkerQueues.parse(settings.getString("worker-queues")), selfAddress(system),
+          WorkerQueues.parse(settings.getString("worker-queues")), NodeIdentity.self(system),
           settings.getDuration("worker.request-interval"), settings.getDuration("worker.drain-grace"));
       Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
       DatabaseHealth databaseHealth = new DatabaseHealth(database, blocking, Clock.systemUTC(), Duration.ofSeconds(1));
@@ -126,7 +131,7 @@ public final class JobclusterNode implements AutoCloseable {
           .toCompletableFuture()
           .get(30, TimeUnit.SECONDS)
           .addToCoordinatedShutdown(Duration.ofSeconds(10), system);
-      self[0] = new JobclusterNode(system, jobs, apiKeys, databaseHealth, binding, gateway, metrics);
+      self[0] = new JobclusterNode(system, jobs, apiKeys, databaseHealth, jobShardsStarted, binding, gateway, metrics);
       return self[0];
     } catch (Exception e) {
       system.terminate();
@@ -203,8 +208,14 @@ public final class JobclusterNode implements AutoCloseable {
     return binding.localAddress();
   }
 
+  /** This node's cluster address, {@code host:port} (what seed node lists hold). */
   public String clusterAddress() {
     return selfAddress(system);
+  }
+
+  /** This node's identity in leases and worker ids, {@code host:port#uid} (see {@link NodeIdentity}). */
+  public String nodeId() {
+    return NodeIdentity.self(system);
   }
 
   /** What the dispatcher of {@code queue} holds right now (it starts if it was not running). */
@@ -213,12 +224,12 @@ public final class JobclusterNode implements AutoCloseable {
         .ask(QueueDispatcher.GetStatus::new, PROBE_TIMEOUT.multipliedBy(5));
   }
 
-  /** Joined (this member is Up), job sharding answers, and the database answers. */
+  /** Joined (this member is Up), job sharding answers with every job shard started, and the database answers. */
   public CompletionStage<Readiness> readiness() {
     Cluster cluster = Cluster.get(system);
     boolean joined = cluster.selfMember().status() == MemberStatus.up();
     int upMembers = upMembers(system);
-    CompletionStage<Boolean> sharding = joined ? shardingAnswers() : CompletableFuture.completedFuture(false);
+    CompletionStage<Boolean> sharding = joined && jobShardsStarted.isDone() ? shardingAnswers() : CompletableFuture.completedFuture(false);
     return sharding.thenCombine(databaseHealth.isReachable(), (shardingUp, dbUp) -> new Readiness(joined, shardingUp, dbUp, upMembers));
   }
 

@@ -1,6 +1,7 @@
 package io.jobcluster.node.dispatch;
 
 import io.jobcluster.node.JobService;
+import io.jobcluster.node.NodeIdentity;
 import io.jobcluster.node.job.AttemptCancelled;
 import io.jobcluster.node.worker.Assigned;
 import io.jobcluster.node.worker.LeasedJob;
@@ -287,7 +288,7 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
     Set<String> members = new HashSet<>();
     for (Member member : Cluster.get(getContext().getSystem()).state().getMembers()) {
       if (member.status() != MemberStatus.down() && member.status() != MemberStatus.removed()) {
-        members.add(member.address().getHost().orElse("?") + ":" + member.address().getPort().orElse(0));
+        members.add(NodeIdentity.of(member));
       }
     }
     msg.nodeByJob().forEach((jobId, node) -> {
@@ -320,9 +321,7 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
     List<PoolStatus> poolStatus = pools.values().stream()
         .map(pool -> new PoolStatus(pool.workerId, pool.node, pool.freeSlots, pool.leases.size(), pool.leaving))
         .toList();
-    var address = Cluster.get(getContext().getSystem()).selfMember().address();
-    String node = address.getHost().orElse("?") + ":" + address.getPort().orElse(0);
-    msg.replyTo().tell(new QueueStatus(queue, node, ready.size(), leasing.size(), poolStatus));
+    msg.replyTo().tell(new QueueStatus(queue, NodeIdentity.self(getContext().getSystem()), ready.size(), leasing.size(), poolStatus));
     return this;
   }
 

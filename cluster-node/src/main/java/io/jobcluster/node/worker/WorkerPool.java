@@ -153,7 +153,11 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
         .onMessageEquals(Tick.REQUEST_WORK, this::requestWork)
         .onMessageEquals(Tick.DRAIN_DEADLINE, this::handBackRemaining)
         .onSignal(PostStop.class, signal -> {
-          intake.complete();
+          try {
+            intake.complete();
+          } catch (IllegalStateException alreadyDone) {
+            // The stream ended first (the actor system is shutting its streams down): nothing to close.
+          }
           return this;
         })
         .build();

@@ -62,18 +62,18 @@ class WorkerLossTest {
       String dispatcherNode = first.queueStatus("spread").toCompletableFuture().get(30, TimeUnit.SECONDS).dispatcherNode();
 
       JobclusterNode victim = nodes.subList(1, 3).stream()
-          .filter(node -> !node.clusterAddress().equals(dispatcherNode))
-          .filter(node -> running.values().stream().anyMatch(job -> job.workerId().startsWith(node.clusterAddress() + "/")))
+          .filter(node -> !node.nodeId().equals(dispatcherNode))
+          .filter(node -> running.values().stream().anyMatch(job -> job.workerId().startsWith(node.nodeId() + "/")))
           .findFirst().orElseThrow(() -> new AssertionError("no node without the dispatcher holds leases: " + running));
       List<String> lost = running.values().stream()
-          .filter(job -> job.workerId().startsWith(victim.clusterAddress() + "/"))
+          .filter(job -> job.workerId().startsWith(victim.nodeId() + "/"))
           .map(JobView::id).collect(Collectors.toList());
 
       Instant crashedAt = Instant.now();
       victim.system().terminate();
 
       Map<String, JobView> moved = Jobs.await(first.jobs(), lost,
-          job -> job.status() == JobStatus.RUNNING && !job.workerId().startsWith(victim.clusterAddress() + "/"), REDISPATCH_LIMIT,
+          job -> job.status() == JobStatus.RUNNING && !job.workerId().startsWith(victim.nodeId() + "/"), REDISPATCH_LIMIT,
           "RUNNING on a surviving node");
       Duration redispatched = Duration.between(crashedAt, Instant.now());
       LoggerFactory.getLogger(WorkerLossTest.class).info("leases of the crashed node re-dispatched after {} ms (lease timeout 600 s)",

@@ -245,7 +245,7 @@ class JobsHttpTest {
     Answer workers = send("GET", "/v1/workers", tenantKey, null);
     assertEquals(200, workers.status());
     JsonNode pool = workers.body().get("items").get(0);
-    assertEquals(node.clusterAddress() + "/default", pool.get("id").asText());
+    assertEquals(node.nodeId() + "/default", pool.get("id").asText());
     assertEquals("default", pool.get("queues").get(0).asText());
     assertEquals(2, pool.get("capacity").asInt());
 
