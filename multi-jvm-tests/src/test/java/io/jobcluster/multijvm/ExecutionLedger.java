@@ -174,6 +174,14 @@ public final class ExecutionLedger implements AutoCloseable {
     requestThreads.shutdownNow();
   }
 
+  /** The cluster address (host:port) in a worker id {@code host:port#uid/queue}. */
+  static String nodeOf(String workerId) {
+    int slash = workerId.lastIndexOf('/');
+    String node = slash < 0 ? workerId : workerId.substring(0, slash);
+    int hash = node.indexOf('#');
+    return hash < 0 ? node : node.substring(0, hash);
+  }
+
   private void onCall(HttpExchange exchange) throws IOException {
     String jobId = exchange.getRequestHeaders().getFirst(JOB_ID_HEADER);
     String worker = exchange.getRequestHeaders().getFirst(WORKER_HEADER);
@@ -191,8 +199,7 @@ public final class ExecutionLedger implements AutoCloseable {
       return;
     }
     long seq = sequence.incrementAndGet();
-    int slash = worker.lastIndexOf('/');
-    executions.put(seq, new Execution(seq, jobId, attempt, worker, slash < 0 ? worker : worker.substring(0, slash), Instant.now(), null, false));
+    executions.put(seq, new Execution(seq, jobId, attempt, worker, nodeOf(worker), Instant.now(), null, false));
     answers.schedule(() -> answer(exchange, seq), hold, TimeUnit.MILLISECONDS);
   }
 
