@@ -78,7 +78,7 @@ class WorkerDispatchTest {
     JobView running = Jobs.get(jobs, job.id());
     assertEquals(JobStatus.RUNNING, running.status());
     assertEquals(running.workerId(), context.workerId());
-    assertEquals(node.system().address().getHost().get() + ":" + node.system().address().getPort().get() + "/media", context.workerId());
+    assertEquals(node.nodeId() + "/media", context.workerId());
     TestHandlers.gate(job.id()).complete(null);
     Jobs.awaitStatus(jobs, List.of(job.id()), JobStatus.COMPLETED, TIMEOUT);
   }
