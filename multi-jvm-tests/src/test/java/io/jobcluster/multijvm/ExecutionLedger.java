@@ -35,6 +35,8 @@ import java.util.stream.Collectors;
  *
  * <p>{@code GET /run?ms=N} answers 200 after N milliseconds. The answer is completed by a timer,
  * never by a parked thread, so thousands of held calls cost nothing and never delay each other.
+ * With {@code &fail=K} it answers 500 instead to attempts 1..K (still recorded as executions),
+ * so a job fails its first attempts with a retryable error and waits out a backoff.
  */
 public final class ExecutionLedger implements AutoCloseable {
   public static final String PATH = "/run";
@@ -120,6 +122,11 @@ public final class ExecutionLedger implements AutoCloseable {
     return URI.create("http://" + NodeSpec.HOST + ":" + server.getAddress().getPort() + PATH + "?ms=" + hold.toMillis());
   }
 
+  /** As {@link #url(Duration)}, but attempts 1..{@code failedAttempts} are answered 500 (retryable) after the hold. */
+  public URI url(Duration hold, int failedAttempts) {
+    return URI.create(url(hold) + "&fail=" + failedAttempts);
+  }
+
   /** Every execution so far, in the order they started. */
   public List<Execution> executions() {
     return executions.values().stream().sorted(Comparator.comparingLong(Execution::seq)).toList();
@@ -202,11 +209,13 @@ public final class ExecutionLedger implements AutoCloseable {
     String worker = exchange.getRequestHeaders().getFirst(WORKER_HEADER);
     long hold;
     int attempt;
+    int failedAttempts;
     try {
       hold = Math.min(MAX_HOLD_MS, Math.max(0, Long.parseLong(query(exchange, "ms").orElse("0"))));
+      failedAttempts = Integer.parseInt(query(exchange, "fail").orElse("0"));
       attempt = Integer.parseInt(String.valueOf(exchange.getRequestHeaders().getFirst(ATTEMPT_HEADER)));
     } catch (NumberFormatException e) {
-      respond(exchange, 400, "ms and " + ATTEMPT_HEADER + " must be numbers");
+      respond(exchange, 400, "ms, fail and " + ATTEMPT_HEADER + " must be numbers");
       return;
     }
     if (jobId == null || worker == null) {
@@ -215,13 +224,14 @@ public final class ExecutionLedger implements AutoCloseable {
     }
     long seq = sequence.incrementAndGet();
     executions.put(seq, new Execution(seq, jobId, attempt, worker, nodeOf(worker), Duration.ofMillis(hold), Instant.now(), null, false));
-    answers.schedule(() -> answer(exchange, seq), hold, TimeUnit.MILLISECONDS);
+    int status = attempt <= failedAttempts ? 500 : 200;
+    answers.schedule(() -> answer(exchange, seq, status), hold, TimeUnit.MILLISECONDS);
   }
 
-  private void answer(HttpExchange exchange, long seq) {
+  private void answer(HttpExchange exchange, long seq, int status) {
     boolean answered = true;
     try {
-      respond(exchange, 200, "ran " + seq);
+      respond(exchange, status, (status == 200 ? "ran " : "failed on purpose ") + seq);
     } catch (IOException e) {
       // The node went away while its call was held: it was killed, or its lease ended the call.
       answered = false;

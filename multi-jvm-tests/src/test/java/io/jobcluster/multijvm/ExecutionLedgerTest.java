@@ -105,6 +105,16 @@ class ExecutionLedgerTest {
   }
 
   @Test
+  void failsTheFirstAttemptsWhenAskedAndRecordsThemAsExecutions() {
+    URI url = ledger.url(Duration.ZERO, 1);
+
+    assertEquals(500, call(url, "job-f", 1, "127.0.0.1:11/q").join().statusCode());
+    assertEquals(200, call(url, "job-f", 2, "127.0.0.1:11/q").join().statusCode());
+    assertEquals(200, call(ledger.url(Duration.ZERO), "job-g", 1, "127.0.0.1:11/q").join().statusCode());
+    assertEquals(List.of(1, 2), ledger.byJob().get("job-f").stream().map(ExecutionLedger.Execution::attempt).toList());
+  }
+
+  @Test
   void refusesACallWithoutTheJobHeaders() {
     HttpRequest request = HttpRequest.newBuilder(ledger.url(Duration.ZERO)).build();
 

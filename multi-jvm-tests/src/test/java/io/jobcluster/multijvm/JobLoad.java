@@ -78,6 +78,11 @@ public final class JobLoad {
       return acknowledged.size();
     }
 
+    /** Whether every job of the load was acknowledged or given up. */
+    public boolean isDone() {
+      return outcome.isDone();
+    }
+
     /** Waits until every job of the load was acknowledged or given up. */
     public Outcome await(Duration timeout) {
       try {

@@ -118,6 +118,9 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
 
   private record SentLease(String jobId, long sequence) {}
 
+  /** A lease that got no answer: it may have persisted for {@code pool}, so only that pool may get it. */
+  private record Unanswered(ReadyJob job, ActorRef<Assigned> pool) {}
+
   private final String queue;
   private final JobService jobs;
   private final DispatchReadModel readModel;
@@ -126,6 +129,8 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
   private final String epoch = UUID.randomUUID().toString();
   private final ReadySet ready = new ReadySet();
   private final Map<String, ReadyJob> leasing = new HashMap<>();
+  /** By job id: leases asked again, with the same lease id, of the same pool. */
+  private final Map<String, Unanswered> unanswered = new HashMap<>();
   private final Map<ActorRef<Assigned>, Pool> pools = new HashMap<>();
 
   private QueueDispatcher(ActorContext<Command> context, TimerScheduler<Command> timers, String queue, JobService jobs,
@@ -204,6 +209,7 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
 
   /** Gives ready jobs to pools with demand, the pool with the most demand first, until none can take one. */
   private Behavior<Command> dispatch() {
+    retryUnanswered();
     boolean gave = true;
     while (gave && !ready.isEmpty()) {
       gave = false;
@@ -219,6 +225,27 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
       }
     }
     return this;
+  }
+
+  /**
+   * Asks again for the leases that got no answer, each of the pool it was asked for. A lease that
+   * persisted names that pool's worker and node (cancellation and lost-node reconciliation go by
+   * them), so no other pool may run it. When the pool is gone or leaving it never got the job: the
+   * lease, if it persisted, is handed back, and the job is offered afresh.
+   */
+  private void retryUnanswered() {
+    for (var it = unanswered.values().iterator(); it.hasNext(); ) {
+      Unanswered retry = it.next();
+      Pool pool = pools.get(retry.pool());
+      if (pool == null || pool.leaving) {
+        it.remove();
+        jobs.handBack(retry.job().jobId(), retry.job().leaseId());
+        ready.add(retry.job().withLeaseId(null));
+      } else if (pool.demand() > 0) {
+        it.remove();
+        lease(pool, retry.job());
+      }
+    }
   }
 
   private void lease(Pool pool, ReadyJob job) {
@@ -237,9 +264,9 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
       pool.asking--;
     }
     if (msg.failure() != null) {
-      // No answer: the lease may or may not be persisted. Ask again later with the same lease id.
+      // No answer: the lease may or may not be persisted. Ask again later with the same lease id, for the same pool.
       getContext().getLog().warn("lease got no answer queue={} job={} error={}", queue, msg.job().jobId(), msg.failure().toString());
-      ready.add(msg.job().withLeaseId(msg.leaseId()));
+      unanswered.put(msg.job().jobId(), new Unanswered(msg.job().withLeaseId(msg.leaseId()), msg.pool()));
       timers.startSingleTimer(Tick.DISPATCH, Tick.DISPATCH, settings.retryDelay());
       return this;
     }
@@ -311,7 +338,7 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
     }
     List<ReadyJob> added = new ArrayList<>();
     for (ReadyJob job : msg.jobs()) {
-      if (!leasing.containsKey(job.jobId()) && !isLeased(job.jobId()) && ready.add(job)) {
+      if (!leasing.containsKey(job.jobId()) && !unanswered.containsKey(job.jobId()) && !isLeased(job.jobId()) && ready.add(job)) {
         added.add(job);
       }
     }

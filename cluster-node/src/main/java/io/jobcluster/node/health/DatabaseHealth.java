@@ -33,20 +33,31 @@ public final class DatabaseHealth {
     this.cacheFor = cacheFor;
   }
 
-  public synchronized CompletionStage<Boolean> isReachable() {
-    if (clock.instant().isBefore(checkedAt.plus(cacheFor))) {
-      return CompletableFuture.completedFuture(reachable);
+  public CompletionStage<Boolean> isReachable() {
+    CompletableFuture<Boolean> next;
+    synchronized (this) {
+      if (clock.instant().isBefore(checkedAt.plus(cacheFor))) {
+        return CompletableFuture.completedFuture(reachable);
+      }
+      if (inFlight != null) {
+        return inFlight;
+      }
+      // Registered before the check starts: a check that finishes at once must not leave a completed
+      // future behind as "in flight", which would answer its result forever after.
+      next = new CompletableFuture<>();
+      inFlight = next;
     }
-    if (inFlight == null) {
-      inFlight = CompletableFuture.supplyAsync(this::check, blockingExecutor).whenComplete((ok, error) -> recordCheck(ok));
-    }
-    return inFlight;
+    CompletableFuture.supplyAsync(this::check, blockingExecutor).whenComplete((ok, error) -> recordCheck(next, Boolean.TRUE.equals(ok)));
+    return next;
   }
 
-  private synchronized void recordCheck(Boolean ok) {
-    reachable = Boolean.TRUE.equals(ok);
-    checkedAt = clock.instant();
-    inFlight = null;
+  private void recordCheck(CompletableFuture<Boolean> check, boolean ok) {
+    synchronized (this) {
+      reachable = ok;
+      checkedAt = clock.instant();
+      inFlight = null;
+    }
+    check.complete(ok);
   }
 
   private boolean check() {

@@ -219,7 +219,9 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   }
 
   private ReplyEffect<JobEvent, JobState> lease(JobState.Job job, Lease cmd) {
-    if (job.status() == JobStatus.RUNNING && job.lease().isHeldBy(cmd.leaseId())) {
+    // A repeat is idempotent only for the worker the lease names: answering another worker would let
+    // it run an attempt that the lease, its cancellation and lost-node reconciliation attribute elsewhere.
+    if (job.status() == JobStatus.RUNNING && job.lease().isHeldBy(cmd.leaseId()) && Objects.equals(job.lease().workerId(), cmd.workerId())) {
       return Effect().reply(cmd.replyTo(), JobReply.Accepted.of(job.view()));
     }
     if (job.status() != JobStatus.PENDING) {

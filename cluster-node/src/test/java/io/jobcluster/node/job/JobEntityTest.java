@@ -138,6 +138,17 @@ class JobEntityTest {
   }
 
   @Test
+  void aRetriedLeaseIdNamingAnotherWorkerIsRefused() {
+    var kit = running(SLEEP, "lease-1");
+
+    var elsewhere = ask(kit, replyTo -> new JobEntity.Lease("lease-1", "worker-2", "node-b", null, replyTo));
+
+    assertEquals(ErrorCode.INVALID_TRANSITION, rejected(elsewhere).error());
+    assertTrue(elsewhere.hasNoEvents());
+    assertEquals("worker-1", job(kit).lease().workerId());
+  }
+
+  @Test
   void heartbeatExtendsTheLeaseAndRecordsProgress() {
     var kit = running(SLEEP, "lease-1");
     fixture.timePasses(Duration.ofSeconds(50));
