@@ -1,19 +1,16 @@
 package io.jobcluster.node.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static io.jobcluster.node.http.HttpTestClient.assertError;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcluster.node.JobclusterNode;
 import io.jobcluster.node.TestNodes;
 import io.jobcluster.node.auth.Scope;
+import io.jobcluster.node.http.HttpTestClient.Answer;
 import io.jobcluster.persistence.testing.PostgresExtension;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,11 +32,9 @@ class JobsHttpTest {
   static final PostgresExtension POSTGRES = new PostgresExtension();
 
   private static final String ADMIN_KEY = "admin-key-for-tests-0123456789abcdef";
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private static JobclusterNode node;
-  private static String base;
+  private static HttpTestClient http;
   private static String acme;
   private static String globex;
   private static String acmeReadOnly;
@@ -48,7 +43,7 @@ class JobsHttpTest {
   static void start() throws Exception {
     node = TestNodes.start(POSTGRES.settings(), "jobcluster.admin-key = \"" + ADMIN_KEY + "\"\njobcluster.worker-queues = \"default:2\"\n"
         + "jobcluster.http.max-body = 4KiB\n");
-    base = "http://127.0.0.1:" + node.httpAddress().getPort();
+    http = new HttpTestClient(node);
     acme = issue("acme", Set.of(Scope.SUBMIT, Scope.READ));
     globex = issue("globex", Set.of(Scope.SUBMIT, Scope.READ));
     acmeReadOnly = issue("acme", Set.of(Scope.READ));
@@ -63,42 +58,12 @@ class JobsHttpTest {
     return node.apiKeys().store().issue(tenant, scopes, "test").toCompletableFuture().get(30, TimeUnit.SECONDS).plaintext();
   }
 
-  private record Answer(int status, JsonNode body, HttpResponse<String> raw) {}
-
   private static Answer send(String method, String path, String key, String body, String... headers) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    if (key != null) {
-      request.header("Authorization", "Bearer " + key);
-    }
-    if (body != null && !List.of(headers).contains("Content-Type")) {
-      request.header("Content-Type", "application/json");
-    }
-    for (int i = 0; i < headers.length; i += 2) {
-      request.header(headers[i], headers[i + 1]);
-    }
-    HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    JsonNode json = response.body().isEmpty() ? null : JSON.readTree(response.body());
-    return new Answer(response.statusCode(), json, response);
+    return http.send(method, path, key, body, headers);
   }
 
   private static Answer awaitAnswer(String path, String key, Predicate<Answer> condition) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (true) {
-      Answer answer = send("GET", path, key, null);
-      if (condition.test(answer)) {
-        return answer;
-      }
-      assertTrue(System.nanoTime() < deadline, "never reached the expected answer; last: " + answer.status() + " " + answer.body());
-      CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS)).join();
-    }
-  }
-
-  private static void assertError(Answer answer, int status, String code) {
-    assertEquals(status, answer.status(), String.valueOf(answer.body()));
-    assertEquals(code, answer.body().get("error").asText(), String.valueOf(answer.body()));
-    assertTrue(answer.body().hasNonNull("message"));
-    assertEquals("application/json", answer.raw().headers().firstValue("Content-Type").orElse(""));
+    return http.await(path, key, condition);
   }
 
   @Test
