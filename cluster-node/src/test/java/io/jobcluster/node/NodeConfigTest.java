@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static scala.jdk.javaapi.DurationConverters.toJava;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -12,10 +13,15 @@ import io.jobcluster.node.readmodel.ReadModelSettings;
 import io.jobcluster.persistence.DatabaseSettings;
 import io.jobcluster.persistence.PersistenceConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.cluster.Cluster;
+import org.apache.pekko.cluster.sharding.ClusterShardingSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,6 +80,29 @@ class NodeConfigTest {
     assertEquals("eventsourced", config.getString("pekko.cluster.sharding.remember-entities-store"));
     assertEquals("jackson-cbor", config.getString("pekko.actor.serialization-bindings.\"io.jobcluster.protocol.CborSerializable\""));
     assertEquals(false, config.getBoolean("pekko.actor.allow-java-serialization"));
+  }
+
+  /**
+   * The failover settings ARCHITECTURE documents, read back from Pekko itself: a misspelt key in
+   * {@code cluster.conf} would be ignored silently and bring back the slower defaults.
+   */
+  @Test
+  void pekkoTakesTheFailoverSettingsTheArchitectureDocuments() {
+    Config config = load("jobcluster.cluster { host = \"127.0.0.1\", port = 0 }");
+    ActorTestKit testKit = ActorTestKit.create("node-config", config);
+    try {
+      var classic = Adapter.toClassic(testKit.system());
+      var cluster = Cluster.get(classic).settings();
+      assertEquals(Duration.ofSeconds(1), toJava(cluster.HeartbeatInterval()));
+      assertEquals(Duration.ofSeconds(3), cluster.FailureDetectorConfig().getDuration("acceptable-heartbeat-pause"));
+      assertEquals(Duration.ofSeconds(5), config.getDuration("pekko.cluster.split-brain-resolver.stable-after"));
+      assertEquals(Duration.ofSeconds(1), toJava(Cluster.get(classic).downingProvider().downRemovalMargin()),
+          "a removed node's shards start elsewhere after this margin");
+      assertEquals(Duration.ofSeconds(1), toJava(ClusterShardingSettings.create(classic).tuningParameters().retryInterval()),
+          "a region asks again for a moved shard's home after this interval");
+    } finally {
+      testKit.shutdownTestKit();
+    }
   }
 
   @Test
