@@ -120,10 +120,28 @@ abstract class ReadModelEndToEndContract {
             .get(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
         jobs.put(job.id(), new Tracked(job.id(), job.kind(), job.tenant(), cancelled));
       }
+      // The restart renews the lease of every RUNNING job (its worker could not heartbeat meanwhile).
+      List<Tracked> running = jobs.values().stream().filter(j -> j.kind() == Kind.RUNNING).toList();
+      for (Tracked job : running) {
+        jobs.put(job.id(), new Tracked(job.id(), job.kind(), job.tenant(), awaitRenewedLease(node, job)));
+      }
       awaitReadModel(node.queries(), jobs);
-      assertEquals(historyRows + pending.size(), count("SELECT COUNT(*) FROM job_history"),
-          "after the restart only the new transitions were added");
+      assertEquals(historyRows + pending.size() + running.size(), count("SELECT COUNT(*) FROM job_history"),
+          "after the restart only the new transitions and lease renewals were added");
       assertCounts(node.queries(), jobs);
+    }
+  }
+
+  /** The job's view once its entity, restarted with the node, has renewed the lease. */
+  private static JobView awaitRenewedLease(JobclusterNode node, Tracked job) throws Exception {
+    long deadline = System.nanoTime() + STEP_TIMEOUT.toNanos();
+    while (true) {
+      JobView now = view(node.jobs().get(job.tenant(), job.id()).toCompletableFuture().get(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+      if (now.leaseExpiresAt().isAfter(job.view().leaseExpiresAt())) {
+        return now;
+      }
+      assertTrue(System.nanoTime() < deadline, "lease not renewed after the restart: " + now);
+      CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS)).join();
     }
   }
 

@@ -68,6 +68,24 @@ public sealed interface JobEvent extends CborSerializable {
     }
   }
 
+  /**
+   * The job's entity restarted while the job ran (its node died, the cluster restarted, its shard
+   * moved): heartbeats could not reach the job meanwhile, so the lease counts afresh from the
+   * restart and a live worker's next heartbeat still finds it. A worker that is really gone is
+   * found by the lost-worker path or at {@code leaseExpiresAt}.
+   */
+  record LeaseRenewed(String jobId, int attempt, String leaseId, Instant leaseExpiresAt, Instant at) implements JobEvent {
+    @Override
+    public JobStatus from() {
+      return JobStatus.RUNNING;
+    }
+
+    @Override
+    public JobStatus to() {
+      return JobStatus.RUNNING;
+    }
+  }
+
   record Completed(String jobId, int attempt, String leaseId, String workerId, String result, Instant at) implements JobEvent {
     @Override
     public JobStatus from() {

@@ -18,6 +18,7 @@ class JobEventTest {
       new JobEvent.MadePending(ID, 1, JobStatus.RETRYING, AT),
       new JobEvent.Leased(ID, 1, "l1", "w1", "n1", AT.plusSeconds(60), AT),
       new JobEvent.HeartbeatRecorded(ID, 1, "l1", "{}", AT.plusSeconds(90), AT),
+      new JobEvent.LeaseRenewed(ID, 1, "l1", AT.plusSeconds(120), AT),
       new JobEvent.Completed(ID, 1, "l1", "w1", "{}", AT),
       new JobEvent.AttemptFailed(ID, 1, "l1", "w1", FailureCause.HANDLER_ERROR, "boom", true, JobStatus.RETRYING, AT.plusSeconds(5), AT),
       new JobEvent.AttemptFailed(ID, 3, "l3", "w1", FailureCause.LEASE_EXPIRED, "late", true, JobStatus.FAILED, null, AT),
@@ -41,6 +42,8 @@ class JobEventTest {
     assertEquals(JobStatus.PENDING, new JobEvent.Leased(ID, 1, "l", "w", "n", AT, AT).from());
     assertEquals(JobStatus.RUNNING, new JobEvent.Leased(ID, 1, "l", "w", "n", AT, AT).to());
     assertEquals(JobStatus.RUNNING, new JobEvent.HeartbeatRecorded(ID, 1, "l", null, AT, AT).to());
+    assertEquals(JobStatus.RUNNING, new JobEvent.LeaseRenewed(ID, 1, "l", AT, AT).from());
+    assertEquals(JobStatus.RUNNING, new JobEvent.LeaseRenewed(ID, 1, "l", AT, AT).to());
     assertEquals(JobStatus.COMPLETED, new JobEvent.Completed(ID, 1, "l", "w", null, AT).to());
     assertEquals(JobStatus.RUNNING, new JobEvent.AttemptFailed(ID, 1, "l", "w", FailureCause.WORKER_LOST, "x", true, JobStatus.RETRYING, AT, AT).from());
     assertEquals(JobStatus.PENDING, new JobEvent.HandedBack(ID, 1, "l", "w", AT).to());

@@ -91,6 +91,9 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
 
   public record Delete(String tenant, ActorRef<JobReply> replyTo) implements Command {}
 
+  /** To itself after recovering a RUNNING job: count the lease {@code leaseId} afresh from now. */
+  private record RenewLease(String leaseId) implements Command {}
+
   /** Timer: the earliest deadline of {@code attempt} may have passed. */
   private record DeadlineReached(int attempt) implements Command {}
 
@@ -152,7 +155,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
 
   @Override
   public SignalHandler<JobState> signalHandler() {
-    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::settle).build();
+    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::recovered).build();
   }
 
   @Override
@@ -177,6 +180,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
         .onCommand(Retry.class, (state, cmd) -> notFound(cmd.replyTo()))
         .onCommand(Delete.class, (state, cmd) -> notFound(cmd.replyTo()))
         .onCommand(DeadlineReached.class, (state, cmd) -> Effect().noReply())
+        .onCommand(RenewLease.class, (state, cmd) -> Effect().noReply())
         .onCommand(Idle.class, (state, cmd) -> idle(state));
     builder.forStateType(JobState.Job.class)
         .onCommand(Submit.class, this::submitExisting)
@@ -192,6 +196,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
         .onCommand(Retry.class, this::retry)
         .onCommand(Delete.class, this::delete)
         .onCommand(DeadlineReached.class, this::deadlineReached)
+        .onCommand(RenewLease.class, this::renewLease)
         .onCommand(Idle.class, (state, cmd) -> idle(state));
     return builder.build();
   }
@@ -321,6 +326,30 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     JobState.Job deleted = job;
     return persist(job, new JobEvent.Deleted(jobId, job.attempts(), job.status(), now()))
         .thenReply(cmd.replyTo(), state -> JobReply.Accepted.of(deleted.view()));
+  }
+
+  /**
+   * After recovery. A RUNNING job's lease is renewed from now (asked of itself, so it is persisted
+   * before the deadline timer, armed here with the old deadline, is handled): while this entity was
+   * not running, its worker's heartbeats had nowhere to go.
+   */
+  private void recovered(JobState state) {
+    if (state instanceof JobState.Job job && job.status() == JobStatus.RUNNING) {
+      context.getSelf().tell(new RenewLease(job.lease().leaseId()));
+    }
+    settle(state);
+  }
+
+  private ReplyEffect<JobEvent, JobState> renewLease(JobState.Job job, RenewLease cmd) {
+    if (job.status() != JobStatus.RUNNING || !job.lease().isHeldBy(cmd.leaseId())) {
+      return Effect().noReply(); // the attempt ended before this was handled
+    }
+    Instant now = now();
+    Instant renewed = now.plusSeconds(job.spec().timeoutSeconds());
+    if (!renewed.isAfter(job.lease().expiresAt())) {
+      return Effect().noReply();
+    }
+    return persist(job, new JobEvent.LeaseRenewed(jobId, job.lease().attempt(), cmd.leaseId(), renewed, now)).thenNoReply();
   }
 
   /** Applies whatever deadline has passed; a timer of an earlier attempt does nothing. */

@@ -73,6 +73,8 @@ public sealed interface JobState extends CborSerializable {
         return moved(JobStatus.RUNNING, e.at())
             .withLease(lease.extendedTo(e.leaseExpiresAt()), workerId)
             .withOutcome(startedAt, finishedAt, lastError, result, e.progress() == null ? progress : e.progress());
+      } else if (event instanceof JobEvent.LeaseRenewed e) {
+        return moved(JobStatus.RUNNING, e.at()).withLease(lease.extendedTo(e.leaseExpiresAt()), workerId);
       } else if (event instanceof JobEvent.Completed e) {
         return moved(JobStatus.COMPLETED, e.at())
             .withLease(null, workerId)

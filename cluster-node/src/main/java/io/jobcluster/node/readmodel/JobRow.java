@@ -67,6 +67,8 @@ record JobRow(
           .withOutcome(e.at(), null, lastError);
     } else if (event instanceof JobEvent.HeartbeatRecorded e) {
       return moved.withWorker(workerId, node, e.leaseExpiresAt());
+    } else if (event instanceof JobEvent.LeaseRenewed e) {
+      return moved.withWorker(workerId, node, e.leaseExpiresAt());
     } else if (event instanceof JobEvent.Completed e) {
       return moved.withWorker(workerId, node, null).withOutcome(startedAt, e.at(), lastError);
     } else if (event instanceof JobEvent.AttemptFailed e) {

@@ -7,8 +7,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * One status change in a job's history. Heartbeats change no status and are not kept; lease ids
- * (the fencing tokens) stay out of the history.
+ * One status change in a job's history, and lease renewals after a restart of the job's entity.
+ * Heartbeats change no status and are not kept; lease ids (the fencing tokens) stay out of the history.
  *
  * @param seqNr the event's sequence number in the job's journal, the history's order
  * @param from null for the submission
@@ -39,6 +39,9 @@ public record JobTransition(
       detail = e.reason();
     } else if (event instanceof JobEvent.Redriven e) {
       detail = "redriven with maxAttempts=" + e.maxAttempts();
+    } else if (event instanceof JobEvent.LeaseRenewed e) {
+      worker = after.workerId();
+      detail = "lease renewed until " + e.leaseExpiresAt() + ": the job restarted while it ran";
     }
     String node = worker == null ? null : after.node();
     return Optional.of(new JobTransition(event.jobId(), seqNr, Sql.micros(event.at()), event.from(), event.to(), event.attempt(),

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.apache.pekko.persistence.typed.PersistenceId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -44,6 +45,10 @@ class JobEntityTest {
     var job = submitted(request);
     accepted(ask(job, replyTo -> new JobEntity.Lease(leaseId, "worker-1", "node-a", null, replyTo)));
     return job;
+  }
+
+  private static List<Object> persisted(EventSourcedBehaviorTestKit<JobEntity.Command, JobEvent, JobState> kit) {
+    return kit.persistenceTestKit().persistedInStorage(PersistenceId.of(JobEntity.TYPE_KEY.name(), job(kit).id()).id());
   }
 
   private static JobState.Job job(EventSourcedBehaviorTestKit<JobEntity.Command, JobEvent, JobState> kit) {
@@ -274,6 +279,41 @@ class JobEntityTest {
     kit.restart();
     fixture.timePasses(Duration.ofSeconds(10));
     assertEquals(JobStatus.PENDING, job(kit).status());
+  }
+
+  /**
+   * A job whose entity restarts while it runs (its node died, its shard moved) got no heartbeats
+   * meanwhile: the lease counts afresh from the restart, so a live worker keeps it. Without this a
+   * worker on a healthy node lost its lease to the failover and the job ran twice (chaos scenario f).
+   */
+  @Test
+  void aRunningJobsLeaseCountsAfreshFromARestartOfItsEntity() {
+    var kit = running(SLEEP, "lease-1");
+    fixture.clock.advance(Duration.ofSeconds(70)); // the lease ran out while the entity was down
+    kit.restart();
+    JobView renewed = accepted(ask(kit, replyTo -> new JobEntity.Get(TENANT, replyTo)));
+    assertEquals(JobStatus.RUNNING, renewed.status());
+    assertEquals(fixture.clock.instant().plusSeconds(60), renewed.leaseExpiresAt());
+    List<Object> events = persisted(kit);
+    JobEvent.LeaseRenewed event = assertInstanceOf(JobEvent.LeaseRenewed.class, events.get(events.size() - 1));
+    assertEquals("lease-1", event.leaseId());
+    assertEquals(1, event.attempt());
+
+    fixture.timePasses(Duration.ofSeconds(30));
+    assertEquals(JobStatus.RUNNING, job(kit).status());
+    accepted(ask(kit, replyTo -> new JobEntity.Heartbeat("lease-1", null, replyTo)));
+    fixture.timePasses(Duration.ofSeconds(60));
+    assertEquals(JobStatus.RETRYING, job(kit).status(), "a worker that stops heartbeating still loses the lease");
+    assertTrue(job(kit).lastError().contains("lease expired"), job(kit).lastError());
+  }
+
+  @Test
+  void aRestartWithTheLeaseStillFreshPersistsNothing() {
+    var kit = running(SLEEP, "lease-1");
+    int before = persisted(kit).size();
+    kit.restart();
+    assertEquals(JobStatus.RUNNING, accepted(ask(kit, replyTo -> new JobEntity.Get(TENANT, replyTo))).status());
+    assertEquals(before, persisted(kit).size());
   }
 
   @Test

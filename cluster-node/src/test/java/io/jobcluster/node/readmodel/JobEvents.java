@@ -65,6 +65,11 @@ final class JobEvents {
     return this;
   }
 
+  JobEvents leaseRenewed(int attempt) {
+    events.add(new JobEvent.LeaseRenewed(jobId, attempt, "lease", tick().plusSeconds(60), now));
+    return this;
+  }
+
   JobEvents completed(int attempt, String worker) {
     events.add(new JobEvent.Completed(jobId, attempt, "lease", worker, "{\"ok\":true}", tick()));
     return this;
@@ -106,7 +111,7 @@ final class JobEvents {
     return this;
   }
 
-  /** Every event type and status: scheduled, retried, dead-lettered, redriven, handed back, lost, completed. */
+  /** Every event type and status: scheduled, renewed after a restart, retried, dead-lettered, redriven, handed back, lost, completed. */
   static JobEvents longLife(String jobId, String tenant) {
     JobEvents job = new JobEvents(jobId);
     JobRequest request = JobRequest.of("transcode").withQueue("media").withPriority(7).withMaxAttempts(2)
@@ -116,6 +121,7 @@ final class JobEvents {
         .madePending(0, JobStatus.SCHEDULED)
         .leased(1, "worker-a", "node-1")
         .heartbeat(1)
+        .leaseRenewed(1)
         .failed(1, "worker-a", FailureCause.HANDLER_ERROR, JobStatus.RETRYING)
         .madePending(1, JobStatus.RETRYING)
         .leased(2, "worker-b", "node-2")

@@ -125,7 +125,11 @@ abstract class ReadModelDatabaseContract {
     for (int i = 1; i < history.size(); i++) {
       assertTrue(history.get(i - 1).seqNr() < history.get(i).seqNr(), "sequence numbers ascend");
     }
-    JobTransition firstFailure = history.stream().filter(t -> t.from() == JobStatus.RUNNING).findFirst().orElseThrow();
+    JobTransition renewal = history.get(3);
+    assertEquals(List.of("RUNNING", "RUNNING", "worker-a", "node-1"),
+        List.of(renewal.from().name(), renewal.to().name(), renewal.workerId(), renewal.node()));
+    assertTrue(renewal.detail().startsWith("lease renewed until "), renewal.detail());
+    JobTransition firstFailure = history.stream().filter(t -> t.from() == JobStatus.RUNNING && t.to() != JobStatus.RUNNING).findFirst().orElseThrow();
     assertEquals(List.of("worker-a", "node-1", "handler_error: HANDLER_ERROR on attempt 1"),
         List.of(firstFailure.workerId(), firstFailure.node(), firstFailure.detail()));
     JobTransition submitted = history.get(0);
