@@ -22,7 +22,7 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 /**
  * This node's worker pools, one per configured queue, and their drain on shutdown: in the phase
  * before sharding hands its shards away, every pool stops taking work, finishes what it can within
- * the grace period and hands back the rest.
+ * the grace period and hands back the rest (at once, with no grace, when the cluster downed this node).
  */
 public final class WorkerPools {
   private final ActorSystem<?> system;
@@ -59,11 +59,19 @@ public final class WorkerPools {
     return started;
   }
 
-  /** Drains every pool; completes when all have finished or handed back their attempts. */
+  /**
+   * Drains every pool; completes when all have finished or handed back their attempts. A node the
+   * cluster downed (a partition's minority, or a node declared dead) stops its attempts at once
+   * instead: the majority ends its leases and runs those jobs again within seconds, and they must
+   * not run here meanwhile.
+   */
   public CompletableFuture<Done> drain() {
-    Duration askTimeout = drainGrace.plusSeconds(5);
+    boolean downed = CoordinatedShutdown.get(system).getShutdownReason()
+        .map(reason -> reason.equals(CoordinatedShutdown.clusterDowningReason())).orElse(false);
+    Duration grace = downed ? Duration.ZERO : drainGrace;
+    Duration askTimeout = grace.plusSeconds(5);
     CompletableFuture<?>[] drained = pools.stream()
-        .map(pool -> AskPattern.<WorkerPool.Command, Done>ask(pool, replyTo -> new WorkerPool.Drain(drainGrace, replyTo), askTimeout,
+        .map(pool -> AskPattern.<WorkerPool.Command, Done>ask(pool, replyTo -> new WorkerPool.Drain(grace, replyTo), askTimeout,
             system.scheduler()).toCompletableFuture())
         .toArray(CompletableFuture[]::new);
     return CompletableFuture.allOf(drained).thenApply(ignored -> Done.getInstance());

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -80,6 +81,39 @@ class DrainTest {
         assertEquals(1, JournalEvents.ofType(second.system(), job.id(), JobEvent.HandedBack.class).size());
         assertTrue(JournalEvents.ofType(second.system(), job.id(), JobEvent.AttemptFailed.class).isEmpty(), "no failed attempt");
       }
+    }
+  }
+
+  /**
+   * A node the cluster downed (here: the downing reason given to its shutdown, as the split brain
+   * resolver does on a partition's minority) must not keep running its attempts through the drain
+   * grace: the majority ends those leases and runs the jobs again within seconds.
+   */
+  @Test
+  void aDownedNodeStopsItsAttemptsAtOnceInsteadOfUsingTheGrace() throws Exception {
+    List<JobView> jobs = new ArrayList<>();
+    JobclusterNode downed = TestNodes.start(POSTGRES.settings(), "jobcluster.worker-queues = \"drain:2\"\njobcluster.worker.drain-grace = 300s");
+    try {
+      for (int i = 0; i < 2; i++) {
+        jobs.add(Jobs.submit(downed.jobs(), JobRequest.of("gate").withQueue("drain").withTimeoutSeconds(600)));
+      }
+      List<CompletableFuture<Void>> cancellations = new ArrayList<>();
+      for (JobView job : jobs) {
+        cancellations.add(TestHandlers.started(job.id()).get(30, TimeUnit.SECONDS).cancellation().toCompletableFuture());
+      }
+
+      CoordinatedShutdown.get(downed.system()).run(CoordinatedShutdown.clusterDowningReason());
+      // Well within the 300 s grace a downed node would otherwise give them.
+      CompletableFuture.allOf(cancellations.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+      downed.system().getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } finally {
+      downed.close();
+    }
+
+    jobs.forEach(job -> TestHandlers.gate(job.id()).complete(null));
+    try (JobclusterNode survivor = TestNodes.start(POSTGRES.settings(), "jobcluster.worker-queues = \"drain:2\"")) {
+      Map<String, JobView> completed = Jobs.awaitStatus(survivor.jobs(), jobs.stream().map(JobView::id).toList(), JobStatus.COMPLETED, TIMEOUT);
+      assertEquals(jobs.size(), completed.size(), "nothing lost");
     }
   }
 
