@@ -10,8 +10,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -37,7 +39,13 @@ class SoakChaosTest {
   @RegisterExtension
   static final PostgresExtension POSTGRES = new PostgresExtension();
 
+  /**
+   * Overrides the module's 5-minute default (junit-platform.properties), which had stopped every
+   * soak longer than about four minutes. The soak bounds itself: the disturbances end at
+   * {@code LENGTH}, and every wait after that has its own timeout.
+   */
   @Test
+  @Timeout(value = 1, unit = TimeUnit.DAYS)
   void anHourOfLoadWithPeriodicKillsAndRestartsLosesNoJob() {
     long started = System.nanoTime();
     try (ChaosCluster chaos = ChaosCluster.start("SoakChaosTest", POSTGRES, 3, Map.of())) {
