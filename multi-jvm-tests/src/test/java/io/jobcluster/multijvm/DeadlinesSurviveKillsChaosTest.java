@@ -295,11 +295,12 @@ class DeadlinesSurviveKillsChaosTest {
     return again.isEmpty() ? "none ran again" : again.size() + " ran again (ended by " + attemptEnds(chaos, again, kill) + ")";
   }
 
-  /** How the first attempt of each job that ended without a result after {@code kill} ended (history detail), counted. */
+  /** How the first attempt of each job that ended without a result after {@code kill} ended (history detail), counted; lease renewals (RUNNING to RUNNING) end nothing. */
   private static Map<String, Long> attemptEnds(ChaosCluster chaos, Set<String> jobIds, Instant kill) {
     Map<String, Long> ends = new TreeMap<>();
     jobIds.forEach(id -> chaos.anyClient().history(id).stream()
-        .filter(step -> step.from() == JobStatus.RUNNING && step.to() != JobStatus.COMPLETED && !step.at().isBefore(kill))
+        .filter(step -> step.from() == JobStatus.RUNNING && step.to() != JobStatus.COMPLETED && step.to() != JobStatus.RUNNING
+            && !step.at().isBefore(kill))
         .findFirst().map(JobTransition::detail)
         .ifPresent(detail -> ends.merge(String.valueOf(detail).replaceAll("[0-9a-f.:]+#-?[0-9]+/\\S+", "<worker>"), 1L, Long::sum)));
     return ends;
