@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import io.jobcluster.node.job.JobEntity;
-import io.jobcluster.node.readmodel.JobPage;
 import io.jobcluster.node.readmodel.JobQueries;
-import io.jobcluster.node.readmodel.JobSummary;
 import io.jobcluster.node.readmodel.JobTransition;
 import io.jobcluster.node.readmodel.JobsProjection;
 import io.jobcluster.node.readmodel.QueueStats;
@@ -19,6 +17,8 @@ import io.jobcluster.protocol.JobReply;
 import io.jobcluster.protocol.JobRequest;
 import io.jobcluster.protocol.JobStatus;
 import io.jobcluster.protocol.JobView;
+import io.jobcluster.protocol.wire.JobPage;
+import io.jobcluster.protocol.wire.JobSummary;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;

@@ -1,12 +1,12 @@
 package io.jobcluster.multijvm;
 
 import io.jobcluster.protocol.JobStatus;
-import io.jobcluster.protocol.client.JobPage;
-import io.jobcluster.protocol.client.JobSummary;
 import io.jobcluster.protocol.client.JobTransition;
 import io.jobcluster.protocol.client.JobclusterApiException;
 import io.jobcluster.protocol.client.JobclusterClient;
 import io.jobcluster.protocol.client.ListQuery;
+import io.jobcluster.protocol.wire.JobPage;
+import io.jobcluster.protocol.wire.JobSummary;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;

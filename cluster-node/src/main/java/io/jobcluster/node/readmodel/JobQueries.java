@@ -3,6 +3,8 @@ package io.jobcluster.node.readmodel;
 import io.jobcluster.protocol.InvalidRequestException;
 import io.jobcluster.protocol.JobSpec;
 import io.jobcluster.protocol.JobStatus;
+import io.jobcluster.protocol.wire.JobPage;
+import io.jobcluster.protocol.wire.JobSummary;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -3,6 +3,7 @@ package io.jobcluster.node.readmodel;
 import io.jobcluster.protocol.FailureCause;
 import io.jobcluster.protocol.JobEvent;
 import io.jobcluster.protocol.JobStatus;
+import io.jobcluster.protocol.wire.JobSummary;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;

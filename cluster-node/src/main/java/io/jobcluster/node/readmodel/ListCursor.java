@@ -2,6 +2,7 @@ package io.jobcluster.node.readmodel;
 
 import io.jobcluster.protocol.InvalidRequestException;
 import io.jobcluster.protocol.JobIds;
+import io.jobcluster.protocol.wire.JobSummary;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;

@@ -9,6 +9,7 @@ import io.jobcluster.protocol.JobEvent;
 import io.jobcluster.protocol.JobRequest;
 import io.jobcluster.protocol.JobStatus;
 import io.jobcluster.protocol.JobView;
+import io.jobcluster.protocol.wire.JobSummary;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -16,6 +16,8 @@ import io.jobcluster.protocol.JobEvent;
 import io.jobcluster.protocol.JobRequest;
 import io.jobcluster.protocol.JobStatus;
 import io.jobcluster.protocol.JobView;
+import io.jobcluster.protocol.wire.JobPage;
+import io.jobcluster.protocol.wire.JobSummary;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jobcluster.protocol.JobRequest;
 import io.jobcluster.protocol.JobView;
 import io.jobcluster.protocol.wire.JobJson;
+import io.jobcluster.protocol.wire.JobPage;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,7 @@
 package io.jobcluster.protocol.client;
 
 import io.jobcluster.protocol.JobStatus;
+import io.jobcluster.protocol.wire.JobPage;
 
 /**
  * Filters and paging for {@link JobclusterClient#list}; a null component is left out of the query.

@@ -1,11 +1,11 @@
-package io.jobcluster.protocol.client;
+package io.jobcluster.protocol.wire;
 
 import java.util.List;
 
 /**
- * One page of a newest-first listing.
+ * One page of a newest-first listing, on the server and in the client alike.
  *
- * @param nextCursor pass it to {@link ListQuery#withCursor} for the next page; null after the last one
+ * @param nextCursor pass it back for the next page; null after the last one
  */
 public record JobPage(List<JobSummary> items, String nextCursor) {
   public JobPage {
