@@ -86,8 +86,10 @@ class ExecutionLedgerTest {
   void measuresHowLongTheJobsOfALostNodeTookToRunElsewhere() {
     call(ledger.url(Duration.ZERO), "job-done", 1, "127.0.0.1:9/q").join();
     call(ledger.url(Duration.ZERO), "job-unreported", 1, "127.0.0.1:9/q").join();
-    CompletableFuture<HttpResponse<String>> held = call(ledger.url(Duration.ofSeconds(1)), "job-r", 1, "127.0.0.1:9/q");
-    call(ledger.url(Duration.ofSeconds(1)), "job-s", 1, "127.0.0.1:9/q");
+    CompletableFuture<HttpResponse<String>> held = call(ledger.url(Duration.ofSeconds(3)), "job-r", 1, "127.0.0.1:9/q");
+    // One after the other: the ledger lists held calls in the order they arrived.
+    Poll.until("job-r is held", WAIT, () -> ledger.held() == 1);
+    call(ledger.url(Duration.ofSeconds(3)), "job-s", 1, "127.0.0.1:9/q");
     Poll.until("both calls are held", WAIT, () -> ledger.held() == 2);
     Instant lost = Instant.now();
     call(ledger.url(Duration.ZERO), "job-r", 2, "127.0.0.1:10/q").join();
