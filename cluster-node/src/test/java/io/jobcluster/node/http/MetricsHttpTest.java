@@ -97,7 +97,7 @@ class MetricsHttpTest {
           && line.contains("tenant=- key=-")), String.join("\n", logged));
       assertTrue(logged.stream().anyMatch(line -> line.startsWith("request method=GET route=unmatched status=404 ")), String.join("\n", logged));
       for (String line : logged) {
-        assertFalse(line.contains(key) || line.contains(key.substring(key.lastIndexOf('_') + 1)), "the key's secret is never logged: " + line);
+        assertFalse(line.contains(key) || line.contains(key.substring(key.length() - 43)), "the key's secret is never logged: " + line);
         assertFalse(line.contains(id) || line.contains("secret=query") || line.contains("sssss"), "no ids, queries or keys: " + line);
       }
     } finally {
