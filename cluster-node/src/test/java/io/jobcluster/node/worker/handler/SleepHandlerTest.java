@@ -44,7 +44,7 @@ class SleepHandlerTest {
 
   @Test
   void holdsNoThreadWhileSleeping() {
-    CompletionStage<HandlerResult> sleep = handler.handle(context("{\"ms\":500}"));
+    CompletionStage<HandlerResult> sleep = handler.handle(context("{\"ms\":3000}"));
 
     // handle returned before the sleep ended: the caller's thread was not used to wait.
     assertFalse(sleep.toCompletableFuture().isDone());
