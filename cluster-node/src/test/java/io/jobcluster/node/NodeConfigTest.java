@@ -100,6 +100,8 @@ class NodeConfigTest {
           "a removed node's shards start elsewhere after this margin");
       assertEquals(Duration.ofSeconds(1), toJava(ClusterShardingSettings.create(classic).tuningParameters().retryInterval()),
           "a region asks again for a moved shard's home after this interval");
+      assertEquals(Duration.ofSeconds(10), toJava(ClusterShardingSettings.create(classic).tuningParameters().waitingForStateTimeout()),
+          "a shard waits this long for its remembered entities before it restarts after a 10 s backoff");
     } finally {
       testKit.shutdownTestKit();
     }
