@@ -26,11 +26,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 
 /**
- * A synchronous Java client for the Jobcluster HTTP API v1 on {@code java.net.http}. One instance
- * is thread-safe and meant to be shared.
+ * A Java client for the Jobcluster HTTP API v1 on {@code java.net.http}: every call blocks until its
+ * answer, and submissions also come without blocking ({@code submitAsync}, {@code submitBatchAsync}),
+ * for callers that must not wait on a slow answer. One instance is thread-safe and meant to be shared.
  *
  * <p>A non-2xx answer throws {@link JobclusterApiException}; a failure to reach the server (or a
  * request timeout, or an interrupt) throws {@link UncheckedIOException}. The API key goes into the
@@ -80,22 +83,54 @@ public final class JobclusterClient {
    * @param idempotencyKey null for none
    */
   public Submission submit(JobRequest request, String idempotencyKey) {
-    Objects.requireNonNull(request, "request");
-    Call call = Call.post("/v1/jobs", WireJson.jobBody(request));
-    if (idempotencyKey != null) {
-      call = call.header("Idempotency-Key", idempotencyKey);
-    }
-    HttpResponse<String> response = send(call);
-    return new Submission(read(response, JobJson.class).toView(), response.statusCode() == 201);
+    return submission(send(submitCall(request, idempotencyKey)));
   }
 
   /** {@code POST /v1/jobs/batch}: up to 1000 jobs, each accepted or refused on its own; one item per job, in order. */
   public List<BatchItem> submitBatch(List<JobRequest> requests) {
+    return batchItems(send(batchCall(requests)));
+  }
+
+  /** {@link #submit(JobRequest)} without waiting for the answer. */
+  public CompletableFuture<Submission> submitAsync(JobRequest request) {
+    return submitAsync(request, null);
+  }
+
+  /**
+   * {@link #submit(JobRequest, String)} without waiting for the answer: the request is sent at once
+   * and the future completes when the answer comes. It fails (inside a {@link CompletionException})
+   * with {@link JobclusterApiException} for an error answer and {@link UncheckedIOException} when
+   * the server cannot be reached or the request times out, as the blocking call would throw.
+   */
+  public CompletableFuture<Submission> submitAsync(JobRequest request, String idempotencyKey) {
+    return sendAsync(submitCall(request, idempotencyKey)).thenApply(JobclusterClient::submission);
+  }
+
+  /** {@link #submitBatch(List)} without waiting for the answer; fails as {@link #submitAsync(JobRequest, String)} does. */
+  public CompletableFuture<List<BatchItem>> submitBatchAsync(List<JobRequest> requests) {
+    return sendAsync(batchCall(requests)).thenApply(JobclusterClient::batchItems);
+  }
+
+  private static Call submitCall(JobRequest request, String idempotencyKey) {
+    Objects.requireNonNull(request, "request");
+    Call call = Call.post("/v1/jobs", WireJson.jobBody(request));
+    return idempotencyKey == null ? call : call.header("Idempotency-Key", idempotencyKey);
+  }
+
+  private static Submission submission(HttpResponse<String> response) {
+    return new Submission(read(response, JobJson.class).toView(), response.statusCode() == 201);
+  }
+
+  private static Call batchCall(List<JobRequest> requests) {
     Objects.requireNonNull(requests, "requests");
     ObjectNode body = WireJson.MAPPER.createObjectNode();
     ArrayNode jobs = body.putArray("jobs");
     requests.forEach(request -> jobs.add(WireJson.jobBody(Objects.requireNonNull(request, "request"))));
-    return read(send(Call.post("/v1/jobs/batch", body)), new TypeReference<WireJson.Items<WireJson.BatchItemJson>>() { })
+    return Call.post("/v1/jobs/batch", body);
+  }
+
+  private static List<BatchItem> batchItems(HttpResponse<String> response) {
+    return read(response, new TypeReference<WireJson.Items<WireJson.BatchItemJson>>() { })
         .list().stream().map(WireJson.BatchItemJson::toItem).toList();
   }
 
@@ -279,7 +314,39 @@ public final class JobclusterClient {
     return response;
   }
 
+  /** As {@link #send(Call)}, without blocking; failures are those {@link #send(Call)} throws, inside a {@link CompletionException}. */
+  private CompletableFuture<HttpResponse<String>> sendAsync(Call call) {
+    return http.sendAsync(request(call), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+        .handle((response, failure) -> answered(call, response, failure));
+  }
+
+  private static HttpResponse<String> answered(Call call, HttpResponse<String> response, Throwable failure) {
+    if (failure != null) {
+      Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+      throw new CompletionException(cause instanceof IOException io ? failed(call, io) : cause);
+    }
+    if (response.statusCode() / 100 != 2) {
+      throw apiException(response);
+    }
+    return response;
+  }
+
   private HttpResponse<String> exchange(Call call) {
+    try {
+      return http.send(request(call), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw failed(call, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UncheckedIOException(new InterruptedIOException(call.method() + " " + call.path() + " was interrupted"));
+    }
+  }
+
+  private static UncheckedIOException failed(Call call, IOException e) {
+    return new UncheckedIOException(call.method() + " " + call.path() + " failed: " + e, e);
+  }
+
+  private HttpRequest request(Call call) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + call.path()))
         .timeout(call.timeout() == null ? requestTimeout : call.timeout())
         .header("Accept", JSON);
@@ -292,14 +359,7 @@ public final class JobclusterClient {
       request.header("Authorization", authorization);
     }
     call.headers().forEach(request::header);
-    try {
-      return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(call.method() + " " + call.path() + " failed: " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new UncheckedIOException(new InterruptedIOException(call.method() + " " + call.path() + " was interrupted"));
-    }
+    return request.build();
   }
 
   private static JobView job(HttpResponse<String> response) {

@@ -2,6 +2,7 @@ package io.jobcluster.protocol.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,6 +25,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -133,6 +137,67 @@ class JobclusterClientTest {
     assertEquals("invalid_request", items.get(1).error().error());
     assertTrue(items.get(2).accepted());
     assertFalse(items.get(2).created());
+  }
+
+  @Test
+  void submitAsyncSendsWhatSubmitSendsAndCompletesWithTheSubmission() throws Exception {
+    api.answer(201, jobJson("PENDING", "{\"ms\":5}", "null"));
+    Submission submitted = client.submitAsync(JobRequest.of("sleep").withPayload("{\"ms\":5}"), "order-43").get(10, TimeUnit.SECONDS);
+
+    assertTrue(submitted.created());
+    assertEquals(ID, submitted.job().id());
+    FakeApi.Seen seen = api.last();
+    assertEquals("POST /v1/jobs", seen.method() + " " + seen.pathAndQuery());
+    assertEquals("Bearer " + KEY, seen.header("Authorization"));
+    assertEquals("order-43", seen.header("Idempotency-Key"));
+    assertEquals(json("{\"type\":\"sleep\",\"payload\":{\"ms\":5}}"), json(seen.body()));
+
+    api.answer(200, jobJson("PENDING", "{}", "null"));
+    assertFalse(client.submitAsync(JobRequest.of("noop")).get(10, TimeUnit.SECONDS).created());
+    assertNull(api.last().header("Idempotency-Key"));
+  }
+
+  @Test
+  void submitAsyncReturnsBeforeTheAnswerComes() throws Exception {
+    api.answerAfter(Duration.ofSeconds(2), 201, jobJson("PENDING", "{}", "null"));
+    CompletableFuture<Submission> pending = client.submitAsync(JobRequest.of("noop"));
+    assertFalse(pending.isDone(), "the answer is held for 2 s by the server");
+    assertEquals(ID, pending.get(10, TimeUnit.SECONDS).job().id());
+  }
+
+  @Test
+  void submitBatchAsyncReadsOneItemPerJob() throws Exception {
+    api.answer(200, "{\"items\":[{\"index\":0,\"status\":201,\"job\":" + jobJson("PENDING", "null", "null") + "},"
+        + "{\"index\":1,\"status\":429,\"error\":{\"error\":\"rate_limited\",\"message\":\"slow down\"}}]}");
+    List<BatchItem> items = client.submitBatchAsync(List.of(JobRequest.of("noop"), JobRequest.of("noop"))).get(10, TimeUnit.SECONDS);
+    assertEquals("POST /v1/jobs/batch", api.last().method() + " " + api.last().pathAndQuery());
+    assertEquals(json("{\"jobs\":[{\"type\":\"noop\"},{\"type\":\"noop\"}]}"), json(api.last().body()));
+    assertTrue(items.get(0).created());
+    assertEquals("rate_limited", items.get(1).error().error());
+  }
+
+  @Test
+  void anAsyncSubmissionFailsAsTheBlockingOneThrows() {
+    api.answer(503, "{\"error\":\"unavailable\",\"message\":\"overloaded\"}", "Retry-After", "1");
+    ExecutionException refused = assertThrows(ExecutionException.class,
+        () -> client.submitAsync(JobRequest.of("noop")).get(10, TimeUnit.SECONDS));
+    JobclusterApiException api503 = assertInstanceOf(JobclusterApiException.class, refused.getCause());
+    assertEquals(503, api503.status());
+    assertEquals(Optional.of(Duration.ofSeconds(1)), api503.retryAfter());
+
+    api.answer(200, "not json");
+    ExecutionException unreadable = assertThrows(ExecutionException.class,
+        () -> client.submitBatchAsync(List.of(JobRequest.of("noop"))).get(10, TimeUnit.SECONDS));
+    assertInstanceOf(UncheckedIOException.class, unreadable.getCause());
+
+    api.close();
+    ExecutionException down = assertThrows(ExecutionException.class,
+        () -> client.submitAsync(JobRequest.of("noop")).get(10, TimeUnit.SECONDS));
+    UncheckedIOException io = assertInstanceOf(UncheckedIOException.class, down.getCause());
+    assertTrue(io.getMessage().startsWith("POST /v1/jobs failed"), io.getMessage());
+    assertFalse(io.getMessage().contains(KEY));
+    assertThrows(IllegalArgumentException.class, () -> client.submitAsync(JobRequest.of("noop").withPayload("{oops")),
+        "a payload that is not JSON is refused before anything is sent, as by submit");
   }
 
   @Test
