@@ -24,13 +24,18 @@ public record NodeCommand(List<String> jvmOptions, List<String> target) {
 
   /** The node jar that the build passes in as {@value #NODE_JAR_PROPERTY}; fails clearly when absent. */
   public static NodeCommand nodeJar() {
+    return nodeJar(TEST_JVM_OPTIONS);
+  }
+
+  /** The node jar with JVM options of the caller's choosing in place of {@link #TEST_JVM_OPTIONS} (the benchmark's heap). */
+  public static NodeCommand nodeJar(List<String> jvmOptions) {
     String configured = System.getProperty(NODE_JAR_PROPERTY, "../cluster-node/target/jobcluster-node.jar");
     Path jar = Path.of(configured).toAbsolutePath().normalize();
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException("node jar not found at " + jar
           + ": run mvn package first; the jar is built by the cluster-node module");
     }
-    return new NodeCommand(TEST_JVM_OPTIONS, List.of("-jar", jar.toString()));
+    return new NodeCommand(jvmOptions, List.of("-jar", jar.toString()));
   }
 
   /** Runs a main class from the directory or jar it was loaded from (harness self-tests). */
