@@ -1,5 +1,6 @@
 package io.jobcluster.persistence;
 
+import java.util.Set;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -23,12 +24,25 @@ final class AppendOnlyLog extends EventSourcedBehavior<AppendOnlyLog.Command, St
 
   record Read(ActorRef<String> replyTo) implements Command {}
 
-  private AppendOnlyLog(String id) {
+  private final Set<String> tags;
+
+  private AppendOnlyLog(String id, Set<String> tags) {
     super(PersistenceId.ofUniqueId(id));
+    this.tags = tags;
   }
 
   static Behavior<Command> create(String id) {
-    return new AppendOnlyLog(id);
+    return new AppendOnlyLog(id, Set.of());
+  }
+
+  /** Every event tagged with {@code tag}, as the job entity tags its events for the read model. */
+  static Behavior<Command> tagged(String id, String tag) {
+    return new AppendOnlyLog(id, Set.of(tag));
+  }
+
+  @Override
+  public Set<String> tagsFor(String event) {
+    return tags;
   }
 
   @Override
