@@ -1,8 +1,9 @@
 -- The table db-scheduler 16.7.1 works on, for PostgreSQL: the columns its JdbcTaskRepository
 -- reads and writes, as db-scheduler documents them in its repository
 -- (db-scheduler/src/test/resources/postgresql_tables.sql, github.com/kagkarlsson/db-scheduler),
--- without the later 'state' column that 16.7.1 does not use. Applied to a fresh database per run.
-create table scheduled_tasks (
+-- without the later "state" column that 16.7.1 does not use; "if not exists" added, since one
+-- database serves all rates of the latency runs.
+create table if not exists scheduled_tasks (
   task_name text not null,
   task_instance text not null,
   task_data bytea,
@@ -18,6 +19,6 @@ create table scheduled_tasks (
   primary key (task_name, task_instance)
 );
 
-create index execution_time_idx on scheduled_tasks (execution_time);
-create index last_heartbeat_idx on scheduled_tasks (last_heartbeat);
-create index priority_execution_time_idx on scheduled_tasks (priority desc, execution_time asc);
+create index if not exists execution_time_idx on scheduled_tasks (execution_time);
+create index if not exists last_heartbeat_idx on scheduled_tasks (last_heartbeat);
+create index if not exists priority_execution_time_idx on scheduled_tasks (priority desc, execution_time asc);

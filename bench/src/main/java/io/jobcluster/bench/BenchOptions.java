@@ -11,7 +11,7 @@ import java.util.Set;
  * {@code <out>/PERFORMANCE.md}, plots and raw numbers to {@code <out>/performance/}; child JVMs'
  * files and node logs to {@code <work>}.
  */
-public record BenchOptions(boolean quick, Set<String> only, Path out, Path work, List<String> arguments) {
+public record BenchOptions(boolean quick, Set<String> only, Path out, Path work, List<String> arguments, Sizes sizes) {
   public static final Set<String> SCENARIOS = Set.of("a", "b", "c", "d", "e", "f", "g", "h", "i");
   public static final String USAGE = "usage: bash bench/run.sh [--quick] [--only a,b,...] [--out DIR] (scenarios a-i; default all, "
       + "out docs/)";
@@ -36,11 +36,12 @@ public record BenchOptions(boolean quick, Set<String> only, Path out, Path work,
         default -> throw new IllegalArgumentException("unknown argument " + list.get(i) + "; " + USAGE);
       }
     }
-    return new BenchOptions(quick, only, out, work, new ArrayList<>(list));
+    return new BenchOptions(quick, only, out, work, new ArrayList<>(list), quick ? Sizes.QUICK : Sizes.FULL);
   }
 
-  public Sizes sizes() {
-    return quick ? Sizes.QUICK : Sizes.FULL;
+  /** The same run at other sizes (the smoke test's). */
+  public BenchOptions withSizes(Sizes other) {
+    return new BenchOptions(quick, only, out, work, arguments, other);
   }
 
   /** Whether any of the given scenarios was asked for. */

@@ -1,6 +1,7 @@
 package io.jobcluster.bench;
 
 import io.jobcluster.bench.dbscheduler.DbSchedulerConfig;
+import io.jobcluster.bench.load.OpenLoopLoad;
 import io.jobcluster.bench.metrics.MachineInfo;
 import io.jobcluster.bench.report.MarkdownReport;
 import io.jobcluster.bench.report.Report;
@@ -49,12 +50,13 @@ public final class Orchestrator {
     Map<String, String> machine = MachineInfo.describe();
     try (BenchPostgres postgres = BenchPostgres.start()) {
       BenchContext context = new BenchContext(options, postgres, console);
-      context.say("PostgreSQL " + postgres.settings().get("server_version") + " started; scenarios " + options.only()
+      context.say("PostgreSQL " + postgres.settings().get("server_version") + " started; scenarios " + new java.util.TreeSet<>(options.only())
           + (options.quick() ? " (quick sizes)" : ""));
       List<Section> sections = new ArrayList<>();
       for (Scenario scenario : Scenarios.chosen(options)) {
         sections.addAll(runOne(context, scenario));
       }
+      sections.sort(java.util.Comparator.comparing(Section::id));
       machine.put("PostgreSQL", postgres.settings().get("server_version") + " (the bench's own server on 127.0.0.1)");
       Report report = new Report(options.command(), started, machine, configuration(postgres), sections);
       return write(report, context.raw());
@@ -98,7 +100,9 @@ public final class Orchestrator {
         + "submitters run inside db-scheduler's JVM (" + String.join(" ", BenchContext.DB_SCHEDULER_JVM_OPTIONS) + "), as a library's user runs them");
     load.put("client", "io.jobcluster.protocol.client.JobclusterClient (java.net.http, HTTP/1.1; submitAsync/submitBatchAsync for open loops)");
     load.put("open loop", "requests due on a fixed schedule, sent without waiting for earlier answers; latency from the due time "
-        + "(coordinated omission corrected), recorded in HdrHistogram");
+        + "(coordinated omission corrected), recorded in HdrHistogram; at most " + OpenLoopLoad.MAX_IN_FLIGHT + " requests unanswered "
+        + "at once (a request due beyond that waits, its latency still counted from its due time: the 'sender behind schedule' "
+        + "column), so that a stalled node is not flooded with new connections");
     load.put("completion", "each node's `GET /metrics` every 250 ms, `jobcluster_jobs_completed_total` summed (never `/v1/stats`)");
     configuration.put("Load generator", load);
     return configuration;

@@ -41,7 +41,10 @@ final class Failures {
       return api.status() + " " + api.error();
     }
     if (cause instanceof UncheckedIOException io && io.getCause() != null) {
-      return io.getCause().getClass().getSimpleName();
+      Throwable detail = io.getCause();
+      // A bare IOException says what happened only in its message (reset, closed, no bytes).
+      return detail.getClass() == java.io.IOException.class && detail.getMessage() != null
+          ? "IOException: " + detail.getMessage() : detail.getClass().getSimpleName();
     }
     return cause.getClass().getSimpleName();
   }

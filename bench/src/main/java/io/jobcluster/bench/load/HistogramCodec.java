@@ -21,7 +21,7 @@ public final class HistogramCodec {
   public static Histogram decode(String text) {
     try {
       return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(text)), 0);
-    } catch (DataFormatException e) {
+    } catch (DataFormatException | RuntimeException e) {
       throw new IllegalArgumentException("not an encoded histogram", e);
     }
   }

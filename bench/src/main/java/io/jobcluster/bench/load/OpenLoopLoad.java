@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -19,8 +20,15 @@ import org.HdrHistogram.Histogram;
  * (asynchronous requests), and times every answer, and for callback jobs every start, from the
  * moment its request was due ({@link LatencyRecorder}).
  */
-final class OpenLoopLoad {
+public final class OpenLoopLoad {
   private static final Duration ANSWER_WAIT = LoadClients.REQUEST_TIMEOUT.plusSeconds(10);
+  /**
+   * Requests unanswered at once, at most. Past it the next request waits for an answer (its latency
+   * still counts from its due time): without a bound a stalled node gets a new connection per due
+   * request, hundreds at once, more than its listen backlog takes, and the load measures connect
+   * timeouts instead of the node.
+   */
+  public static final int MAX_IN_FLIGHT = 256;
 
   private final LoadTask.OpenLoop task;
   private final LoadClients clients;
@@ -35,6 +43,7 @@ final class OpenLoopLoad {
   private final Failures failures = new Failures();
   private final AtomicLong lastAnswer = new AtomicLong();
   private final Instant base = Instant.now();
+  private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
 
   private OpenLoopLoad(LoadTask.OpenLoop task, CallbackServer callbacks) {
     this.task = task;
@@ -69,7 +78,8 @@ final class OpenLoopLoad {
       while ((wait = due[i] - System.nanoTime()) > 0) {
         LockSupport.parkNanos(wait);
       }
-      maxLag = Math.max(maxLag, -wait);
+      inFlight.acquireUninterruptibly();
+      maxLag = Math.max(maxLag, System.nanoTime() - due[i]);
       answers.add(send(i));
     }
     awaitAnswers(answers);
@@ -117,6 +127,7 @@ final class OpenLoopLoad {
 
   private Void answered(int i, long jobsAccepted, Throwable failure) {
     long now = System.nanoTime();
+    inFlight.release();
     lastAnswer.accumulateAndGet(System.currentTimeMillis(), Math::max);
     if (i < warmupRequests) {
       accepted.set(i, 0);

@@ -8,7 +8,8 @@ public final class Scenarios {
   private Scenarios() {}
 
   public static List<Scenario> all() {
-    return List.of(new BurnDownScenario());
+    return List.of(new BurnDownScenario(), new SustainedScenario(), new LatencyScenario(), new MixedScenario(), new HeapScenario(),
+        new ThreeNodesScenario(), new DelayedJobsScenario());
   }
 
   public static List<Scenario> chosen(BenchOptions options) {
