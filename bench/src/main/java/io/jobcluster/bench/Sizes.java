@@ -31,7 +31,7 @@ public record Sizes(
       List.of(250, 1_000), Duration.ofMillis(500), Duration.ofSeconds(1),
       100, Duration.ofSeconds(3),
       2_000,
-      20_000, 500, Duration.ofSeconds(5), Duration.ofSeconds(5));
+      20_000, 500, Duration.ofSeconds(10), Duration.ofSeconds(5));
 
   /** Smaller still, for the build's smoke test: it checks that everything runs and reports, not how fast. */
   public static final Sizes SMOKE = new Sizes(

@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +26,7 @@ class BenchSmokeTest {
 
   @Test
   void aQuickRunCompletesEveryJobAndReportsEveryScenarioForBothSystems() throws Exception {
+    deleteRecursively(OUT);
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     BenchOptions options = BenchOptions.parse("--quick", "--out", OUT.toString(), "--work", OUT.resolve("work").toString())
         .withSizes(Sizes.SMOKE);
@@ -60,5 +64,17 @@ class BenchSmokeTest {
     JsonNode fired = results.path("i-delayed").path("firing").path("lateness");
     assertEquals(fired.path("expected").asLong(), fired.path("arrived").asLong(), "every delayed callback job ran");
     assertEquals(0, fired.path("early").asLong(), "no job fired before its runAt");
+  }
+
+  /** A previous run's plots and results must not pass for this run's. */
+  private static void deleteRecursively(Path directory) throws IOException {
+    if (!Files.exists(directory)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(directory)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
   }
 }

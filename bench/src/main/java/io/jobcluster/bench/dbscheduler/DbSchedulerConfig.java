@@ -15,7 +15,13 @@ public record DbSchedulerConfig(int threads, double pollLowerLimit, double pollU
   public static final String VERSION = "16.7.1";
   public static final DbSchedulerConfig STANDARD = new DbSchedulerConfig(64, 1.0, 4.0, true, 20, 64);
 
-  /** The configuration as the report prints it beside db-scheduler's figures. */
+  /** One line for the scenarios that show db-scheduler's figures. */
+  public String summary() {
+    return "db-scheduler " + VERSION + ": " + threads + " threads, pollUsingLockAndFetch(" + pollLowerLimit + ", " + pollUpperLimit + ")"
+        + (immediateExecution ? ", enableImmediateExecution()" : "") + ", HikariCP pool of " + poolSize + ", a no-op one-time task";
+  }
+
+  /** The configuration as the report prints it in its configuration part. */
   public Map<String, String> describe() {
     Map<String, String> lines = new LinkedHashMap<>();
     lines.put("version", "com.github.kagkarlsson:db-scheduler " + VERSION);

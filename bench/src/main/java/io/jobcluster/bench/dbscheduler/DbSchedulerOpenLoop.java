@@ -24,6 +24,7 @@ final class DbSchedulerOpenLoop {
   private static final long EXECUTION_WAIT_SECONDS = 60;
 
   private final DbSchedulerTask.OpenLoop task;
+  private final FixedRate rate;
   private final long warmup;
   private final long[] due;
   private final AtomicLongArray started;
@@ -35,10 +36,14 @@ final class DbSchedulerOpenLoop {
 
   private DbSchedulerOpenLoop(DbSchedulerTask.OpenLoop task) {
     this.task = task;
-    FixedRate rate = new FixedRate(task.perSecond());
+    this.rate = new FixedRate(task.perSecond());
     this.warmup = rate.countWithin(task.warmup());
     this.due = new long[Math.toIntExact(warmup + rate.countWithin(task.duration()))];
     this.started = new AtomicLongArray(due.length);
+  }
+
+  /** Sets the schedule from now: only once the scheduler runs, so that its start-up is no part of any latency. */
+  private void startSchedule() {
     long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
     for (int i = 0; i < due.length; i++) {
       due[i] = start + rate.dueNanos(i);
@@ -52,6 +57,7 @@ final class DbSchedulerOpenLoop {
   private OpenLoopResult run() {
     ExecutorService callers = Executors.newFixedThreadPool(task.config().scheduleCallers());
     try (NoopScheduler scheduler = new NoopScheduler(task.database(), task.config(), this::executed)) {
+      startSchedule();
       long firstDue = System.currentTimeMillis() + TimeUnit.NANOSECONDS.toMillis(due[0] - System.nanoTime());
       long maxLag = 0;
       for (int i = 0; i < due.length; i++) {

@@ -31,8 +31,9 @@ public final class Rates {
     return points;
   }
 
-  /** The counts as points: (seconds since origin, count). */
+  /** The counts from the origin on as points: (seconds since origin, count). */
   public static List<Plots.Point> values(List<CountAt> counts, long originEpochMillis) {
-    return counts.stream().map(c -> new Plots.Point((c.epochMillis() - originEpochMillis) / 1000.0, c.count())).toList();
+    return counts.stream().filter(c -> c.epochMillis() >= originEpochMillis)
+        .map(c -> new Plots.Point((c.epochMillis() - originEpochMillis) / 1000.0, c.count())).toList();
   }
 }

@@ -36,7 +36,7 @@ public final class Plots {
    */
   public static void percentiles(Path file, String title, Map<String, Histogram> series) {
     XYChart chart = chart(title, "percentile", "latency (ms)");
-    chart.getStyler().setXAxisLogarithmic(true).setXAxisLogarithmicDecadeOnly(true);
+    // x is log10(1 / (1 - p)) on a linear axis: XChart drops its logarithmic axis once tick labels are custom.
     chart.setCustomXAxisTickLabelsFormatter(Plots::percentileLabel);
     series.forEach((name, histogram) -> {
       List<Point> points = percentilePoints(histogram);
@@ -58,7 +58,7 @@ public final class Plots {
     save(chart, file);
   }
 
-  /** The histogram's latency curve as (1 / (1 - p), milliseconds) points up to {@link #LAST_PERCENTILE}. */
+  /** The histogram's latency curve as (log10(1 / (1 - p)), milliseconds) points up to {@link #LAST_PERCENTILE}. */
   static List<Point> percentilePoints(Histogram histogram) {
     List<Point> points = new ArrayList<>();
     if (histogram.getTotalCount() == 0) {
@@ -69,14 +69,18 @@ public final class Plots {
       if (percentile > LAST_PERCENTILE) {
         break;
       }
-      points.add(new Point(1 / (1 - percentile / 100), value.getValueIteratedTo() / 1000.0));
+      points.add(new Point(Math.log10(1 / (1 - percentile / 100)), value.getValueIteratedTo() / 1000.0));
     }
     return points;
   }
 
-  /** 1 → "0%", 10 → "90%", 100 → "99%", 1000 → "99.9%". */
-  static String percentileLabel(double inverse) {
-    double percentile = 100 * (1 - 1 / inverse);
+  /** Whole decades only: 0 → "0%", 1 → "90%", 2 → "99%", 3 → "99.9%"; ticks between them stay unlabelled. */
+  static String percentileLabel(double log10Inverse) {
+    long decade = Math.round(log10Inverse);
+    if (Math.abs(log10Inverse - decade) > 1e-6 || decade < 0) {
+      return "";
+    }
+    double percentile = 100 * (1 - Math.pow(10, -decade));
     String text = String.format(Locale.ROOT, "%.5f", percentile).replaceAll("0+$", "").replaceAll("\\.$", "");
     return text + "%";
   }

@@ -116,13 +116,15 @@ public final class BenchPostgres implements AutoCloseable {
   }
 
   /**
-   * Waits until no session is connected to {@code database}. A session reports its counters at the
-   * latest when it ends (PostgreSQL 15 flushes them lazily), so after this the counters are whole.
+   * Waits until no client session is connected to {@code database}. A session reports its counters at
+   * the latest when it ends (PostgreSQL 15 flushes them lazily), so after this the counters are whole.
+   * Autovacuum workers may come and go; they are the server's, not the system's under test.
    */
   public void awaitNoSessions(String database, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (Long.parseLong(query(server.settings("postgres"),
-        "SELECT count(*) FROM pg_stat_activity WHERE datname = '" + database.replace("'", "") + "'")) > 0) {
+    String sessions = "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND datname = '"
+        + database.replace("'", "") + "'";
+    while (Long.parseLong(query(server.settings("postgres"), sessions)) > 0) {
       if (System.nanoTime() - deadline >= 0) {
         throw new IllegalStateException("sessions still connected to " + database + " after " + timeout);
       }

@@ -1,5 +1,6 @@
 package io.jobcluster.bench.scenario;
 
+import io.jobcluster.bench.dbscheduler.DbSchedulerConfig;
 import io.jobcluster.bench.metrics.DbStats;
 import io.jobcluster.bench.metrics.MachineInfo;
 import io.jobcluster.bench.metrics.Rates;
@@ -64,7 +65,8 @@ final class BurnDownScenario implements Scenario {
             + " by " + context.sizes().submitters() + " submitter threads while the scheduler runs, in its own JVM; timed to "
             + "the last execution, counted in the task itself.")
         .method(context.sizes().repetitions() + " run(s) each, alternating, each on fresh nodes (scheduler) and a fresh database; "
-            + "figures are the median and the range.");
+            + "figures are the median and the range.")
+        .method(DbSchedulerConfig.STANDARD.summary() + ".");
     List<List<String>> rows = new ArrayList<>();
     for (List<BurnDownRun> runs : List.of(jobcluster, dbScheduler)) {
       for (int i = 0; i < runs.size(); i++) {
@@ -112,7 +114,8 @@ final class BurnDownScenario implements Scenario {
             + "the system's own database, before the load and after it (the nodes are killed " + BurnDowns.SETTLE.toSeconds()
             + " s after the last completion, db-scheduler stops by itself, and the counters are read once every session has "
             + "ended, since PostgreSQL 15 counts a session's work lazily), divided by the number of jobs; per table from "
-            + "`pg_stat_user_tables`. Background work during the run (polling, reconciliation) counts too.");
+            + "`pg_stat_user_tables`. Background work during the run (polling, reconciliation) counts too.")
+        .method(DbSchedulerConfig.STANDARD.summary() + ".");
     List<List<String>> rows = new ArrayList<>();
     for (List<BurnDownRun> runs : List.of(jobcluster, dbScheduler)) {
       if (runs.isEmpty()) {
@@ -125,11 +128,14 @@ final class BurnDownScenario implements Scenario {
           Formats.decimal(Formats.median(runs.stream().map(r -> (double) r.db().updated() / r.jobs()).toList()), 2),
           Formats.decimal(Formats.median(runs.stream().map(r -> (double) r.db().deleted() / r.jobs()).toList()), 2)));
     }
+    double commits = Formats.median(jobcluster.stream().map(BurnDownRun::commitsPerJob).toList());
+    double dsCommits = Formats.median(dbScheduler.stream().map(BurnDownRun::commitsPerJob).toList());
+    double rows1 = Formats.median(jobcluster.stream().map(BurnDownRun::rowsPerJob).toList());
+    double rows2 = Formats.median(dbScheduler.stream().map(BurnDownRun::rowsPerJob).toList());
+    rows.add(List.of("Jobcluster / db-scheduler", Formats.ratio(commits, dsCommits), Formats.ratio(rows1, rows2), "", "", ""));
     section.table(new Section.Table("Per job (median, range over the runs)", List.of("system", "commits", "rows written", "inserted",
         "updated", "deleted"), rows));
     section.table(perTable(jobcluster, dbScheduler));
-    double commits = Formats.median(jobcluster.stream().map(BurnDownRun::commitsPerJob).toList());
-    double dsCommits = Formats.median(dbScheduler.stream().map(BurnDownRun::commitsPerJob).toList());
     section.target(new TargetCheck("f", "commits per job: state both; aim ≤ 1.5 for Jobcluster",
         "Jobcluster " + Formats.decimal(commits, 2) + ", db-scheduler " + Formats.decimal(dsCommits, 2), TargetCheck.Verdict.of(commits <= 1.5)));
     return section.build();

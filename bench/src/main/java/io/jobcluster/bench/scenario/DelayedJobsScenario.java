@@ -35,7 +35,7 @@ final class DelayedJobsScenario implements Scenario {
 
   @Override
   public String title() {
-    return "delayed jobs: a million waiting, then firing on time (i)";
+    return "delayed jobs: many waiting, then firing on time (i)";
   }
 
   @Override

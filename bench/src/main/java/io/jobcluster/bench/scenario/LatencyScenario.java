@@ -103,7 +103,8 @@ final class LatencyScenario implements Scenario {
             + context.sizes().latencyRun().toSeconds() + " s per rate, rates in turn on one node; the node's backlog drains "
             + "before the next rate.")
         .method("Jobcluster: `POST /v1/jobs` of a no-op job (201 after its first event is persisted). db-scheduler: "
-            + "`schedule(instance, now)` from a pool of caller threads (the call blocks), in its JVM, while the scheduler runs.");
+            + "`schedule(instance, now)` from a pool of " + DbSchedulerConfig.STANDARD.scheduleCallers() + " caller threads (the call "
+            + "blocks), in its JVM, while the scheduler runs; " + DbSchedulerConfig.STANDARD.summary() + ".");
     table(section, jobcluster, dbScheduler, LatencyRows::requests, LatencyRows::requests, "answered");
     plots(context, section, "c", "Submit latency", jobcluster, dbScheduler, LatencyRows::requests);
     OpenLoopResult at1000 = jobcluster.get(1_000);
@@ -124,7 +125,7 @@ final class LatencyScenario implements Scenario {
             + "from the submission's due time to the call's arrival, on the load generator's clock. 64 worker slots: far more "
             + "than the calls in flight at these rates. Warm-up and duration as in (c).")
         .method("db-scheduler: from the runs of (c'): the no-op task's handler notes when it starts; the latency runs from the "
-            + "`schedule` call's due time to that moment.");
+            + "`schedule` call's due time to that moment (" + DbSchedulerConfig.STANDARD.summary() + ").");
     table(section, jobcluster, dbScheduler, LatencyRows::starts, LatencyRows::starts, "started");
     plots(context, section, "d", "Start latency", jobcluster, dbScheduler, LatencyRows::starts);
     jobcluster.values().stream().filter(r -> r.callbacksMissing() > 0 || r.callbacksRepeated() > 0).forEach(r -> section.note(

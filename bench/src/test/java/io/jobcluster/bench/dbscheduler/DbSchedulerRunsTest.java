@@ -51,5 +51,7 @@ class DbSchedulerRunsTest {
   void itsConfigurationIsPrintable() {
     assertEquals("pollUsingLockAndFetch(1.0, 4.0)", DbSchedulerConfig.STANDARD.describe().get("polling"));
     assertEquals("64", DbSchedulerConfig.STANDARD.describe().get("executor threads"));
+    assertEquals("db-scheduler 16.7.1: 64 threads, pollUsingLockAndFetch(1.0, 4.0), enableImmediateExecution(), HikariCP pool of 20, "
+        + "a no-op one-time task", DbSchedulerConfig.STANDARD.summary());
   }
 }
