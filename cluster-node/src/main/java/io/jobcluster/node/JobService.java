@@ -2,13 +2,17 @@ package io.jobcluster.node;
 
 import io.jobcluster.node.job.AttemptCancelled;
 import io.jobcluster.node.job.JobEntity;
+import io.jobcluster.node.job.JobHistory;
 import io.jobcluster.protocol.InvalidRequestException;
 import io.jobcluster.protocol.JobIds;
 import io.jobcluster.protocol.JobReply;
 import io.jobcluster.protocol.JobRequest;
 import io.jobcluster.protocol.JobSpec;
+import io.jobcluster.protocol.wire.JobTransition;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -26,11 +30,13 @@ public final class JobService {
   static final Duration LOST_GIVE_UP = Duration.ofSeconds(60);
 
   private final ClusterSharding sharding;
+  private final JobHistory history;
   private final Clock clock;
   private final Duration askTimeout;
 
   public JobService(ActorSystem<?> system, Clock clock, Duration askTimeout) {
     this.sharding = ClusterSharding.get(system);
+    this.history = JobHistory.of(system);
     this.clock = clock;
     this.askTimeout = askTimeout;
   }
@@ -57,8 +63,20 @@ public final class JobService {
   }
 
   public CompletionStage<JobReply> submit(String tenant, JobSpec spec) {
-    String id = spec.idempotencyKey() == null ? JobIds.random() : JobIds.forIdempotencyKey(tenant, spec.idempotencyKey());
-    return ask(id, replyTo -> new JobEntity.Submit(tenant, spec, replyTo));
+    // A random id is new: its entity need not look for earlier events. A key's id may have some.
+    boolean fresh = spec.idempotencyKey() == null;
+    String id = fresh ? JobIds.random() : JobIds.forIdempotencyKey(tenant, spec.idempotencyKey());
+    return ask(id, replyTo -> new JobEntity.Submit(tenant, spec, fresh, replyTo));
+  }
+
+  /** Wakes a job whose deadline comes soon or passed while its entity was not running (not answered). */
+  public void wake(String jobId) {
+    sharding.entityRefFor(JobEntity.TYPE_KEY, jobId).tell(JobEntity.Wake.INSTANCE);
+  }
+
+  /** The job's transitions, oldest first; empty when {@code tenant} (null: any) has no such job. */
+  public CompletionStage<Optional<List<JobTransition>>> history(String tenant, String jobId) {
+    return history.read(tenant, jobId);
   }
 
   public CompletionStage<JobReply> get(String tenant, String jobId) {

@@ -102,8 +102,8 @@ public final class JobclusterNode implements AutoCloseable {
       JobEntity.init(system, JobEntitySettings.fromConfig(settings.getConfig("job"), dispatcherNotice(system), metrics));
       CompletableFuture<Done> jobShardsStarted = JobShards.startAll(system, settings.getDuration("ask-timeout")).toCompletableFuture();
       Config sweep = settings.getConfig("deadline-sweep");
-      DeadlineSweeper.init(system, queries, jobs,
-          new DeadlineSweeper.Settings(sweep.getDuration("interval"), sweep.getDuration("grace"), sweep.getInt("limit")));
+      DeadlineSweeper.init(system, queries, jobs, new DeadlineSweeper.Settings(sweep.getDuration("interval"),
+          settings.getDuration("job.wake-horizon"), sweep.getDuration("grace"), sweep.getInt("limit")));
       WorkerPools.start(system, jobs, JobHandlers.load(JobclusterNode.class.getClassLoader()),
           WorkerQueues.parse(settings.getString("worker-queues")), NodeIdentity.self(system),
           settings.getDuration("worker.request-interval"), settings.getDuration("worker.drain-grace"));

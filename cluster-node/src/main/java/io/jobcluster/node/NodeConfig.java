@@ -3,6 +3,7 @@ package io.jobcluster.node;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import io.jobcluster.node.job.JobEntitySettings;
 import io.jobcluster.persistence.DatabaseSettings;
 import io.jobcluster.persistence.PersistenceConfig;
 import java.time.Duration;
@@ -12,7 +13,8 @@ import java.util.List;
 /**
  * Builds a node's full configuration: {@code overrides}, then the database, then application.conf
  * (whose {@code ${?JOBCLUSTER_...}} substitutions read the environment), then Pekko's defaults;
- * finally seed nodes and roles are derived from the {@code jobcluster.cluster} settings.
+ * finally seed nodes and roles are derived from the {@code jobcluster.cluster} settings, and the
+ * journal new jobs start on from the journal's ({@link PersistenceConfig#freshJournal}).
  */
 public final class NodeConfig {
   public static final String SYSTEM_NAME = "jobcluster";
@@ -30,6 +32,7 @@ public final class NodeConfig {
         .withValue("pekko.coordinated-shutdown.phases.service-requests-done.timeout", ConfigValueFactory.fromAnyRef(drainPhase.toMillis() + "ms"))
         .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seedNodes(cluster)))
         .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(splitList(cluster.getString("roles"))))
+        .withValue(JobEntitySettings.FRESH_JOURNAL, PersistenceConfig.freshJournal(resolved).root())
         .withFallback(resolved);
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jobcluster.node.dispatch.Jobs;
 import io.jobcluster.node.job.JobEntity;
 import io.jobcluster.persistence.DatabaseSettings;
 import io.jobcluster.protocol.BackoffPolicy;
@@ -97,6 +98,7 @@ abstract class JobRecoveryContract {
           Kind.LEASE_DUE, event -> event instanceof JobEvent.AttemptFailed failed && failed.cause() == FailureCause.LEASE_EXPIRED,
           Kind.EXPIRY_DUE, event -> event instanceof JobEvent.Expired);
       awaitEvents(node, jobs, firedAfterRecovery);
+      Map<String, JobView> renewed = awaitRenewed(node, jobs);
 
       for (Tracked job : jobs) {
         JobView after = view(node.jobs().get(TENANT, job.id()).toCompletableFuture().get(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
@@ -108,15 +110,21 @@ abstract class JobRecoveryContract {
             assertTrue(after.lastError().contains("lease expired"), after.lastError());
           }
           case EXPIRY_DUE -> assertEquals(JobStatus.EXPIRED, after.status(), job.toString());
-          case RUNNING -> {
-            // Its worker could not heartbeat while no node ran: the lease counts afresh from the recovery.
-            assertEquals(withoutLeaseDeadline(job.before()), withoutLeaseDeadline(after), "job RUNNING changed across the restart");
-            assertTrue(after.leaseExpiresAt().isAfter(job.before().leaseExpiresAt()), "lease renewed: " + after);
-          }
+          // Its worker could not heartbeat while no node ran: the lease counts afresh from the recovery.
+          case RUNNING -> assertEquals(withoutLeaseDeadline(job.before()), withoutLeaseDeadline(renewed.get(job.id())),
+              "job RUNNING changed across the restart");
           default -> assertEquals(job.before(), after, "job " + job.kind() + " changed across the restart");
         }
       }
     }
+  }
+
+  /** The views of the RUNNING jobs once each entity, recovered when first asked, has renewed its lease. */
+  private static Map<String, JobView> awaitRenewed(JobclusterNode node, List<Tracked> jobs) throws Exception {
+    Map<String, Instant> before = new HashMap<>();
+    jobs.stream().filter(job -> job.kind() == Kind.RUNNING).forEach(job -> before.put(job.id(), job.before().leaseExpiresAt()));
+    return Jobs.await(node.jobs(), List.copyOf(before.keySet()), view -> view.leaseExpiresAt().isAfter(before.get(view.id())),
+        STEP_TIMEOUT, "renewed");
   }
 
   /** The view but for the lease deadline and the time of the last change, which a lease renewal moves. */

@@ -10,6 +10,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueType;
 import io.jobcluster.node.readmodel.ReadModelSettings;
+import io.jobcluster.node.job.JobEntitySettings;
 import io.jobcluster.persistence.DatabaseSettings;
 import io.jobcluster.persistence.PersistenceConfig;
 import java.nio.file.Path;
@@ -58,6 +59,7 @@ class NodeConfigTest {
       classNames.add(config.getString(config.getString(plugin) + ".class"));
     }
     classNames.add(config.getString("jdbc-read-journal.class"));
+    classNames.add(config.getString(JobEntitySettings.FRESH_JOURNAL + ".dao"));
     classNames.add(config.getString("pekko.actor.serializers.jackson-cbor"));
     classNames.addAll(ours.getConfig("pekko.actor.serialization-bindings").root().unwrapped().keySet().stream()
         .map(key -> key.replace("\"", "")).toList());
@@ -76,8 +78,11 @@ class NodeConfigTest {
     assertEquals("org.apache.pekko.cluster.sbr.SplitBrainResolverProvider", config.getString("pekko.cluster.downing-provider-class"));
     assertEquals("keep-majority", config.getString("pekko.cluster.split-brain-resolver.active-strategy"));
     assertEquals("cluster", config.getString("pekko.actor.provider"));
-    assertTrue(config.getBoolean("pekko.cluster.sharding.remember-entities"));
-    assertEquals("eventsourced", config.getString("pekko.cluster.sharding.remember-entities-store"));
+    // Jobs are woken from the read model (deadline sweep, dispatcher reconciliation), not remembered.
+    assertEquals(false, config.getBoolean("pekko.cluster.sharding.remember-entities"));
+    assertEquals("none", config.getString("pekko.cluster.sharding.passivation.strategy"));
+    assertEquals("io.jobcluster.persistence.journal.FreshJournalDao", config.getString(JobEntitySettings.FRESH_JOURNAL + ".dao"));
+    assertEquals(config.getString("jdbc-journal.class"), config.getString(JobEntitySettings.FRESH_JOURNAL + ".class"));
     assertEquals("jackson-cbor", config.getString("pekko.actor.serialization-bindings.\"io.jobcluster.protocol.CborSerializable\""));
     assertEquals(false, config.getBoolean("pekko.actor.allow-java-serialization"));
   }
@@ -134,7 +139,9 @@ class NodeConfigTest {
     var settings = io.jobcluster.node.job.JobEntitySettings.fromConfig(config.getConfig("jobcluster.job"), io.jobcluster.node.job.JobReadyListener.NONE,
         io.jobcluster.node.job.JobEventObserver.NONE);
     assertEquals(7, settings.maxWorkerLosses());
-    assertEquals(java.time.Duration.ofSeconds(30), settings.finishedIdleTimeout());
+    assertEquals(java.time.Duration.ofSeconds(5), settings.finishedIdleTimeout());
+    assertEquals(java.time.Duration.ofMinutes(5), settings.wakeHorizon());
+    assertEquals(JobEntitySettings.FRESH_JOURNAL, settings.freshJournalPluginId());
   }
 
   @Test

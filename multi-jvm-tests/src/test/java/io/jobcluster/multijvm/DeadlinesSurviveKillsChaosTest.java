@@ -9,7 +9,7 @@ import io.jobcluster.protocol.BackoffPolicy;
 import io.jobcluster.protocol.JobRequest;
 import io.jobcluster.protocol.JobStatus;
 import io.jobcluster.protocol.JobView;
-import io.jobcluster.protocol.client.JobTransition;
+import io.jobcluster.protocol.wire.JobTransition;
 import io.jobcluster.protocol.client.JobclusterApiException;
 import java.io.UncheckedIOException;
 import java.time.Duration;

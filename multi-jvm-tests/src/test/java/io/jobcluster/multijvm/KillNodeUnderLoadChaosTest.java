@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jobcluster.persistence.testing.PostgresExtension;
-import io.jobcluster.protocol.client.JobTransition;
+import io.jobcluster.protocol.wire.JobTransition;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

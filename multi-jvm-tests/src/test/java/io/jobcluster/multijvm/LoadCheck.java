@@ -1,7 +1,7 @@
 package io.jobcluster.multijvm;
 
 import io.jobcluster.protocol.JobStatus;
-import io.jobcluster.protocol.client.JobTransition;
+import io.jobcluster.protocol.wire.JobTransition;
 import io.jobcluster.protocol.client.JobclusterApiException;
 import io.jobcluster.protocol.client.JobclusterClient;
 import io.jobcluster.protocol.client.ListQuery;

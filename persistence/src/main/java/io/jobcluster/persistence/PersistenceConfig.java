@@ -2,6 +2,8 @@ package io.jobcluster.persistence;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import io.jobcluster.persistence.journal.FreshJournalDao;
 import java.util.Map;
 
 /**
@@ -17,6 +19,15 @@ public final class PersistenceConfig {
   public static final String RESOURCE = "persistence.conf";
 
   private PersistenceConfig() {}
+
+  /**
+   * The journal plugin that new jobs start on, derived from the resolved {@code jdbc-journal}: the same
+   * tables and settings, with {@link FreshJournalDao}, which knows that a job submitted under a
+   * freshly drawn id has no events yet, so such a job costs no read.
+   */
+  public static Config freshJournal(Config resolved) {
+    return resolved.getConfig("jdbc-journal").withValue("dao", ConfigValueFactory.fromAnyRef(FreshJournalDao.class.getName()));
+  }
 
   /**
    * An unresolved overlay setting {@code jobcluster.db.{url,user,password,profile,driver,projection-dialect}};

@@ -70,6 +70,15 @@ class PersistenceConfigTest {
   }
 
   @Test
+  void theFreshJournalIsTheJournalWithTheDaoThatKnowsNewJobsHaveNoEvents() {
+    Config config = TestNodeConfig.load(postgres);
+    Config fresh = PersistenceConfig.freshJournal(config);
+
+    assertEquals("io.jobcluster.persistence.journal.FreshJournalDao", fresh.getString("dao"));
+    assertEquals(config.getConfig("jdbc-journal").withoutPath("dao"), fresh.withoutPath("dao"));
+  }
+
+  @Test
   void persistenceConfResolvesOnItsOwnToTheEmbeddedH2Default() {
     Config config = ConfigFactory.load(ConfigFactory.parseResourcesAnySyntax("persistence"));
 

@@ -16,7 +16,7 @@ abstract class SchemaMigratorContract {
   static final List<String> PLUGIN_TABLES =
       List.of("event_journal", "event_tag", "snapshot", "durable_state");
   static final List<String> READ_MODEL_TABLES =
-      List.of("pekko_projection_offset_store", "pekko_projection_management", "jobs", "job_history");
+      List.of("pekko_projection_offset_store", "pekko_projection_management", "jobs");
 
   @TempDir Path migrations;
 

@@ -14,18 +14,20 @@ class JobEventTest {
 
   /** One event of every kind, as the entity persists them. */
   private static final List<JobEvent> EVENTS = List.of(
-      new JobEvent.MadePending(ID, 0, JobStatus.SCHEDULED, AT),
-      new JobEvent.MadePending(ID, 1, JobStatus.RETRYING, AT),
-      new JobEvent.Leased(ID, 1, "l1", "w1", "n1", AT.plusSeconds(60), AT),
+      new JobEvent.MadePending(ID, JobStatus.SCHEDULED, 0, null, AT),
+      new JobEvent.MadePending(ID, JobStatus.RETRYING, 1, null, AT),
+      new JobEvent.Leased(ID, 1, "l1", "w1", "n1", AT.plusSeconds(60), AT.minusSeconds(1), AT),
       new JobEvent.HeartbeatRecorded(ID, 1, "l1", "{}", AT.plusSeconds(90), AT),
-      new JobEvent.LeaseRenewed(ID, 1, "l1", AT.plusSeconds(120), AT),
-      new JobEvent.Completed(ID, 1, "l1", "w1", "{}", AT),
-      new JobEvent.AttemptFailed(ID, 1, "l1", "w1", FailureCause.HANDLER_ERROR, "boom", true, JobStatus.RETRYING, AT.plusSeconds(5), AT),
-      new JobEvent.AttemptFailed(ID, 3, "l3", "w1", FailureCause.LEASE_EXPIRED, "late", true, JobStatus.FAILED, null, AT),
-      new JobEvent.HandedBack(ID, 1, "l1", "w1", AT),
-      new JobEvent.Cancelled(ID, 1, JobStatus.RUNNING, "no longer needed", AT),
-      new JobEvent.Expired(ID, 0, JobStatus.PENDING, AT),
-      new JobEvent.Redriven(ID, 3, 6, AT));
+      new JobEvent.LeaseRenewed(ID, 1, "l1", "w1", "n1", AT.plusSeconds(120), AT),
+      new JobEvent.Completed(ID, 1, "l1", "w1", "n1", "{}", AT.minusSeconds(1), AT),
+      new JobEvent.AttemptFailed(ID, 1, "l1", "w1", "n1", FailureCause.HANDLER_ERROR, "boom", true, JobStatus.RETRYING, 1,
+          AT.plusSeconds(5), AT.plusSeconds(5), AT.minusSeconds(1), AT),
+      new JobEvent.AttemptFailed(ID, 3, "l3", "w1", "n1", FailureCause.LEASE_EXPIRED, "late", true, JobStatus.FAILED, 3, null, null,
+          AT.minusSeconds(1), AT),
+      new JobEvent.HandedBack(ID, 1, "l1", "w1", "n1", null, AT),
+      new JobEvent.Cancelled(ID, JobStatus.RUNNING, 1, "no longer needed", AT),
+      new JobEvent.Expired(ID, JobStatus.PENDING, 0, AT),
+      new JobEvent.Redriven(ID, 3, 6, null, AT));
 
   @Test
   void everyEventIsATransitionTheTableAllows() {
@@ -39,29 +41,46 @@ class JobEventTest {
 
   @Test
   void eventsNameTheirStatusesBeforeAndAfter() {
-    assertEquals(JobStatus.PENDING, new JobEvent.Leased(ID, 1, "l", "w", "n", AT, AT).from());
-    assertEquals(JobStatus.RUNNING, new JobEvent.Leased(ID, 1, "l", "w", "n", AT, AT).to());
-    assertEquals(JobStatus.RUNNING, new JobEvent.HeartbeatRecorded(ID, 1, "l", null, AT, AT).to());
-    assertEquals(JobStatus.RUNNING, new JobEvent.LeaseRenewed(ID, 1, "l", AT, AT).from());
-    assertEquals(JobStatus.RUNNING, new JobEvent.LeaseRenewed(ID, 1, "l", AT, AT).to());
-    assertEquals(JobStatus.COMPLETED, new JobEvent.Completed(ID, 1, "l", "w", null, AT).to());
-    assertEquals(JobStatus.RUNNING, new JobEvent.AttemptFailed(ID, 1, "l", "w", FailureCause.WORKER_LOST, "x", true, JobStatus.RETRYING, AT, AT).from());
-    assertEquals(JobStatus.PENDING, new JobEvent.HandedBack(ID, 1, "l", "w", AT).to());
-    assertEquals(JobStatus.CANCELLED, new JobEvent.Cancelled(ID, 0, JobStatus.SCHEDULED, null, AT).to());
-    assertEquals(JobStatus.EXPIRED, new JobEvent.Expired(ID, 0, JobStatus.SCHEDULED, AT).to());
-    assertEquals(JobStatus.FAILED, new JobEvent.Redriven(ID, 3, 6, AT).from());
-    assertEquals(JobStatus.PENDING, new JobEvent.Redriven(ID, 3, 6, AT).to());
+    assertEquals(JobStatus.PENDING, EVENTS.get(2).from());
+    assertEquals(JobStatus.RUNNING, EVENTS.get(2).to());
+    assertEquals(JobStatus.RUNNING, EVENTS.get(3).to());
+    assertEquals(JobStatus.RUNNING, EVENTS.get(4).from());
+    assertEquals(JobStatus.RUNNING, EVENTS.get(4).to());
+    assertEquals(JobStatus.COMPLETED, EVENTS.get(5).to());
+    assertEquals(JobStatus.RUNNING, EVENTS.get(6).from());
+    assertEquals(JobStatus.PENDING, EVENTS.get(8).to());
+    assertEquals(JobStatus.CANCELLED, EVENTS.get(9).to());
+    assertEquals(JobStatus.EXPIRED, EVENTS.get(10).to());
+    assertEquals(JobStatus.FAILED, EVENTS.get(11).from());
+    assertEquals(JobStatus.PENDING, EVENTS.get(11).to());
+  }
+
+  @Test
+  void eventsCarryTheAttemptsChargedAndTheNextDeadline() {
+    JobEvent.Leased leased = (JobEvent.Leased) EVENTS.get(2);
+    assertEquals(1, leased.attempts());
+    assertEquals(leased.leaseExpiresAt(), leased.deadline());
+    assertEquals(AT.plusSeconds(90), EVENTS.get(3).deadline());
+    assertEquals(AT.plusSeconds(120), EVENTS.get(4).deadline());
+    assertNull(EVENTS.get(5).deadline());
+    // A handed-back attempt is not charged, and belongs to the attempt it ended.
+    assertEquals(0, EVENTS.get(8).attempts());
+    assertEquals(1, EVENTS.get(8).attempt());
+    assertNull(EVENTS.get(9).deadline());
+    assertNull(EVENTS.get(10).deadline());
+    assertEquals(3, EVENTS.get(11).attempt());
   }
 
   @Test
   void submissionStartsFromNothingAndDeletionKeepsTheStatus() {
     JobSpec spec = JobSpec.from(JobRequest.of("noop"), AT);
-    JobEvent.Submitted submitted = new JobEvent.Submitted(ID, "acme", spec, JobStatus.PENDING, AT);
+    JobEvent.Submitted submitted = new JobEvent.Submitted(ID, "acme", spec, JobStatus.PENDING, null, AT);
     assertNull(submitted.from());
     assertEquals(0, submitted.attempt());
     assertTrue(JobTransitions.INITIAL.contains(submitted.to()));
-    JobEvent.Deleted deleted = new JobEvent.Deleted(ID, 2, JobStatus.COMPLETED, AT);
+    JobEvent.Deleted deleted = new JobEvent.Deleted(ID, JobStatus.COMPLETED, 2, AT);
     assertEquals(JobStatus.COMPLETED, deleted.to());
+    assertNull(deleted.deadline());
   }
 
   @Test

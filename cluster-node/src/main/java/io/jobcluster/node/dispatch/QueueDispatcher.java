@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -85,6 +86,9 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
     RECONCILE, DISPATCH
   }
 
+  /** How long a leased job is remembered: longer than the read model trails the entities. */
+  static final Duration LEASED_MEMORY = Duration.ofSeconds(30);
+
   /** Settings shared by all dispatchers of a node. */
   /**
    * @param leaseTimeout how long a lease waits for the job's entity; shorter than the ask timeout so a
@@ -132,6 +136,12 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
   /** By job id: leases asked again, with the same lease id, of the same pool. */
   private final Map<String, Unanswered> unanswered = new HashMap<>();
   private final Map<ActorRef<Assigned>, Pool> pools = new HashMap<>();
+  /**
+   * Jobs leased lately, by job id, with when (nanos): the read model still shows them PENDING for a
+   * second or two, and a reconciliation must not lease them again (each would be a refused lease,
+   * and wake an entity that may have left memory).
+   */
+  private final LinkedHashMap<String, Long> recentlyLeased = new LinkedHashMap<>();
 
   private QueueDispatcher(ActorContext<Command> context, TimerScheduler<Command> timers, String queue, JobService jobs,
       DispatchReadModel readModel, Settings settings) {
@@ -285,6 +295,8 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
     }
     pool.sent++;
     pool.leases.put(leaseId, new SentLease(job.id(), pool.sent));
+    recentlyLeased.remove(job.id());
+    recentlyLeased.put(job.id(), System.nanoTime());
     pool.ref.tell(new Assigned(
         new LeasedJob(job.id(), leaseId, job.attempts(), job.workerId(), job.queue(), job.type(), job.payload(), job.leaseExpiresAt()), epoch));
   }
@@ -301,6 +313,7 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
   }
 
   private Behavior<Command> reconcile() {
+    forgetOldLeases();
     getContext().pipeToSelf(readModel.readyJobs(queue, settings.reconcileLimit()), Reconciled::new);
     getContext().pipeToSelf(readModel.runningAttempts(queue, settings.reconcileLimit()), RunningFound::new);
     return this;
@@ -338,12 +351,18 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
     }
     List<ReadyJob> added = new ArrayList<>();
     for (ReadyJob job : msg.jobs()) {
-      if (!leasing.containsKey(job.jobId()) && !unanswered.containsKey(job.jobId()) && !isLeased(job.jobId()) && ready.add(job)) {
+      if (!leasing.containsKey(job.jobId()) && !unanswered.containsKey(job.jobId()) && !recentlyLeased.containsKey(job.jobId())
+          && !isLeased(job.jobId()) && ready.add(job)) {
         added.add(job);
       }
     }
     if (!added.isEmpty()) {
       getContext().getLog().debug("reconciliation found jobs queue={} count={}", queue, added.size());
+      if (msg.jobs().size() >= settings.reconcileLimit()) {
+        // A full page with jobs nobody announced (the whole cluster restarted, say): read on soon,
+        // at the pace the read model catches up with what is leased, not every reconcile interval.
+        timers.startSingleTimer("reconcile-soon", Tick.RECONCILE, settings.retryDelay());
+      }
     }
     return dispatch();
   }
@@ -354,6 +373,14 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
         .toList();
     msg.replyTo().tell(new QueueStatus(queue, NodeIdentity.self(getContext().getSystem()), ready.size(), leasing.size(), poolStatus));
     return this;
+  }
+
+  private void forgetOldLeases() {
+    long cutoff = System.nanoTime() - LEASED_MEMORY.toNanos();
+    var oldest = recentlyLeased.entrySet().iterator();
+    while (oldest.hasNext() && oldest.next().getValue() < cutoff) {
+      oldest.remove();
+    }
   }
 
   private boolean isLeased(String jobId) {

@@ -144,7 +144,7 @@ public final class JobsApi {
       if (!JobIds.isValid(id)) {
         return CompletableFuture.completedFuture(notFound(id));
       }
-      return queries.history(visibleTenant(principal), id).thenApply(history -> history
+      return jobs.history(visibleTenant(principal), id).thenApply(history -> history
           .map(items -> Responses.json(StatusCodes.OK, Map.of("items", items)))
           .orElseGet(() -> notFound(id)));
     });

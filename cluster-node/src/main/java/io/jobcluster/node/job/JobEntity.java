@@ -29,6 +29,7 @@ import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReplyBuilder
 import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.Recovery;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
@@ -38,6 +39,11 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * against {@link JobTransitions}, persisted as one {@link JobEvent}, and only then answered. Deadlines
  * (runAt, lease, backoff, expiry) are absolute instants in the state; a single timer is re-armed for
  * the earliest of them after every event and after recovery.
+ *
+ * <p>What stays in memory: jobs that wait for a worker or run. A job that waits for a deadline
+ * further away than {@link JobEntitySettings#wakeHorizon()} leaves memory at once and the
+ * {@link DeadlineSweeper} wakes it in time; a finished job leaves after
+ * {@link JobEntitySettings#finishedIdleTimeout()}.
  */
 public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<JobEntity.Command, JobEvent, JobState> {
 
@@ -52,11 +58,26 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
 
   public sealed interface Command extends CborSerializable {}
 
-  /** Create the job; a repeat of the same request answers the existing job. */
-  public record Submit(String tenant, JobSpec spec, ActorRef<JobReply> replyTo) implements Command {}
+  /** A command that is answered with a {@link JobReply}. */
+  public sealed interface Request extends Command {
+    ActorRef<JobReply> replyTo();
+  }
+
+  /** A worker's report on the attempt of lease {@code leaseId}; it counts only while that lease is the current one. */
+  public sealed interface LeaseReport extends Request {
+    String leaseId();
+  }
+
+  /**
+   * Create the job; a repeat of the same request answers the existing job.
+   *
+   * @param fresh the job id was drawn at random for this submission, so no event of it can exist
+   *     and the entity starts without reading the journal
+   */
+  public record Submit(String tenant, JobSpec spec, boolean fresh, ActorRef<JobReply> replyTo) implements Request {}
 
   /** Read the job; {@code tenant} null reads any tenant's job (internal and admin callers). */
-  public record Get(String tenant, ActorRef<JobReply> replyTo) implements Command {}
+  public record Get(String tenant, ActorRef<JobReply> replyTo) implements Request {}
 
   /**
    * Hand the job to a worker; {@code leaseId} is chosen by the caller so a retried lease is
@@ -64,32 +85,42 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
    * while this entity instance runs; a worker also learns it from its next heartbeat.
    */
   public record Lease(String leaseId, String workerId, String node, ActorRef<AttemptCancelled> cancelTo, ActorRef<JobReply> replyTo)
-      implements Command {}
+      implements Request {}
 
-  public record Heartbeat(String leaseId, String progress, ActorRef<JobReply> replyTo) implements Command {}
+  public record Heartbeat(String leaseId, String progress, ActorRef<JobReply> replyTo) implements LeaseReport {}
 
-  public record Complete(String leaseId, String result, ActorRef<JobReply> replyTo) implements Command {}
+  public record Complete(String leaseId, String result, ActorRef<JobReply> replyTo) implements LeaseReport {}
 
-  public record Fail(String leaseId, String error, boolean retryable, ActorRef<JobReply> replyTo) implements Command {}
+  public record Fail(String leaseId, String error, boolean retryable, ActorRef<JobReply> replyTo) implements LeaseReport {}
 
   /** A draining worker gives the job back unfinished: PENDING again, attempt not charged. */
-  public record HandBack(String leaseId, ActorRef<JobReply> replyTo) implements Command {}
+  public record HandBack(String leaseId, ActorRef<JobReply> replyTo) implements LeaseReport {}
 
   /** The worker's node is gone: the attempt ends without charging it, counted as a worker loss. */
-  public record WorkerLost(String leaseId, ActorRef<JobReply> replyTo) implements Command {}
+  public record WorkerLost(String leaseId, ActorRef<JobReply> replyTo) implements LeaseReport {}
 
   /**
    * The node {@code node} left the cluster: if the current attempt's lease is held there, end it as
    * a lost worker. Sent by a dispatcher that did not watch that node's pool itself (it restarted).
    */
-  public record WorkerNodeLost(String node, ActorRef<JobReply> replyTo) implements Command {}
+  public record WorkerNodeLost(String node, ActorRef<JobReply> replyTo) implements Request {}
 
-  public record Cancel(String tenant, String reason, ActorRef<JobReply> replyTo) implements Command {}
+  public record Cancel(String tenant, String reason, ActorRef<JobReply> replyTo) implements Request {}
 
   /** Send a FAILED job (a dead letter) back to PENDING with a fresh budget of attempts. */
-  public record Retry(String tenant, ActorRef<JobReply> replyTo) implements Command {}
+  public record Retry(String tenant, ActorRef<JobReply> replyTo) implements Request {}
 
-  public record Delete(String tenant, ActorRef<JobReply> replyTo) implements Command {}
+  public record Delete(String tenant, ActorRef<JobReply> replyTo) implements Request {}
+
+  /** From the deadline sweep: the job's deadline comes soon, or passed while it was not in memory. Not answered. */
+  public enum Wake implements Command {
+    INSTANCE
+  }
+
+  /** From the shard when the job leaves memory (passivation, rebalance): handled after any write in flight. */
+  public enum Stop implements Command {
+    INSTANCE
+  }
 
   /** To itself after recovering a RUNNING job: count the lease {@code leaseId} afresh from now. */
   private record RenewLease(String leaseId) implements Command {}
@@ -103,6 +134,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   }
 
   private final String jobId;
+  private final boolean fresh;
   private final JobEntitySettings settings;
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
@@ -110,10 +142,11 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   /** Who runs the current attempt, kept in memory only (an actor reference is no part of history). */
   private ActorRef<AttemptCancelled> runningWorker;
 
-  private JobEntity(String jobId, JobEntitySettings settings, ActorContext<Command> context, TimerScheduler<Command> timers,
+  private JobEntity(String jobId, boolean fresh, JobEntitySettings settings, ActorContext<Command> context, TimerScheduler<Command> timers,
       ActorRef<ClusterSharding.ShardCommand> shard) {
     super(PersistenceId.of(TYPE_KEY.name(), jobId));
     this.jobId = jobId;
+    this.fresh = fresh;
     this.settings = settings;
     this.context = context;
     this.timers = timers;
@@ -122,15 +155,32 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
 
   /** Starts sharding of job entities on this node. */
   public static void init(ActorSystem<?> system, JobEntitySettings settings) {
-    ClusterSharding.get(system).init(Entity.of(TYPE_KEY, entityContext ->
-        create(entityContext.getEntityId(), settings, entityContext.getShard())));
+    ClusterSharding.get(system).init(Entity.of(TYPE_KEY, entityContext -> create(entityContext.getEntityId(), settings, entityContext.getShard()))
+        .withStopMessage(Stop.INSTANCE));
   }
 
   /**
-   * @param shard the shard to ask for passivation of finished jobs, or null outside sharding (tests)
+   * The entity is chosen by its first message: a {@link Submit} of a freshly drawn id starts
+   * without recovery (a brand-new job has no events, and reading the journal for each new job was
+   * two database round trips); anything else recovers the job from the journal.
+   *
+   * @param shard the shard to ask for passivation, or null outside sharding (tests)
    */
   public static Behavior<Command> create(String jobId, JobEntitySettings settings, ActorRef<ClusterSharding.ShardCommand> shard) {
-    return Behaviors.setup(context -> Behaviors.withTimers(timers -> new JobEntity(jobId, settings, context, timers, shard)));
+    return Behaviors.withStash(1, stash -> Behaviors.receive(Command.class).onAnyMessage(first -> {
+      stash.stash(first);
+      boolean fresh = first instanceof Submit submit && submit.fresh();
+      return stash.unstashAll(fresh ? behavior(jobId, true, settings, shard) : recovering(jobId, settings, shard));
+    }).build());
+  }
+
+  /** The entity of a job that may have events: it recovers from the journal before its first command. */
+  public static Behavior<Command> recovering(String jobId, JobEntitySettings settings, ActorRef<ClusterSharding.ShardCommand> shard) {
+    return behavior(jobId, false, settings, shard);
+  }
+
+  private static Behavior<Command> behavior(String jobId, boolean fresh, JobEntitySettings settings, ActorRef<ClusterSharding.ShardCommand> shard) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> new JobEntity(jobId, fresh, settings, context, timers, shard)));
   }
 
   public static String tagFor(String jobId) {
@@ -140,6 +190,17 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   @Override
   public JobState emptyState() {
     return JobState.NoJob.INSTANCE;
+  }
+
+  @Override
+  public Recovery recovery() {
+    return fresh ? Recovery.disabled() : super.recovery();
+  }
+
+  @Override
+  public String journalPluginId() {
+    // The fresh journal knows without asking the database that a new job has no events yet.
+    return fresh ? settings.freshJournalPluginId() : super.journalPluginId();
   }
 
   @Override
@@ -168,43 +229,52 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     CommandHandlerWithReplyBuilder<Command, JobEvent, JobState> builder = newCommandHandlerWithReplyBuilder();
     builder.forStateType(JobState.NoJob.class)
         .onCommand(Submit.class, (state, cmd) -> submitNew(cmd))
-        .onCommand(Get.class, (state, cmd) -> notFound(cmd.replyTo()))
-        .onCommand(Lease.class, (state, cmd) -> notFound(cmd.replyTo()))
-        .onCommand(Heartbeat.class, (state, cmd) -> notFound(cmd.replyTo()))
-        .onCommand(Complete.class, (state, cmd) -> notFound(cmd.replyTo()))
-        .onCommand(Fail.class, (state, cmd) -> notFound(cmd.replyTo()))
-        .onCommand(HandBack.class, (state, cmd) -> notFound(cmd.replyTo()))
-        .onCommand(WorkerLost.class, (state, cmd) -> notFound(cmd.replyTo()))
-        .onCommand(WorkerNodeLost.class, (state, cmd) -> notFound(cmd.replyTo()))
-        .onCommand(Cancel.class, (state, cmd) -> notFound(cmd.replyTo()))
-        .onCommand(Retry.class, (state, cmd) -> notFound(cmd.replyTo()))
-        .onCommand(Delete.class, (state, cmd) -> notFound(cmd.replyTo()))
-        .onCommand(DeadlineReached.class, (state, cmd) -> Effect().noReply())
-        .onCommand(RenewLease.class, (state, cmd) -> Effect().noReply())
-        .onCommand(Idle.class, (state, cmd) -> idle(state));
+        .onCommand(Request.class, (state, cmd) -> notFound(cmd.replyTo()));
+    builder.forStateType(JobState.Pending.class)
+        .onCommand(Lease.class, this::lease);
+    builder.forStateType(JobState.Running.class)
+        .onCommand(Lease.class, this::leaseAgain)
+        .onCommand(Heartbeat.class, (job, cmd) -> withCurrentLease(job, cmd, JobStatus.RUNNING, this::heartbeat))
+        .onCommand(Complete.class, (job, cmd) -> withCurrentLease(job, cmd, JobStatus.COMPLETED, this::complete))
+        .onCommand(Fail.class, (job, cmd) -> withCurrentLease(job, cmd, failTarget(job, cmd), this::fail))
+        .onCommand(HandBack.class, (job, cmd) -> withCurrentLease(job, cmd, JobStatus.PENDING, this::handBack))
+        .onCommand(WorkerLost.class, (job, cmd) -> withCurrentLease(job, cmd, JobStatus.RETRYING, this::workerLost))
+        .onCommand(WorkerNodeLost.class, this::workerNodeLost)
+        .onCommand(RenewLease.class, this::renewLease);
+    builder.forStateType(JobState.Finished.class)
+        .onCommand(Retry.class, this::retry)
+        .onCommand(Delete.class, this::delete);
     builder.forStateType(JobState.Job.class)
         .onCommand(Submit.class, this::submitExisting)
         .onCommand(Get.class, this::get)
-        .onCommand(Lease.class, this::lease)
-        .onCommand(Heartbeat.class, this::heartbeat)
-        .onCommand(Complete.class, this::complete)
-        .onCommand(Fail.class, this::fail)
-        .onCommand(HandBack.class, this::handBack)
-        .onCommand(WorkerLost.class, this::workerLost)
-        .onCommand(WorkerNodeLost.class, this::workerNodeLost)
         .onCommand(Cancel.class, this::cancel)
-        .onCommand(Retry.class, this::retry)
-        .onCommand(Delete.class, this::delete)
+        .onCommand(Retry.class, (job, cmd) -> visibleOr(job, cmd.tenant(), cmd.replyTo(), () -> invalidTransition(job, JobStatus.PENDING, cmd.replyTo())))
+        .onCommand(Delete.class, (job, cmd) -> visibleOr(job, cmd.tenant(), cmd.replyTo(), () -> Effect().reply(cmd.replyTo(),
+            new JobReply.Rejected(ErrorCode.INVALID_TRANSITION, "only COMPLETED, FAILED, CANCELLED or EXPIRED jobs can be deleted", job.status(), null))))
+        .onCommand(Lease.class, (job, cmd) -> invalidTransition(job, JobStatus.RUNNING, cmd.replyTo()))
+        .onCommand(Fail.class, (job, cmd) -> invalidTransition(job, failTarget(job, cmd), cmd.replyTo()))
+        .onCommand(Heartbeat.class, (job, cmd) -> invalidTransition(job, JobStatus.RUNNING, cmd.replyTo()))
+        .onCommand(Complete.class, (job, cmd) -> invalidTransition(job, JobStatus.COMPLETED, cmd.replyTo()))
+        .onCommand(HandBack.class, (job, cmd) -> invalidTransition(job, JobStatus.PENDING, cmd.replyTo()))
+        .onCommand(WorkerLost.class, (job, cmd) -> invalidTransition(job, JobStatus.RETRYING, cmd.replyTo()))
+        .onCommand(WorkerNodeLost.class, (job, cmd) -> invalidTransition(job, JobStatus.RETRYING, cmd.replyTo()))
         .onCommand(DeadlineReached.class, this::deadlineReached)
-        .onCommand(RenewLease.class, this::renewLease)
-        .onCommand(Idle.class, (state, cmd) -> idle(state));
+        .onCommand(RenewLease.class, (job, cmd) -> Effect().noReply());
+    builder.forAnyState()
+        .onCommand(Wake.class, (state, cmd) -> Effect().none().thenRun(this::settle).thenNoReply())
+        .onCommand(DeadlineReached.class, (state, cmd) -> Effect().noReply())
+        .onCommand(RenewLease.class, (state, cmd) -> Effect().noReply())
+        .onCommand(Idle.class, (state, cmd) -> idle(state))
+        .onCommand(Stop.class, (state, cmd) -> Effect().stop().thenNoReply());
     return builder.build();
   }
 
   private ReplyEffect<JobEvent, JobState> submitNew(Submit cmd) {
     Instant now = now();
-    JobStatus initial = cmd.spec().initialStatus(now);
-    return persist(JobState.NoJob.INSTANCE, new JobEvent.Submitted(jobId, cmd.tenant(), cmd.spec(), initial, now))
+    JobSpec spec = cmd.spec();
+    JobStatus initial = spec.initialStatus(now);
+    Instant deadline = initial == JobStatus.SCHEDULED ? JobState.Scheduled.deadline(spec) : JobState.Pending.deadline(spec);
+    return persist(new JobEvent.Submitted(jobId, cmd.tenant(), spec, initial, deadline, now))
         .thenReply(cmd.replyTo(), state -> new JobReply.Accepted(((JobState.Job) state).view(), true));
   }
 
@@ -217,115 +287,100 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   }
 
   private ReplyEffect<JobEvent, JobState> get(JobState.Job job, Get cmd) {
-    if (!visibleTo(job, cmd.tenant())) {
-      return notFound(cmd.replyTo());
-    }
-    return Effect().reply(cmd.replyTo(), JobReply.Accepted.of(job.view()));
+    return visibleOr(job, cmd.tenant(), cmd.replyTo(), () -> Effect().reply(cmd.replyTo(), JobReply.Accepted.of(job.view())));
   }
 
-  private ReplyEffect<JobEvent, JobState> lease(JobState.Job job, Lease cmd) {
-    // A repeat is idempotent only for the worker the lease names: answering another worker would let
-    // it run an attempt that the lease, its cancellation and lost-node reconciliation attribute elsewhere.
-    if (job.status() == JobStatus.RUNNING && job.lease().isHeldBy(cmd.leaseId()) && Objects.equals(job.lease().workerId(), cmd.workerId())) {
-      return Effect().reply(cmd.replyTo(), JobReply.Accepted.of(job.view()));
-    }
-    if (job.status() != JobStatus.PENDING) {
-      return invalidTransition(job, JobStatus.RUNNING, cmd.replyTo());
-    }
+  private ReplyEffect<JobEvent, JobState> lease(JobState.Pending job, Lease cmd) {
     Instant now = now();
-    if (job.isExpiredAt(now)) {
-      return persistAndReply(job, new JobEvent.Expired(jobId, job.attempts(), job.status(), now),
+    if (job.common().isExpiredAt(now)) {
+      return persistAndReply(new JobEvent.Expired(jobId, job.status(), job.attempts(), now),
           state -> JobReply.Rejected.invalidTransition(JobStatus.EXPIRED, JobStatus.RUNNING), cmd.replyTo());
     }
     Instant leaseExpiresAt = now.plusSeconds(job.spec().timeoutSeconds());
-    int attempt = job.attempts() + 1;
     runningWorker = cmd.cancelTo();
-    return persistAndView(job, new JobEvent.Leased(jobId, attempt, cmd.leaseId(), cmd.workerId(), cmd.node(), leaseExpiresAt, now),
-        cmd.replyTo());
+    return persistAndView(new JobEvent.Leased(jobId, job.attempts() + 1, cmd.leaseId(), cmd.workerId(), cmd.node(), leaseExpiresAt,
+        job.since(), now), cmd.replyTo());
   }
 
-  private ReplyEffect<JobEvent, JobState> heartbeat(JobState.Job job, Heartbeat cmd) {
-    return withCurrentLease(job, JobStatus.RUNNING, cmd.leaseId(), cmd.replyTo(), lease -> {
-      Instant now = now();
-      Instant newExpiry = now.plusSeconds(job.spec().timeoutSeconds());
-      return persistAndView(job, new JobEvent.HeartbeatRecorded(jobId, lease.attempt(), lease.leaseId(), truncate(cmd.progress()), newExpiry, now),
-          cmd.replyTo());
-    });
-  }
-
-  private ReplyEffect<JobEvent, JobState> complete(JobState.Job job, Complete cmd) {
-    return withCurrentLease(job, JobStatus.COMPLETED, cmd.leaseId(), cmd.replyTo(), lease ->
-        persistAndView(job, new JobEvent.Completed(jobId, lease.attempt(), lease.leaseId(), lease.workerId(), cmd.result(), now()), cmd.replyTo()));
-  }
-
-  private ReplyEffect<JobEvent, JobState> fail(JobState.Job job, Fail cmd) {
-    JobStatus target = cmd.retryable() && job.hasAttemptsLeft() ? JobStatus.RETRYING : JobStatus.FAILED;
-    return withCurrentLease(job, target, cmd.leaseId(), cmd.replyTo(), lease ->
-        persistAndView(job, attemptFailed(job, lease, FailureCause.HANDLER_ERROR, truncate(cmd.error()), cmd.retryable()), cmd.replyTo()));
-  }
-
-  private ReplyEffect<JobEvent, JobState> workerLost(JobState.Job job, WorkerLost cmd) {
-    return withCurrentLease(job, JobStatus.RETRYING, cmd.leaseId(), cmd.replyTo(), lease ->
-        persistAndView(job, attemptFailed(job, lease, FailureCause.WORKER_LOST, "worker " + lease.workerId() + " was lost", true), cmd.replyTo()));
-  }
-
-  private ReplyEffect<JobEvent, JobState> workerNodeLost(JobState.Job job, WorkerNodeLost cmd) {
-    if (job.status() != JobStatus.RUNNING) {
-      return invalidTransition(job, JobStatus.RETRYING, cmd.replyTo());
+  private ReplyEffect<JobEvent, JobState> leaseAgain(JobState.Running job, Lease cmd) {
+    // A repeat is idempotent only for the worker the lease names: answering another worker would let
+    // it run an attempt that the lease, its cancellation and lost-node reconciliation attribute elsewhere.
+    if (job.lease().isHeldBy(cmd.leaseId()) && Objects.equals(job.lease().workerId(), cmd.workerId())) {
+      return Effect().reply(cmd.replyTo(), JobReply.Accepted.of(job.view()));
     }
+    return invalidTransition(job, JobStatus.RUNNING, cmd.replyTo());
+  }
+
+  private ReplyEffect<JobEvent, JobState> heartbeat(JobState.Running job, Heartbeat cmd) {
+    Instant now = now();
+    AttemptLease lease = job.lease();
+    return persistAndView(new JobEvent.HeartbeatRecorded(jobId, lease.attempt(), lease.leaseId(), truncate(cmd.progress()),
+        now.plusSeconds(job.spec().timeoutSeconds()), now), cmd.replyTo());
+  }
+
+  private ReplyEffect<JobEvent, JobState> complete(JobState.Running job, Complete cmd) {
+    AttemptLease lease = job.lease();
+    return persistAndView(new JobEvent.Completed(jobId, lease.attempt(), lease.leaseId(), lease.workerId(), lease.node(), cmd.result(),
+        lease.startedAt(), now()), cmd.replyTo());
+  }
+
+  private ReplyEffect<JobEvent, JobState> fail(JobState.Running job, Fail cmd) {
+    return persistAndView(attemptFailed(job, FailureCause.HANDLER_ERROR, truncate(cmd.error()), cmd.retryable()), cmd.replyTo());
+  }
+
+  private static JobStatus failTarget(JobState.Job job, Fail cmd) {
+    return cmd.retryable() && job.common().hasAttemptsLeft() ? JobStatus.RETRYING : JobStatus.FAILED;
+  }
+
+  private ReplyEffect<JobEvent, JobState> workerLost(JobState.Running job, WorkerLost cmd) {
+    return persistAndView(attemptFailed(job, FailureCause.WORKER_LOST, "worker " + job.lease().workerId() + " was lost", true), cmd.replyTo());
+  }
+
+  private ReplyEffect<JobEvent, JobState> workerNodeLost(JobState.Running job, WorkerNodeLost cmd) {
     if (!cmd.node().equals(job.lease().node())) {
       return Effect().reply(cmd.replyTo(), new JobReply.Rejected(ErrorCode.STALE_LEASE,
           "the current attempt is not held on node " + cmd.node(), job.status(), JobStatus.RETRYING));
     }
-    String leaseId = job.lease().leaseId();
-    return workerLost(job, new WorkerLost(leaseId, cmd.replyTo()));
+    return workerLost(job, new WorkerLost(job.lease().leaseId(), cmd.replyTo()));
   }
 
-  private ReplyEffect<JobEvent, JobState> handBack(JobState.Job job, HandBack cmd) {
-    return withCurrentLease(job, JobStatus.PENDING, cmd.leaseId(), cmd.replyTo(), lease ->
-        persistAndView(job, new JobEvent.HandedBack(jobId, lease.attempt(), lease.leaseId(), lease.workerId(), now()), cmd.replyTo()));
+  private ReplyEffect<JobEvent, JobState> handBack(JobState.Running job, HandBack cmd) {
+    AttemptLease lease = job.lease();
+    return persistAndView(new JobEvent.HandedBack(jobId, lease.attempt(), lease.leaseId(), lease.workerId(), lease.node(),
+        JobState.Pending.deadline(job.spec()), now()), cmd.replyTo());
   }
 
   private ReplyEffect<JobEvent, JobState> cancel(JobState.Job job, Cancel cmd) {
-    if (!visibleTo(job, cmd.tenant())) {
-      return notFound(cmd.replyTo());
-    }
-    if (!JobTransitions.isAllowed(job.status(), JobStatus.CANCELLED)) {
-      return invalidTransition(job, JobStatus.CANCELLED, cmd.replyTo());
-    }
-    ActorRef<AttemptCancelled> worker = job.status() == JobStatus.RUNNING ? runningWorker : null;
-    AttemptCancelled notice = worker == null ? null : new AttemptCancelled(jobId, job.lease().leaseId());
-    return persist(job, new JobEvent.Cancelled(jobId, job.attempts(), job.status(), truncate(cmd.reason()), now()))
-        .thenRun(state -> {
-          if (worker != null) {
-            worker.tell(notice);
-          }
-        })
-        .thenReply(cmd.replyTo(), state -> JobReply.Accepted.of(((JobState.Job) state).view()));
+    return visibleOr(job, cmd.tenant(), cmd.replyTo(), () -> {
+      if (!JobTransitions.isAllowed(job.status(), JobStatus.CANCELLED)) {
+        return invalidTransition(job, JobStatus.CANCELLED, cmd.replyTo());
+      }
+      ActorRef<AttemptCancelled> worker = job instanceof JobState.Running ? runningWorker : null;
+      AttemptCancelled notice = job instanceof JobState.Running running ? new AttemptCancelled(jobId, running.lease().leaseId()) : null;
+      return persist(new JobEvent.Cancelled(jobId, job.status(), job.attempts(), truncate(cmd.reason()), now()))
+          .thenRun(state -> {
+            if (worker != null) {
+              worker.tell(notice);
+            }
+          })
+          .thenReply(cmd.replyTo(), state -> JobReply.Accepted.of(((JobState.Job) state).view()));
+    });
   }
 
-  private ReplyEffect<JobEvent, JobState> retry(JobState.Job job, Retry cmd) {
-    if (!visibleTo(job, cmd.tenant())) {
-      return notFound(cmd.replyTo());
-    }
-    if (job.status() != JobStatus.FAILED) {
-      return invalidTransition(job, JobStatus.PENDING, cmd.replyTo());
-    }
-    int maxAttempts = job.attempts() + job.spec().maxAttempts();
-    return persistAndView(job, new JobEvent.Redriven(jobId, job.attempts(), maxAttempts, now()), cmd.replyTo());
+  private ReplyEffect<JobEvent, JobState> retry(JobState.Finished job, Retry cmd) {
+    return visibleOr(job, cmd.tenant(), cmd.replyTo(), () -> {
+      if (job.status() != JobStatus.FAILED) {
+        return invalidTransition(job, JobStatus.PENDING, cmd.replyTo());
+      }
+      int maxAttempts = job.attempts() + job.spec().maxAttempts();
+      return persistAndView(new JobEvent.Redriven(jobId, job.attempts(), maxAttempts, JobState.Pending.deadline(job.spec()), now()),
+          cmd.replyTo());
+    });
   }
 
-  private ReplyEffect<JobEvent, JobState> delete(JobState.Job job, Delete cmd) {
-    if (!visibleTo(job, cmd.tenant())) {
-      return notFound(cmd.replyTo());
-    }
-    if (job.status().isActive()) {
-      return Effect().reply(cmd.replyTo(), new JobReply.Rejected(ErrorCode.INVALID_TRANSITION,
-          "only COMPLETED, FAILED, CANCELLED or EXPIRED jobs can be deleted", job.status(), null));
-    }
-    JobState.Job deleted = job;
-    return persist(job, new JobEvent.Deleted(jobId, job.attempts(), job.status(), now()))
-        .thenReply(cmd.replyTo(), state -> JobReply.Accepted.of(deleted.view()));
+  private ReplyEffect<JobEvent, JobState> delete(JobState.Finished job, Delete cmd) {
+    return visibleOr(job, cmd.tenant(), cmd.replyTo(), () -> persist(new JobEvent.Deleted(jobId, job.status(), job.attempts(), now()))
+        .thenReply(cmd.replyTo(), state -> JobReply.Accepted.of(job.view())));
   }
 
   /**
@@ -334,117 +389,120 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
    * not running, its worker's heartbeats had nowhere to go.
    */
   private void recovered(JobState state) {
-    if (state instanceof JobState.Job job && job.status() == JobStatus.RUNNING) {
-      context.getSelf().tell(new RenewLease(job.lease().leaseId()));
+    if (state instanceof JobState.Running running) {
+      context.getSelf().tell(new RenewLease(running.lease().leaseId()));
     }
     settle(state);
   }
 
-  private ReplyEffect<JobEvent, JobState> renewLease(JobState.Job job, RenewLease cmd) {
-    if (job.status() != JobStatus.RUNNING || !job.lease().isHeldBy(cmd.leaseId())) {
+  private ReplyEffect<JobEvent, JobState> renewLease(JobState.Running job, RenewLease cmd) {
+    AttemptLease lease = job.lease();
+    if (!lease.isHeldBy(cmd.leaseId())) {
       return Effect().noReply(); // the attempt ended before this was handled
     }
     Instant now = now();
     Instant renewed = now.plusSeconds(job.spec().timeoutSeconds());
-    if (!renewed.isAfter(job.lease().expiresAt())) {
+    if (!renewed.isAfter(lease.expiresAt())) {
       return Effect().noReply();
     }
-    return persist(job, new JobEvent.LeaseRenewed(jobId, job.lease().attempt(), cmd.leaseId(), renewed, now)).thenNoReply();
+    return persist(new JobEvent.LeaseRenewed(jobId, lease.attempt(), lease.leaseId(), lease.workerId(), lease.node(), renewed, now))
+        .thenNoReply();
   }
 
   /** Applies whatever deadline has passed; a timer of an earlier attempt does nothing. */
   private ReplyEffect<JobEvent, JobState> deadlineReached(JobState.Job job, DeadlineReached cmd) {
-    Instant now = now();
-    if (cmd.attempt() != currentAttempt(job)) {
+    if (cmd.attempt() != job.currentAttempt()) {
       return Effect().noReply();
     }
-    JobEvent due = dueEvent(job, now);
+    JobEvent due = dueEvent(job, now());
     if (due == null) {
       // The clock has not reached the deadline yet (timer and clock disagree slightly): wait again.
-      armTimers(job);
+      settle(job);
       return Effect().noReply();
     }
-    return persist(job, due).thenNoReply();
+    return persist(due).thenNoReply();
   }
 
   private JobEvent dueEvent(JobState.Job job, Instant now) {
-    switch (job.status()) {
-      case SCHEDULED:
-      case RETRYING:
-        if (job.isExpiredAt(now)) {
-          return new JobEvent.Expired(jobId, job.attempts(), job.status(), now);
-        }
-        Instant readyAt = job.status() == JobStatus.SCHEDULED ? job.spec().runAt() : job.retryAt();
-        return now.isBefore(readyAt) ? null : new JobEvent.MadePending(jobId, job.attempts(), job.status(), now);
-      case PENDING:
-        return job.isExpiredAt(now) ? new JobEvent.Expired(jobId, job.attempts(), job.status(), now) : null;
-      case RUNNING:
-        if (now.isBefore(job.lease().expiresAt())) {
-          return null;
-        }
-        return attemptFailed(job, job.lease(), FailureCause.LEASE_EXPIRED,
-            "lease expired after " + job.spec().timeoutSeconds() + "s without heartbeat or result", true);
-      default:
-        return null;
+    if (job instanceof JobState.Running running) {
+      return now.isBefore(running.lease().expiresAt()) ? null : attemptFailed(running, FailureCause.LEASE_EXPIRED,
+          "lease expired after " + job.spec().timeoutSeconds() + "s without heartbeat or result", true);
     }
+    if (job instanceof JobState.Finished) {
+      return null;
+    }
+    if (job.common().isExpiredAt(now)) {
+      return new JobEvent.Expired(jobId, job.status(), job.attempts(), now);
+    }
+    Instant readyAt = job instanceof JobState.Scheduled ? job.spec().runAt() : job instanceof JobState.Retrying r ? r.retryAt() : null;
+    return readyAt == null || now.isBefore(readyAt) ? null
+        : new JobEvent.MadePending(jobId, job.status(), job.attempts(), JobState.Pending.deadline(job.spec()), now);
   }
 
   /**
    * The event that ends a running attempt without a result. Worker losses are not charged as
    * attempts but counted apart: too many of them quarantine the job as FAILED.
    */
-  private JobEvent.AttemptFailed attemptFailed(JobState.Job job, AttemptLease lease, FailureCause cause, String error, boolean retryable) {
+  private JobEvent.AttemptFailed attemptFailed(JobState.Running job, FailureCause cause, String error, boolean retryable) {
     Instant now = now();
+    AttemptLease lease = job.lease();
+    JobCommon common = job.common();
+    boolean workerLost = cause == FailureCause.WORKER_LOST;
     boolean retry;
     String reason = error;
-    if (cause == FailureCause.WORKER_LOST) {
-      retry = job.workerLosses() + 1 < settings.maxWorkerLosses();
+    if (workerLost) {
+      retry = common.workerLosses() + 1 < settings.maxWorkerLosses();
       if (!retry) {
-        reason = "quarantined: its worker was lost " + (job.workerLosses() + 1) + " times; last: " + error;
+        reason = "quarantined: its worker was lost " + (common.workerLosses() + 1) + " times; last: " + error;
       }
     } else {
-      retry = retryable && job.hasAttemptsLeft();
+      retry = retryable && common.hasAttemptsLeft();
     }
+    int charged = workerLost ? lease.attempt() - 1 : lease.attempt();
     JobStatus to = retry ? JobStatus.RETRYING : JobStatus.FAILED;
     Instant retryAt = null;
+    Instant deadline = null;
     if (retry) {
       // A lost worker says nothing about the job: run it again at once, elsewhere.
-      retryAt = cause == FailureCause.WORKER_LOST ? now
-          : now.plus(job.spec().backoff().delayAfter(lease.attempt(), settings.jitter().getAsDouble()));
+      retryAt = workerLost ? now : now.plus(job.spec().backoff().delayAfter(lease.attempt(), settings.jitter().getAsDouble()));
+      deadline = JobState.Retrying.deadline(retryAt, job.spec());
     }
-    return new JobEvent.AttemptFailed(jobId, lease.attempt(), lease.leaseId(), lease.workerId(), cause, reason, retryable, to, retryAt, now);
+    return new JobEvent.AttemptFailed(jobId, lease.attempt(), lease.leaseId(), lease.workerId(), lease.node(), cause, reason, retryable, to,
+        charged, retryAt, deadline, lease.startedAt(), now);
   }
 
-  private ReplyEffect<JobEvent, JobState> withCurrentLease(JobState.Job job, JobStatus target, String leaseId, ActorRef<JobReply> replyTo,
-      Function<AttemptLease, ReplyEffect<JobEvent, JobState>> onCurrent) {
-    if (job.status() != JobStatus.RUNNING) {
-      return invalidTransition(job, target, replyTo);
-    }
-    if (!job.lease().isHeldBy(leaseId)) {
-      return Effect().reply(replyTo, new JobReply.Rejected(ErrorCode.STALE_LEASE,
+  private <C extends LeaseReport> ReplyEffect<JobEvent, JobState> withCurrentLease(JobState.Running job, C cmd, JobStatus target,
+      java.util.function.BiFunction<JobState.Running, C, ReplyEffect<JobEvent, JobState>> onCurrent) {
+    if (!job.lease().isHeldBy(cmd.leaseId())) {
+      return Effect().reply(cmd.replyTo(), new JobReply.Rejected(ErrorCode.STALE_LEASE,
           "the lease is no longer current: the job was leased again (attempt " + job.lease().attempt() + ")", job.status(), target));
     }
-    return onCurrent.apply(job.lease());
+    return onCurrent.apply(job, cmd);
   }
 
-  private ReplyEffect<JobEvent, JobState> persistAndView(JobState.Job before, JobEvent event, ActorRef<JobReply> replyTo) {
-    return persistAndReply(before, event, state -> JobReply.Accepted.of(((JobState.Job) state).view()), replyTo);
+  private ReplyEffect<JobEvent, JobState> persistAndView(JobEvent event, ActorRef<JobReply> replyTo) {
+    return persistAndReply(event, state -> JobReply.Accepted.of(((JobState.Job) state).view()), replyTo);
   }
 
-  private ReplyEffect<JobEvent, JobState> persistAndReply(JobState.Job before, JobEvent event, Function<JobState, JobReply> reply,
-      ActorRef<JobReply> replyTo) {
-    if (!JobTransitions.isAllowed(event.from(), event.to()) && event.from() != event.to()) {
-      throw new IllegalStateException("job " + jobId + " would persist an illegal transition " + event);
-    }
-    return persist(before, event).thenReply(replyTo, reply::apply);
+  private ReplyEffect<JobEvent, JobState> persistAndReply(JobEvent event, Function<JobState, JobReply> reply, ActorRef<JobReply> replyTo) {
+    return persist(event).thenReply(replyTo, reply::apply);
   }
 
   /** Persists {@code event}, then settles the new state and tells the observer (never in recovery). */
-  private EffectBuilder<JobEvent, JobState> persist(JobState before, JobEvent event) {
+  private EffectBuilder<JobEvent, JobState> persist(JobEvent event) {
+    if (event.from() != null && event.from() != event.to() && !JobTransitions.isAllowed(event.from(), event.to())) {
+      throw new IllegalStateException("job " + jobId + " would persist an illegal transition " + event);
+    }
     return Effect().persist(event).thenRun(after -> {
       settle(after);
-      settings.observer().persisted(before, event);
+      settings.observer().persisted(after, event);
     });
+  }
+
+  private ReplyEffect<JobEvent, JobState> visibleOr(JobState.Job job, String tenant, ActorRef<JobReply> replyTo,
+      java.util.function.Supplier<ReplyEffect<JobEvent, JobState>> visible) {
+    // Another tenant's job is answered as if it did not exist.
+    return tenant == null || Objects.equals(job.tenant(), tenant) ? visible.get() : notFound(replyTo);
   }
 
   private ReplyEffect<JobEvent, JobState> invalidTransition(JobState.Job job, JobStatus target, ActorRef<JobReply> replyTo) {
@@ -452,64 +510,54 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   }
 
   private ReplyEffect<JobEvent, JobState> notFound(ActorRef<JobReply> replyTo) {
-    // The idle timer takes an id nobody submitted to out of memory (and out of remembered entities).
+    // The idle timer takes an id nobody submitted to out of memory again.
     return Effect().none().thenRun(this::settle)
         .thenReply(replyTo, state -> JobReply.Rejected.of(ErrorCode.NOT_FOUND, "no job " + jobId));
   }
 
-  /** After every event and after recovery: re-arm timers and tell the dispatcher about a ready job. */
-  private void settle(JobState state) {
-    armTimers(state);
-    if (state instanceof JobState.Job job) {
-      if (job.status() != JobStatus.RUNNING) {
-        runningWorker = null;
-      }
-      if (job.status() == JobStatus.PENDING) {
-        settings.readyListener().jobReady(job.spec().queue(), job.tenant(), jobId, job.spec().priority(), job.updatedAt());
-      }
-    }
-  }
-
   /**
-   * Re-arms the one deadline timer; a job that waits for no deadline and will not run again (or no
-   * job at all) gets the idle timer instead, which takes it out of memory and out of the
-   * remembered entities. Active jobs stay remembered so they restart when their node dies.
+   * After every event, after recovery and when woken: re-arm the one deadline timer, tell the
+   * dispatcher about a ready job, and leave memory when nothing is due soon. A job that waits for
+   * a deadline beyond the wake horizon passivates at once (the deadline sweep wakes it in time);
+   * a finished job, or an id without a job, leaves after it was idle a while.
    */
-  private void armTimers(JobState state) {
+  private void settle(JobState state) {
     timers.cancel(DEADLINE_TIMER);
     timers.cancel(IDLE_TIMER);
-    Instant deadline = state instanceof JobState.Job job ? job.nextDeadline() : null;
-    if (deadline != null) {
-      Duration delay = Duration.between(now(), deadline);
-      timers.startSingleTimer(DEADLINE_TIMER, new DeadlineReached(currentAttempt((JobState.Job) state)), delay.isNegative() ? Duration.ZERO : delay);
-    } else if (!isActive(state)) {
+    if (!(state instanceof JobState.Running)) {
+      runningWorker = null;
+    }
+    if (!(state instanceof JobState.Job job) || job instanceof JobState.Finished) {
       timers.startSingleTimer(IDLE_TIMER, Idle.INSTANCE, settings.finishedIdleTimeout());
+      return;
+    }
+    Instant now = now();
+    Instant deadline = job.nextDeadline();
+    boolean waiting = job instanceof JobState.Scheduled || job instanceof JobState.Retrying;
+    if (waiting && deadline.isAfter(now.plus(settings.wakeHorizon()))) {
+      passivateSelf();
+      return;
+    }
+    if (deadline != null) {
+      Duration delay = Duration.between(now, deadline);
+      timers.startSingleTimer(DEADLINE_TIMER, new DeadlineReached(job.currentAttempt()), delay.isNegative() ? Duration.ZERO : delay);
+    }
+    if (job instanceof JobState.Pending pending) {
+      settings.readyListener().jobReady(job.spec().queue(), job.tenant(), jobId, job.spec().priority(), pending.since());
     }
   }
 
   private ReplyEffect<JobEvent, JobState> idle(JobState state) {
-    if (!isActive(state)) {
+    if (!(state instanceof JobState.Job job) || job instanceof JobState.Finished) {
       passivateSelf();
     }
     return Effect().noReply();
-  }
-
-  private static boolean isActive(JobState state) {
-    return state instanceof JobState.Job job && job.status().isActive();
   }
 
   private void passivateSelf() {
     if (shard != null) {
       shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
     }
-  }
-
-  private static int currentAttempt(JobState.Job job) {
-    return job.lease() != null ? job.lease().attempt() : job.attempts();
-  }
-
-  private static boolean visibleTo(JobState.Job job, String tenant) {
-    return tenant == null || Objects.equals(job.tenant(), tenant);
   }
 
   private static String truncate(String text) {

@@ -4,11 +4,11 @@ import io.jobcluster.protocol.JobEvent;
 
 /**
  * Told of every event a job entity persisted (not of events replayed in recovery), with the state
- * before it; metrics count jobs this way. Runs on the entity's thread: must be quick and not block.
+ * after it; metrics count jobs this way. Runs on the entity's thread: must be quick and not block.
  */
 @FunctionalInterface
 public interface JobEventObserver {
-  JobEventObserver NONE = (before, event) -> { };
+  JobEventObserver NONE = (after, event) -> { };
 
-  void persisted(JobState before, JobEvent event);
+  void persisted(JobState after, JobEvent event);
 }

@@ -8,7 +8,11 @@ import io.jobcluster.protocol.JobStatus;
 import io.jobcluster.protocol.JobView;
 import java.time.Instant;
 
-/** The job entity's state: no job yet (or deleted), or a job. Events are applied here. */
+/**
+ * The job entity's state: no job (never submitted, or deleted), or a job in one of its phases, one
+ * record per phase. This is the one place where events are folded into a job; every other reader
+ * of events copies the facts the events carry.
+ */
 public sealed interface JobState extends CborSerializable {
 
   JobState apply(JobEvent event);
@@ -19,158 +23,221 @@ public sealed interface JobState extends CborSerializable {
 
     @Override
     public JobState apply(JobEvent event) {
-      if (event instanceof JobEvent.Submitted submitted) {
-        return Job.submitted(submitted);
+      if (event instanceof JobEvent.Submitted e) {
+        JobCommon common = JobCommon.submitted(e);
+        return e.to() == JobStatus.SCHEDULED ? new Scheduled(common) : new Pending(common, e.at());
       }
-      throw new IllegalStateException("unexpected event without a job: " + event);
+      throw unexpected(this, event);
     }
   }
 
-  /**
-   * A job and everything its view and deadlines need.
-   *
-   * @param attempts attempts charged so far; a handed-back attempt or a lost worker is not charged
-   * @param lease the running attempt's lease, present exactly while RUNNING
-   * @param retryAt end of backoff, present exactly while RETRYING
-   * @param workerId the worker of the current or last attempt
-   * @param workerLosses attempts that ended because the worker's node died, counted apart
-   */
-  record Job(
-      String id,
-      String tenant,
-      JobSpec spec,
-      JobStatus status,
-      int attempts,
-      int maxAttempts,
-      AttemptLease lease,
-      Instant retryAt,
-      String workerId,
-      int workerLosses,
-      Instant createdAt,
-      Instant updatedAt,
-      Instant startedAt,
-      Instant finishedAt,
-      String lastError,
-      String result,
-      String progress)
-      implements JobState {
+  /** A job in one of its phases. */
+  sealed interface Job extends JobState permits Scheduled, Pending, Running, Retrying, Finished {
 
-    static Job submitted(JobEvent.Submitted e) {
-      return new Job(e.jobId(), e.tenant(), e.spec(), e.to(), 0, e.spec().maxAttempts(), null, null, null, 0,
-          e.at(), e.at(), null, null, null, null, null);
+    /** What every phase of the job has. */
+    JobCommon common();
+
+    JobStatus status();
+
+    /** The earliest persisted deadline this job waits for, or null when it waits for none. */
+    Instant nextDeadline();
+
+    default String id() {
+      return common().id();
+    }
+
+    default String tenant() {
+      return common().tenant();
+    }
+
+    default JobSpec spec() {
+      return common().spec();
+    }
+
+    default int attempts() {
+      return common().attempts();
+    }
+
+    /** The attempt the job is on: the running one, or the last one charged. */
+    default int currentAttempt() {
+      return attempts();
+    }
+
+    default JobView view() {
+      JobCommon c = common();
+      Instant runAt = this instanceof Retrying retrying ? retrying.retryAt() : c.spec().runAt();
+      Instant leaseExpiresAt = this instanceof Running running ? running.lease().expiresAt() : null;
+      String result = this instanceof Finished finished ? finished.result() : null;
+      return new JobView(c.id(), c.spec().queue(), c.spec().type(), status(), c.spec().priority(), c.spec().payload(), c.attempts(),
+          c.maxAttempts(), c.createdAt(), c.updatedAt(), runAt, c.startedAt(), c.finishedAt(), c.workerId(), leaseExpiresAt,
+          c.lastError(), result, c.progress(), c.spec().tags());
+    }
+  }
+
+  /** Waits for its runAt. */
+  record Scheduled(JobCommon common) implements Job {
+    @Override
+    public JobStatus status() {
+      return JobStatus.SCHEDULED;
+    }
+
+    @Override
+    public Instant nextDeadline() {
+      return deadline(common.spec());
+    }
+
+    /** A scheduled job's deadline: its runAt, or its expiry if that comes first. */
+    public static Instant deadline(JobSpec spec) {
+      return earliest(spec.runAt(), spec.expiresAt());
     }
 
     @Override
     public JobState apply(JobEvent event) {
       if (event instanceof JobEvent.MadePending e) {
-        return moved(JobStatus.PENDING, e.at()).withRetryAt(null);
-      } else if (event instanceof JobEvent.Leased e) {
-        return moved(JobStatus.RUNNING, e.at())
-            .withAttempts(e.attempt(), maxAttempts, workerLosses)
-            .withLease(new AttemptLease(e.attempt(), e.leaseId(), e.workerId(), e.node(), e.leaseExpiresAt()), e.workerId())
-            .withOutcome(e.at(), null, lastError, null, null);
-      } else if (event instanceof JobEvent.HeartbeatRecorded e) {
-        return moved(JobStatus.RUNNING, e.at())
-            .withLease(lease.extendedTo(e.leaseExpiresAt()), workerId)
-            .withOutcome(startedAt, finishedAt, lastError, result, e.progress() == null ? progress : e.progress());
+        return new Pending(common.after(e), e.at());
+      }
+      return Finished.ending(this, event);
+    }
+  }
+
+  /**
+   * Waits for a worker.
+   *
+   * @param since when it became PENDING; dispatch serves the longest waiting first among equal priorities
+   */
+  record Pending(JobCommon common, Instant since) implements Job {
+    @Override
+    public JobStatus status() {
+      return JobStatus.PENDING;
+    }
+
+    @Override
+    public Instant nextDeadline() {
+      return deadline(common.spec());
+    }
+
+    /** A pending job's deadline: its expiry, if it has one. */
+    public static Instant deadline(JobSpec spec) {
+      return spec.expiresAt();
+    }
+
+    @Override
+    public JobState apply(JobEvent event) {
+      if (event instanceof JobEvent.Leased e) {
+        AttemptLease lease = new AttemptLease(e.attempt(), e.leaseId(), e.workerId(), e.node(), e.at(), e.leaseExpiresAt());
+        return new Running(common.after(e).startedBy(lease), lease);
+      }
+      return Finished.ending(this, event);
+    }
+  }
+
+  /** An attempt runs under {@code lease}, the fencing token every worker report must name. */
+  record Running(JobCommon common, AttemptLease lease) implements Job {
+    @Override
+    public JobStatus status() {
+      return JobStatus.RUNNING;
+    }
+
+    @Override
+    public Instant nextDeadline() {
+      return lease.expiresAt();
+    }
+
+    @Override
+    public int currentAttempt() {
+      return lease.attempt();
+    }
+
+    @Override
+    public JobState apply(JobEvent event) {
+      if (event instanceof JobEvent.HeartbeatRecorded e) {
+        return new Running(common.after(e).withProgress(e.progress()), lease.extendedTo(e.leaseExpiresAt()));
       } else if (event instanceof JobEvent.LeaseRenewed e) {
-        return moved(JobStatus.RUNNING, e.at()).withLease(lease.extendedTo(e.leaseExpiresAt()), workerId);
-      } else if (event instanceof JobEvent.Completed e) {
-        return moved(JobStatus.COMPLETED, e.at())
-            .withLease(null, workerId)
-            .withOutcome(startedAt, e.at(), lastError, e.result(), progress);
-      } else if (event instanceof JobEvent.AttemptFailed e) {
-        return attemptFailed(e);
+        return new Running(common.after(e), lease.extendedTo(e.leaseExpiresAt()));
       } else if (event instanceof JobEvent.HandedBack e) {
-        return moved(JobStatus.PENDING, e.at())
-            .withAttempts(e.attempt() - 1, maxAttempts, workerLosses)
-            .withLease(null, workerId);
-      } else if (event instanceof JobEvent.Cancelled e) {
-        return moved(JobStatus.CANCELLED, e.at())
-            .withLease(null, workerId)
-            .withRetryAt(null)
-            .withOutcome(startedAt, e.at(), lastError, result, progress);
-      } else if (event instanceof JobEvent.Expired e) {
-        return moved(JobStatus.EXPIRED, e.at())
-            .withRetryAt(null)
-            .withOutcome(startedAt, e.at(), lastError, result, progress);
-      } else if (event instanceof JobEvent.Redriven e) {
-        return moved(JobStatus.PENDING, e.at())
-            .withAttempts(attempts, e.maxAttempts(), 0)
-            .withOutcome(startedAt, null, lastError, result, progress);
+        return new Pending(common.after(e), e.at());
+      } else if (event instanceof JobEvent.AttemptFailed e) {
+        JobCommon failed = common.after(e).failedWith(e.error(), e.cause() == FailureCause.WORKER_LOST);
+        return e.to() == JobStatus.RETRYING ? new Retrying(failed, e.retryAt()) : new Finished(failed.finishedAt(e.at()), JobStatus.FAILED, null);
+      }
+      return Finished.ending(this, event);
+    }
+  }
+
+  /** Waits for the end of its backoff, {@code retryAt}. */
+  record Retrying(JobCommon common, Instant retryAt) implements Job {
+    @Override
+    public JobStatus status() {
+      return JobStatus.RETRYING;
+    }
+
+    @Override
+    public Instant nextDeadline() {
+      return deadline(retryAt, common.spec());
+    }
+
+    /** A retrying job's deadline: the end of its backoff, or its expiry if that comes first. */
+    public static Instant deadline(Instant retryAt, JobSpec spec) {
+      return earliest(retryAt, spec.expiresAt());
+    }
+
+    @Override
+    public JobState apply(JobEvent event) {
+      if (event instanceof JobEvent.MadePending e) {
+        return new Pending(common.after(e), e.at());
+      }
+      return Finished.ending(this, event);
+    }
+  }
+
+  /**
+   * Ended: COMPLETED (with its {@code result}), FAILED (a dead letter, which may be redriven),
+   * CANCELLED or EXPIRED. Only deletion (and redrive of a dead letter) follows.
+   */
+  record Finished(JobCommon common, JobStatus status, String result) implements Job {
+    public Finished {
+      if (status.isActive()) {
+        throw new IllegalArgumentException("a finished job cannot be " + status);
+      }
+    }
+
+    @Override
+    public Instant nextDeadline() {
+      return null;
+    }
+
+    @Override
+    public JobState apply(JobEvent event) {
+      if (event instanceof JobEvent.Redriven e && status == JobStatus.FAILED) {
+        return new Pending(common.after(e).redriven(e.maxAttempts()), e.at());
       } else if (event instanceof JobEvent.Deleted) {
         return NoJob.INSTANCE;
       }
-      throw new IllegalStateException("job " + id + " cannot apply " + event);
+      throw unexpected(this, event);
     }
 
-    private Job attemptFailed(JobEvent.AttemptFailed e) {
-      boolean workerLost = e.cause() == FailureCause.WORKER_LOST;
-      Job next = moved(e.to(), e.at())
-          .withAttempts(workerLost ? e.attempt() - 1 : e.attempt(), maxAttempts, workerLost ? workerLosses + 1 : workerLosses)
-          .withLease(null, workerId)
-          .withRetryAt(e.retryAt());
-      Instant finished = e.to() == JobStatus.FAILED ? e.at() : null;
-      return next.withOutcome(startedAt, finished, e.error(), result, progress);
-    }
-
-    public JobView view() {
-      Instant nextRun = status == JobStatus.RETRYING ? retryAt : spec.runAt();
-      return new JobView(id, spec.queue(), spec.type(), status, spec.priority(), spec.payload(), attempts, maxAttempts,
-          createdAt, updatedAt, nextRun, startedAt, finishedAt, workerId, lease == null ? null : lease.expiresAt(),
-          lastError, result, progress, spec.tags());
-    }
-
-    /** Attempts a job may still make before it fails for good. */
-    public boolean hasAttemptsLeft() {
-      return attempts < maxAttempts;
-    }
-
-    public boolean isExpiredAt(Instant now) {
-      return spec.expiresAt() != null && !now.isBefore(spec.expiresAt());
-    }
-
-    /** The earliest persisted deadline this job waits for, or null when it waits for none. */
-    public Instant nextDeadline() {
-      return switch (status) {
-        case SCHEDULED -> earliest(spec.runAt(), spec.expiresAt());
-        case PENDING -> spec.expiresAt();
-        case RUNNING -> lease.expiresAt();
-        case RETRYING -> earliest(retryAt, spec.expiresAt());
-        case COMPLETED, FAILED, CANCELLED, EXPIRED -> null;
-      };
-    }
-
-    private static Instant earliest(Instant a, Instant b) {
-      if (b == null) {
-        return a;
+    /** The ends an active job of any phase may come to: completion, cancellation, expiry. */
+    static JobState ending(Job job, JobEvent event) {
+      JobCommon common = job.common().after(event).finishedAt(event.at());
+      if (event instanceof JobEvent.Completed e && job instanceof Running) {
+        return new Finished(common, JobStatus.COMPLETED, e.result());
+      } else if (event instanceof JobEvent.Cancelled) {
+        return new Finished(common, JobStatus.CANCELLED, null);
+      } else if (event instanceof JobEvent.Expired && !(job instanceof Running)) {
+        return new Finished(common, JobStatus.EXPIRED, null);
       }
-      return a.isBefore(b) ? a : b;
+      throw unexpected(job, event);
     }
+  }
 
-    private Job moved(JobStatus to, Instant at) {
-      return new Job(id, tenant, spec, to, attempts, maxAttempts, lease, retryAt, workerId, workerLosses,
-          createdAt, at, startedAt, finishedAt, lastError, result, progress);
+  private static Instant earliest(Instant a, Instant b) {
+    if (b == null) {
+      return a;
     }
+    return a.isBefore(b) ? a : b;
+  }
 
-    private Job withAttempts(int newAttempts, int newMaxAttempts, int newWorkerLosses) {
-      return new Job(id, tenant, spec, status, newAttempts, newMaxAttempts, lease, retryAt, workerId, newWorkerLosses,
-          createdAt, updatedAt, startedAt, finishedAt, lastError, result, progress);
-    }
-
-    private Job withLease(AttemptLease newLease, String newWorkerId) {
-      return new Job(id, tenant, spec, status, attempts, maxAttempts, newLease, retryAt, newWorkerId, workerLosses,
-          createdAt, updatedAt, startedAt, finishedAt, lastError, result, progress);
-    }
-
-    private Job withRetryAt(Instant newRetryAt) {
-      return new Job(id, tenant, spec, status, attempts, maxAttempts, lease, newRetryAt, workerId, workerLosses,
-          createdAt, updatedAt, startedAt, finishedAt, lastError, result, progress);
-    }
-
-    private Job withOutcome(Instant newStartedAt, Instant newFinishedAt, String newLastError, String newResult, String newProgress) {
-      return new Job(id, tenant, spec, status, attempts, maxAttempts, lease, retryAt, workerId, workerLosses,
-          createdAt, updatedAt, newStartedAt, newFinishedAt, newLastError, newResult, newProgress);
-    }
+  private static IllegalStateException unexpected(JobState state, JobEvent event) {
+    return new IllegalStateException("a job in " + state.getClass().getSimpleName() + " cannot apply " + event);
   }
 }

@@ -4,7 +4,6 @@ import io.jobcluster.node.job.JobEventObserver;
 import io.jobcluster.node.job.JobState;
 import io.jobcluster.protocol.FailureCause;
 import io.jobcluster.protocol.JobEvent;
-import io.jobcluster.protocol.JobSpec;
 import io.jobcluster.protocol.JobStatus;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -99,48 +98,41 @@ public final class NodeMetrics implements JobEventObserver {
     return PrometheusText.CONTENT_TYPE;
   }
 
+  /** Counts what {@code event} says happened; queue and type are the job's, from its state after the event. */
   @Override
-  public void persisted(JobState before, JobEvent event) {
-    if (event instanceof JobEvent.Submitted submitted) {
-      this.submitted.inc(submitted.spec().queue(), submitted.spec().type());
+  public void persisted(JobState after, JobEvent event) {
+    if (!(after instanceof JobState.Job job)) {
       return;
     }
-    if (!(before instanceof JobState.Job job)) {
-      return;
-    }
-    JobSpec spec = job.spec();
-    if (event instanceof JobEvent.Leased leased) {
-      dispatchLatency.observe(Duration.between(job.updatedAt(), leased.at()), spec.queue());
+    String queue = job.spec().queue();
+    String type = job.spec().type();
+    if (event instanceof JobEvent.Submitted) {
+      submitted.inc(queue, type);
+    } else if (event instanceof JobEvent.Leased leased) {
+      dispatchLatency.observe(Duration.between(leased.pendingSince(), leased.at()), queue);
     } else if (event instanceof JobEvent.Completed done) {
-      completed.inc(spec.queue(), spec.type());
-      observeRun(job, done.at());
+      completed.inc(queue, type);
+      runTime.observe(Duration.between(done.startedAt(), done.at()), queue, type);
     } else if (event instanceof JobEvent.AttemptFailed attempt) {
-      attemptFailed(job, attempt);
+      attemptFailed(attempt, queue, type);
     } else if (event instanceof JobEvent.Cancelled) {
-      cancelled.inc(spec.queue(), spec.type());
+      cancelled.inc(queue, type);
     } else if (event instanceof JobEvent.Expired) {
-      expired.inc(spec.queue(), spec.type());
+      expired.inc(queue, type);
     }
   }
 
-  private void attemptFailed(JobState.Job job, JobEvent.AttemptFailed attempt) {
-    JobSpec spec = job.spec();
+  private void attemptFailed(JobEvent.AttemptFailed attempt, String queue, String type) {
     if (attempt.cause() == FailureCause.LEASE_EXPIRED) {
-      leaseExpirations.inc(spec.queue());
+      leaseExpirations.inc(queue);
     } else if (attempt.cause() == FailureCause.WORKER_LOST) {
-      workersLost.inc(spec.queue());
+      workersLost.inc(queue);
     }
     if (attempt.to() == JobStatus.FAILED) {
-      failed.inc(spec.queue(), spec.type());
+      failed.inc(queue, type);
     } else {
-      retried.inc(spec.queue(), spec.type());
+      retried.inc(queue, type);
     }
-    observeRun(job, attempt.at());
-  }
-
-  private void observeRun(JobState.Job job, java.time.Instant endedAt) {
-    if (job.startedAt() != null) {
-      runTime.observe(Duration.between(job.startedAt(), endedAt), job.spec().queue(), job.spec().type());
-    }
+    runTime.observe(Duration.between(attempt.startedAt(), attempt.at()), queue, type);
   }
 }

@@ -15,7 +15,6 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -24,7 +23,7 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
- * Reads the read model: listing, filtering, counting, a job's history, and what a dispatcher
+ * Reads the read model: listing, filtering, counting, and what a dispatcher
  * rebuild and a deadline sweep need. Plain JDBC on the read model's pool, run on {@code executor}
  * (a blocking dispatcher); every value is a parameter. The read model trails the job entities by
  * the projection's lag (about a second), so it is never the dispatch hot path.
@@ -70,11 +69,6 @@ public final class JobQueries {
     return validLimit(limit).thenCompose(ok -> run("list", connection -> list(connection, query)));
   }
 
-  /** A job's transitions, oldest first; empty when there is no such job for {@code tenant} (or it is not projected yet). */
-  public CompletionStage<Optional<List<JobTransition>>> history(String tenant, String jobId) {
-    return run("history", connection -> history(connection, tenant, jobId));
-  }
-
   /** The number of jobs in each status, every status present. */
   public CompletionStage<Map<JobStatus, Long>> countsByStatus(String tenant) {
     return run("countsByStatus", connection -> countsByStatus(connection, tenant));
@@ -104,9 +98,24 @@ public final class JobQueries {
   }
 
   /** Active jobs whose next deadline is at or before {@code now}, most overdue first. */
-  public CompletionStage<List<OverdueJob>> overdue(Instant now, int limit) {
-    return validLimit(limit).thenCompose(ok -> run("overdue", connection -> overdue(connection, now, limit)));
+  public CompletionStage<List<DueJob>> overdue(Instant now, int limit) {
+    DuePage page = new DuePage(null, null, now, List.of(), limit);
+    return validLimit(limit).thenCompose(ok -> run("overdue", connection -> due(connection, page)));
   }
+
+  /**
+   * SCHEDULED and RETRYING jobs whose deadline is at or before {@code until}, soonest first (then by
+   * id): the jobs that wait out of memory and are due to be woken. They start after the job
+   * {@code afterId} at {@code afterAt}, or (no id) after {@code afterAt}, or (neither) at the first.
+   */
+  public CompletionStage<List<DueJob>> waitingUntil(Instant afterAt, String afterId, Instant until, int limit) {
+    List<JobStatus> waiting = List.of(JobStatus.SCHEDULED, JobStatus.RETRYING);
+    DuePage page = new DuePage(afterAt, afterId, until, waiting, limit);
+    return validLimit(limit).thenCompose(ok -> run("waitingUntil", connection -> due(connection, page)));
+  }
+
+  /** Jobs with a deadline up to {@code until}, after a (deadline, id) position, of some statuses (none: any). */
+  private record DuePage(Instant afterAt, String afterId, Instant until, List<JobStatus> statuses, int limit) {}
 
   private record ListQuery(String tenant, JobStatus status, String queue, String type, int limit, ListCursor after) {}
 
@@ -205,23 +214,6 @@ public final class JobQueries {
       conditions.add(condition);
       values.add(value);
     }
-  }
-
-  private static Optional<List<JobTransition>> history(Connection connection, String tenant, String jobId) throws SQLException {
-    String sql = "SELECT h.job_id, h.seq_nr, h.at, h.from_status, h.to_status, h.attempt, h.worker_id, h.node, h.detail"
-        + " FROM job_history h JOIN jobs j ON j.id = h.job_id WHERE h.job_id = ?"
-        + (tenant == null ? "" : " AND j.tenant = ?") + " ORDER BY h.seq_nr";
-    List<JobTransition> transitions = new ArrayList<>();
-    try (PreparedStatement select = connection.prepareStatement(sql)) {
-      Sql.bindAll(select, tenant == null ? List.of(jobId) : List.of(jobId, tenant));
-      try (ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          transitions.add(HistoryTable.read(rows));
-        }
-      }
-    }
-    // Every projected job has its submission in the history, so nothing means no such job.
-    return transitions.isEmpty() ? Optional.empty() : Optional.of(List.copyOf(transitions));
   }
 
   private static Map<JobStatus, Long> countsByStatus(Connection connection, String tenant) throws SQLException {
@@ -344,18 +336,32 @@ public final class JobQueries {
     return running;
   }
 
-  private static List<OverdueJob> overdue(Connection connection, Instant now, int limit) throws SQLException {
-    // deadline_at is null for every job that waits for no deadline (terminal and FAILED ones).
-    String sql = "SELECT id, status, deadline_at FROM jobs WHERE deadline_at <= ? ORDER BY deadline_at, id LIMIT ?";
-    List<OverdueJob> overdue = new ArrayList<>();
-    try (PreparedStatement select = connection.prepareStatement(sql)) {
-      Sql.bindAll(select, List.of(now, limit));
+  private static List<DueJob> due(Connection connection, DuePage page) throws SQLException {
+    // deadline_at is null for every job that waits for no deadline (finished jobs among them).
+    StringBuilder sql = new StringBuilder("SELECT id, status, deadline_at FROM jobs WHERE deadline_at <= ?");
+    List<Object> values = new ArrayList<>(List.of(page.until()));
+    if (page.afterAt() != null && page.afterId() != null) {
+      sql.append(" AND (deadline_at > ? OR (deadline_at = ? AND id > ?))");
+      values.addAll(List.of(page.afterAt(), page.afterAt(), page.afterId()));
+    } else if (page.afterAt() != null) {
+      sql.append(" AND deadline_at > ?");
+      values.add(page.afterAt());
+    }
+    if (!page.statuses().isEmpty()) {
+      sql.append(" AND status IN (").append(String.join(", ", Collections.nCopies(page.statuses().size(), "?"))).append(")");
+      page.statuses().forEach(status -> values.add(status.name()));
+    }
+    sql.append(" ORDER BY deadline_at, id LIMIT ?");
+    values.add(page.limit());
+    List<DueJob> due = new ArrayList<>();
+    try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
+      Sql.bindAll(select, values);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
-          overdue.add(new OverdueJob(rows.getString("id"), JobStatus.valueOf(rows.getString("status")), Sql.instant(rows, "deadline_at")));
+          due.add(new DueJob(rows.getString("id"), JobStatus.valueOf(rows.getString("status")), Sql.instant(rows, "deadline_at")));
         }
       }
     }
-    return overdue;
+    return due;
   }
 }

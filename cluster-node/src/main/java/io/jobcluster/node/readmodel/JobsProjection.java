@@ -1,7 +1,6 @@
 package io.jobcluster.node.readmodel;
 
 import io.jobcluster.node.job.JobEntity;
-import io.jobcluster.persistence.Dialect;
 import io.jobcluster.protocol.JobEvent;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -30,9 +29,9 @@ public final class JobsProjection {
 
   private JobsProjection() {}
 
-  static void init(ActorSystem<?> system, ReadModelSettings settings, DataSource dataSource, Dialect dialect) {
+  static void init(ActorSystem<?> system, ReadModelSettings settings, DataSource dataSource) {
     ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, NAME, JobEntity.TAG_SLICES,
-        slice -> ProjectionBehavior.create(create(system, settings, dataSource, dialect, tag(slice))),
+        slice -> ProjectionBehavior.create(create(system, settings, dataSource, tag(slice))),
         ShardedDaemonProcessSettings.create(system), Optional.of(ProjectionBehavior.stopMessage()));
   }
 
@@ -42,10 +41,10 @@ public final class JobsProjection {
   }
 
   static GroupedProjection<Offset, EventEnvelope<JobEvent>> create(ActorSystem<?> system, ReadModelSettings settings,
-      DataSource dataSource, Dialect dialect, String tag) {
+      DataSource dataSource, String tag) {
     SourceProvider<Offset, EventEnvelope<JobEvent>> events = EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag);
     return JdbcProjection.groupedWithin(ProjectionId.of(NAME, tag), events, () -> new PooledJdbcSession(dataSource),
-            () -> new JobsProjectionHandler(dialect), system)
+            JobsProjectionHandler::new, system)
         .withGroup(settings.batchSize(), settings.groupWithin());
   }
 }

@@ -1,6 +1,5 @@
 package io.jobcluster.node.readmodel;
 
-import io.jobcluster.persistence.Dialect;
 import io.jobcluster.protocol.JobEvent;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -11,16 +10,10 @@ import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
 
 /**
- * Writes a batch of job events into {@code jobs} and {@code job_history}, in the transaction in
+ * Writes a batch of job events into {@code jobs}, in the transaction in
  * which the projection then stores the batch's offset.
  */
 final class JobsProjectionHandler extends JdbcHandler<List<EventEnvelope<JobEvent>>, PooledJdbcSession> {
-  private final Dialect dialect;
-
-  JobsProjectionHandler(Dialect dialect) {
-    this.dialect = dialect;
-  }
-
   @Override
   public void process(PooledJdbcSession session, List<EventEnvelope<JobEvent>> envelopes) throws Exception {
     session.withConnection(connection -> write(connection, envelopes));
@@ -31,7 +24,7 @@ final class JobsProjectionHandler extends JdbcHandler<List<EventEnvelope<JobEven
     envelopes.forEach(envelope -> ids.add(envelope.event().jobId()));
     ReadModelBatch batch = new ReadModelBatch(JobsTable.load(connection, ids));
     envelopes.forEach(envelope -> batch.apply(envelope.event(), envelope.sequenceNr()));
-    batch.write(connection, dialect);
+    batch.write(connection);
     return null;
   }
 }

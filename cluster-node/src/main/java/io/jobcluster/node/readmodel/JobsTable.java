@@ -101,7 +101,8 @@ final class JobsTable {
         JobStatus.valueOf(row.getString("status")), row.getInt("priority"), row.getInt("attempts"), row.getInt("max_attempts"),
         Sql.instant(row, "created_at"), Sql.instant(row, "updated_at"), Sql.instant(row, "spec_run_at"), Sql.instant(row, "run_at"),
         Sql.instant(row, "expires_at"), Sql.instant(row, "ready_at"), Sql.instant(row, "started_at"), Sql.instant(row, "finished_at"),
-        row.getString("worker_id"), row.getString("node"), Sql.instant(row, "lease_expires_at"), row.getString("last_error"),
+        row.getString("worker_id"), row.getString("node"), Sql.instant(row, "lease_expires_at"), Sql.instant(row, "deadline_at"),
+        row.getString("last_error"),
         tags == null ? List.of() : Arrays.asList(tags.split(",")), row.getInt("payload_bytes"), row.getLong("last_seq_nr"));
   }
 

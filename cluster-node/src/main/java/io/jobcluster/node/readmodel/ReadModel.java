@@ -14,9 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The read model of a node: the {@code jobs} and {@code job_history} tables kept by
- * {@link JobsProjection}, and {@link JobQueries} over them. Used to list, filter and count jobs,
- * for history, and to rebuild dispatch state; never on the dispatch hot path.
+ * The read model of a node: the {@code jobs} table kept by {@link JobsProjection}, and
+ * {@link JobQueries} over it. Used to list, filter and count jobs, to rebuild dispatch state and to
+ * find due deadlines; never on the dispatch hot path.
  *
  * <pre>{@code
  * ReadModel.init(system, database);            // once, after job sharding started
@@ -66,7 +66,7 @@ public final class ReadModel {
           return CompletableFuture.completedFuture(Done.getInstance());
         });
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig(JDBC_DISPATCHER));
-    JobsProjection.init(system, settings, pool, db.dialect());
+    JobsProjection.init(system, settings, pool);
     log.info("Read model started slices={} batchSize={} groupWithin={} poolSize={} database={}", JobEntity.TAG_SLICES,
         settings.batchSize(), settings.groupWithin(), settings.poolSize(), db.redactedUrl());
     return new ReadModel(new JobQueries(pool, blocking));

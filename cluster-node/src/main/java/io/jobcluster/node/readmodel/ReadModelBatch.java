@@ -1,6 +1,5 @@
 package io.jobcluster.node.readmodel;
 
-import io.jobcluster.persistence.Dialect;
 import io.jobcluster.protocol.JobEvent;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -25,7 +24,6 @@ final class ReadModelBatch {
   private final Map<String, JobRow> stored;
   /** The rows after the events so far; a null value is a deleted job. */
   private final Map<String, JobRow> current = new LinkedHashMap<>();
-  private final List<JobTransition> transitions = new ArrayList<>();
   /** Jobs deleted in this batch, with the sequence number of the deletion. */
   private final Map<String, Long> deletedAt = new HashMap<>();
 
@@ -42,7 +40,6 @@ final class ReadModelBatch {
     }
     if (event instanceof JobEvent.Deleted) {
       current.put(id, null);
-      transitions.removeIf(t -> t.jobId().equals(id));
       deletedAt.put(id, seqNr);
       return;
     }
@@ -56,7 +53,6 @@ final class ReadModelBatch {
       next = row.apply(event, seqNr);
     }
     current.put(id, next);
-    JobTransition.of(event, seqNr, next).ifPresent(transitions::add);
   }
 
   private boolean isReplay(JobRow row, String id, long seqNr) {
@@ -64,7 +60,7 @@ final class ReadModelBatch {
     return (row != null && seqNr <= row.lastSeqNr()) || (deleted != null && seqNr <= deleted);
   }
 
-  void write(Connection connection, Dialect dialect) throws SQLException {
+  void write(Connection connection) throws SQLException {
     List<String> deletes = new ArrayList<>();
     List<JobRow> updates = new ArrayList<>();
     List<JobRow> inserts = new ArrayList<>();
@@ -83,9 +79,6 @@ final class ReadModelBatch {
     JobsTable.delete(connection, deletes);
     JobsTable.update(connection, updates);
     JobsTable.insert(connection, inserts);
-    HistoryTable.deleteUpTo(connection, deletedAt);
-    HistoryTable.insert(connection, dialect, transitions);
-    log.debug("Read model batch written inserted={} updated={} deleted={} transitions={}", inserts.size(), updates.size(),
-        deletes.size(), transitions.size());
+    log.debug("Read model batch written inserted={} updated={} deleted={}", inserts.size(), updates.size(), deletes.size());
   }
 }

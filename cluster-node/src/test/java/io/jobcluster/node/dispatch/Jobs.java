@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /** Submitting and watching jobs through the node's JobService, the way the HTTP gateway will. */
-final class Jobs {
+public final class Jobs {
   static final String TENANT = "acme";
   private static final int BATCH = 500;
 
@@ -45,7 +45,7 @@ final class Jobs {
   }
 
   /** Polls until every job satisfies {@code condition}; answers their last views. */
-  static Map<String, JobView> await(JobService jobs, List<String> ids, Predicate<JobView> condition, Duration timeout, String what)
+  public static Map<String, JobView> await(JobService jobs, List<String> ids, Predicate<JobView> condition, Duration timeout, String what)
       throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     Map<String, JobView> done = new HashMap<>();

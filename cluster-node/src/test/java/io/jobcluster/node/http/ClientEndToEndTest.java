@@ -15,7 +15,7 @@ import io.jobcluster.protocol.JobStatus;
 import io.jobcluster.protocol.JobView;
 import io.jobcluster.protocol.client.BatchItem;
 import io.jobcluster.protocol.client.IssuedKey;
-import io.jobcluster.protocol.client.JobTransition;
+import io.jobcluster.protocol.wire.JobTransition;
 import io.jobcluster.protocol.client.JobclusterApiException;
 import io.jobcluster.protocol.client.JobclusterClient;
 import io.jobcluster.protocol.client.LeasedJob;

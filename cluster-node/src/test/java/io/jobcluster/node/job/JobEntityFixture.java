@@ -47,7 +47,9 @@ final class JobEntityFixture implements AfterAllCallback {
         .resolve();
     testKit = ActorTestKit.create("JobEntityTest", config);
     manualTime = ManualTime.get(testKit.system());
-    settings = new JobEntitySettings(clock, () -> 0.5, Duration.ofSeconds(30), 3, JobReadyListener.NONE, JobEventObserver.NONE);
+    // Jobs here never leave memory for a far deadline: the wake horizon is longer than any delay.
+    settings = new JobEntitySettings(clock, () -> 0.5, Duration.ofSeconds(30), Duration.ofDays(400), 3, "", JobReadyListener.NONE,
+        JobEventObserver.NONE);
   }
 
   EventSourcedBehaviorTestKit<JobEntity.Command, JobEvent, JobState> newJob() {
@@ -55,7 +57,7 @@ final class JobEntityFixture implements AfterAllCallback {
   }
 
   EventSourcedBehaviorTestKit<JobEntity.Command, JobEvent, JobState> newJob(String jobId) {
-    return EventSourcedBehaviorTestKit.create(testKit.system(), JobEntity.create(jobId, settings, null));
+    return EventSourcedBehaviorTestKit.create(testKit.system(), JobEntity.recovering(jobId, settings, null));
   }
 
   JobSpec spec(JobRequest request) {

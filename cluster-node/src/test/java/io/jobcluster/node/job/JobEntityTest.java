@@ -37,7 +37,7 @@ class JobEntityTest {
 
   private EventSourcedBehaviorTestKit<JobEntity.Command, JobEvent, JobState> submitted(JobRequest request) {
     var job = fixture.newJob();
-    accepted(ask(job, replyTo -> new JobEntity.Submit(TENANT, fixture.spec(request), replyTo)));
+    accepted(ask(job, replyTo -> new JobEntity.Submit(TENANT, fixture.spec(request), false, replyTo)));
     return job;
   }
 
@@ -55,10 +55,14 @@ class JobEntityTest {
     return assertInstanceOf(JobState.Job.class, kit.getState());
   }
 
+  private static AttemptLease lease(EventSourcedBehaviorTestKit<JobEntity.Command, JobEvent, JobState> kit) {
+    return assertInstanceOf(JobState.Running.class, kit.getState()).lease();
+  }
+
   @Test
   void submitPersistsAPendingJobAndAnswersCreated() {
     var kit = fixture.newJob("11111111-1111-1111-1111-111111111111");
-    var result = ask(kit, replyTo -> new JobEntity.Submit(TENANT, fixture.spec(SLEEP.withPriority(7).withTags(List.of("a", "b"))), replyTo));
+    var result = ask(kit, replyTo -> new JobEntity.Submit(TENANT, fixture.spec(SLEEP.withPriority(7).withTags(List.of("a", "b"))), false, replyTo));
 
     JobReply.Accepted reply = assertInstanceOf(JobReply.Accepted.class, result.reply());
     assertTrue(reply.created());
@@ -95,10 +99,10 @@ class JobEntityTest {
     JobRequest request = SLEEP.withIdempotencyKey("order-42");
     String id = JobIds.forIdempotencyKey(TENANT, "order-42");
     var kit = fixture.newJob(id);
-    JobView first = accepted(ask(kit, replyTo -> new JobEntity.Submit(TENANT, fixture.spec(request), replyTo)));
+    JobView first = accepted(ask(kit, replyTo -> new JobEntity.Submit(TENANT, fixture.spec(request), false, replyTo)));
 
     fixture.timePasses(Duration.ofSeconds(5));
-    var repeat = ask(kit, replyTo -> new JobEntity.Submit(TENANT, fixture.spec(request), replyTo));
+    var repeat = ask(kit, replyTo -> new JobEntity.Submit(TENANT, fixture.spec(request), false, replyTo));
 
     JobReply.Accepted reply = assertInstanceOf(JobReply.Accepted.class, repeat.reply());
     assertFalse(reply.created());
@@ -109,7 +113,7 @@ class JobEntityTest {
   @Test
   void submitOfADifferentRequestUnderTheSameIdIsAnIdempotencyConflict() {
     var kit = submitted(SLEEP.withIdempotencyKey("k"));
-    var result = ask(kit, replyTo -> new JobEntity.Submit(TENANT, fixture.spec(SLEEP.withIdempotencyKey("k").withPriority(9)), replyTo));
+    var result = ask(kit, replyTo -> new JobEntity.Submit(TENANT, fixture.spec(SLEEP.withIdempotencyKey("k").withPriority(9)), false, replyTo));
 
     assertEquals(ErrorCode.IDEMPOTENCY_CONFLICT, rejected(result).error());
     assertTrue(result.hasNoEvents());
@@ -127,7 +131,8 @@ class JobEntityTest {
     assertEquals(fixture.clock.instant().plusSeconds(60), view.leaseExpiresAt());
     assertEquals(fixture.clock.instant(), view.startedAt());
     JobEvent.Leased event = assertInstanceOf(JobEvent.Leased.class, result.event());
-    assertEquals(new JobEvent.Leased(job(kit).id(), 1, "lease-1", "worker-1", "node-a", view.leaseExpiresAt(), fixture.clock.instant()), event);
+    assertEquals(new JobEvent.Leased(job(kit).id(), 1, "lease-1", "worker-1", "node-a", view.leaseExpiresAt(), fixture.clock.instant(),
+        fixture.clock.instant()), event);
   }
 
   @Test
@@ -150,7 +155,7 @@ class JobEntityTest {
 
     assertEquals(ErrorCode.INVALID_TRANSITION, rejected(elsewhere).error());
     assertTrue(elsewhere.hasNoEvents());
-    assertEquals("worker-1", job(kit).lease().workerId());
+    assertEquals("worker-1", lease(kit).workerId());
   }
 
   @Test
@@ -202,8 +207,8 @@ class JobEntityTest {
       assertEquals(ErrorCode.STALE_LEASE, rejected(result).error());
       assertTrue(result.hasNoEvents());
     }
-    assertEquals("lease-2", job(kit).lease().leaseId());
-    assertEquals(2, job(kit).lease().attempt());
+    assertEquals("lease-2", lease(kit).leaseId());
+    assertEquals(2, lease(kit).attempt());
   }
 
   @Test
@@ -256,7 +261,7 @@ class JobEntityTest {
     fixture.timePasses(Duration.ofSeconds(60));
     JobState.Job afterTimeout = job(kit);
     assertEquals(JobStatus.RETRYING, afterTimeout.status());
-    assertTrue(afterTimeout.lastError().contains("lease expired"));
+    assertTrue(afterTimeout.common().lastError().contains("lease expired"));
 
     fixture.timePasses(Duration.ofSeconds(10));
     assertEquals(JobStatus.PENDING, job(kit).status());
@@ -304,7 +309,7 @@ class JobEntityTest {
     accepted(ask(kit, replyTo -> new JobEntity.Heartbeat("lease-1", null, replyTo)));
     fixture.timePasses(Duration.ofSeconds(60));
     assertEquals(JobStatus.RETRYING, job(kit).status(), "a worker that stops heartbeating still loses the lease");
-    assertTrue(job(kit).lastError().contains("lease expired"), job(kit).lastError());
+    assertTrue(job(kit).common().lastError().contains("lease expired"), job(kit).common().lastError());
   }
 
   @Test
@@ -377,7 +382,7 @@ class JobEntityTest {
     assertNull(view.leaseExpiresAt());
     JobView again = accepted(ask(kit, replyTo -> new JobEntity.Lease("lease-2", "worker-2", "node-b", null, replyTo)));
     assertEquals(1, again.attempts());
-    assertEquals("lease-2", job(kit).lease().leaseId());
+    assertEquals("lease-2", lease(kit).leaseId());
   }
 
   @Test
@@ -396,7 +401,7 @@ class JobEntityTest {
 
     assertEquals(JobStatus.FAILED, quarantined.status());
     assertTrue(quarantined.lastError().startsWith("quarantined"), quarantined.lastError());
-    assertEquals(3, job(kit).workerLosses());
+    assertEquals(3, job(kit).common().workerLosses());
   }
 
   @Test

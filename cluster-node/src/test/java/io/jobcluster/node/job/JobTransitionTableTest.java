@@ -24,6 +24,7 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.apache.pekko.persistence.typed.PersistenceId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -63,11 +64,30 @@ class JobTransitionTableTest {
       "all deadlines", (job, f) -> Duration.between(f.clock.instant(), lastDeadline(job)).plusMillis(1));
 
   private static Instant lastDeadline(JobState.Job job) {
-    return switch (job.status()) {
-      case RUNNING -> job.lease().expiresAt();
-      case RETRYING -> job.retryAt().isAfter(job.spec().expiresAt()) ? job.retryAt() : job.spec().expiresAt();
-      default -> job.spec().expiresAt();
-    };
+    if (job instanceof JobState.Running running) {
+      return running.lease().expiresAt();
+    } else if (job instanceof JobState.Retrying retrying) {
+      return retrying.retryAt().isAfter(job.spec().expiresAt()) ? retrying.retryAt() : job.spec().expiresAt();
+    }
+    return job.spec().expiresAt();
+  }
+
+  /**
+   * Every persisted event carries the facts of the state it leads to: what the read model, the
+   * history and the metrics copy must be what the entity folded.
+   */
+  private static void assertEventsCarryTheirFacts(EventSourcedBehaviorTestKit<JobEntity.Command, JobEvent, JobState> kit, String context) {
+    JobState state = JobState.NoJob.INSTANCE;
+    for (Object persisted : kit.persistenceTestKit().persistedInStorage(
+        PersistenceId.of(JobEntity.TYPE_KEY.name(), ((JobState.Job) kit.getState()).id()).id())) {
+      JobEvent event = (JobEvent) persisted;
+      state = state.apply(event);
+      JobState.Job job = (JobState.Job) state;
+      String step = context + ", " + event.getClass().getSimpleName();
+      assertEquals(job.status(), event.to(), step + ": status after");
+      assertEquals(job.attempts(), event.attempts(), step + ": attempts charged");
+      assertEquals(job.nextDeadline(), event.deadline(), step + ": next deadline");
+    }
   }
 
   @Test
@@ -94,6 +114,7 @@ class JobTransitionTableTest {
             last = followUp.to();
           }
           assertEquals(last, status(kit), action.name());
+          assertEventsCarryTheirFacts(kit, from + " " + action.name());
         } else {
           JobReply.Rejected reply = assertInstanceOf(JobReply.Rejected.class, result.reply());
           assertEquals(ErrorCode.INVALID_TRANSITION, reply.error(), from + " " + action.name() + ": " + reply.message());
@@ -116,11 +137,12 @@ class JobTransitionTableTest {
         fixture.timePasses(jump.getValue().apply(before, fixture));
         JobStatus after = status(kit);
         assertTrue(JobTransitions.isAllowed(from, after), from + " -> " + after + " after " + jump.getKey());
+        assertEventsCarryTheirFacts(kit, from + " after " + jump.getKey());
         reached.get(from).add(after);
       }
 
       var kit = jobIn(from);
-      var resubmit = ask(kit, replyTo -> new JobEntity.Submit(TENANT, fixture.spec(REQUEST), replyTo));
+      var resubmit = ask(kit, replyTo -> new JobEntity.Submit(TENANT, fixture.spec(REQUEST), false, replyTo));
       assertTrue(resubmit.hasNoEvents(), "a repeated submission never changes a job; nothing moves a job back to SCHEDULED");
     }
 
@@ -147,7 +169,7 @@ class JobTransitionTableTest {
   private static EventSourcedBehaviorTestKit<JobEntity.Command, JobEvent, JobState> jobIn(JobStatus status) {
     var kit = fixture.newJob();
     JobRequest request = status == JobStatus.SCHEDULED || status == JobStatus.EXPIRED ? REQUEST.withDelaySeconds(60L) : REQUEST;
-    accepted(ask(kit, replyTo -> new JobEntity.Submit(TENANT, fixture.spec(request), replyTo)));
+    accepted(ask(kit, replyTo -> new JobEntity.Submit(TENANT, fixture.spec(request), false, replyTo)));
     switch (status) {
       case SCHEDULED, PENDING -> { }
       case EXPIRED -> fixture.timePasses(Duration.ofDays(2));

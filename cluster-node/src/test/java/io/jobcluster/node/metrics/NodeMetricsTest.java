@@ -28,14 +28,15 @@ class NodeMetricsTest {
   @Test
   void persistedEventsCountJobsAndTimeDispatchAndRuns() {
     JobSpec spec = JobSpec.from(JobRequest.of("ocr").withQueue("media"), T0);
-    JobEvent.Submitted submitted = new JobEvent.Submitted("j1", "acme", spec, JobStatus.PENDING, T0);
+    JobEvent.Submitted submitted = new JobEvent.Submitted("j1", "acme", spec, JobStatus.PENDING, null, T0);
     JobState pending = observe(JobState.NoJob.INSTANCE, submitted);
-    JobState running = observe(pending, new JobEvent.Leased("j1", 1, "l1", "w1", "n1", T0.plusSeconds(400), T0.plusMillis(250)));
-    JobState retrying = observe(running, new JobEvent.AttemptFailed("j1", 1, "l1", "w1", FailureCause.LEASE_EXPIRED, "late", true,
-        JobStatus.RETRYING, T0.plusSeconds(310), T0.plusSeconds(300)));
-    JobState again = observe(retrying, new JobEvent.MadePending("j1", 1, JobStatus.RETRYING, T0.plusSeconds(310)));
-    JobState running2 = observe(again, new JobEvent.Leased("j1", 2, "l2", "w1", "n1", T0.plusSeconds(800), T0.plusSeconds(311)));
-    observe(running2, new JobEvent.Completed("j1", 2, "l2", "w1", null, T0.plusSeconds(313)));
+    JobState running = observe(pending, new JobEvent.Leased("j1", 1, "l1", "w1", "n1", T0.plusSeconds(400), T0, T0.plusMillis(250)));
+    JobState retrying = observe(running, new JobEvent.AttemptFailed("j1", 1, "l1", "w1", "n1", FailureCause.LEASE_EXPIRED, "late", true,
+        JobStatus.RETRYING, 1, T0.plusSeconds(310), T0.plusSeconds(310), T0.plusMillis(250), T0.plusSeconds(300)));
+    JobState again = observe(retrying, new JobEvent.MadePending("j1", JobStatus.RETRYING, 1, null, T0.plusSeconds(310)));
+    JobState running2 = observe(again, new JobEvent.Leased("j1", 2, "l2", "w1", "n1", T0.plusSeconds(800), T0.plusSeconds(310),
+        T0.plusSeconds(311)));
+    observe(running2, new JobEvent.Completed("j1", 2, "l2", "w1", "n1", null, T0.plusSeconds(311), T0.plusSeconds(313)));
 
     assertEquals(1, metrics.submitted.value("media", "ocr"));
     assertEquals(1, metrics.retried.value("media", "ocr"));
@@ -52,20 +53,22 @@ class NodeMetricsTest {
     assertTrue(text.contains("jobcluster_dispatch_latency_seconds_bucket{queue=\"media\",le=\"+Inf\"} 2\n"), text);
     assertTrue(text.contains("jobcluster_dispatch_latency_seconds_sum{queue=\"media\"} 1.25\n"), text);
     assertTrue(text.contains("jobcluster_attempt_run_seconds_count{queue=\"media\",type=\"ocr\"} 2\n"), text);
+    // Run times of 299.75 s and 2 s.
+    assertTrue(text.contains("jobcluster_attempt_run_seconds_sum{queue=\"media\",type=\"ocr\"} 301.75\n"), text);
   }
 
   @Test
   void terminalOutcomesAreCountedApart() {
     JobSpec spec = JobSpec.from(JobRequest.of("etl"), T0);
-    JobState pending = observe(JobState.NoJob.INSTANCE, new JobEvent.Submitted("j2", "acme", spec, JobStatus.PENDING, T0));
-    JobState running = observe(pending, new JobEvent.Leased("j2", 1, "l1", "w1", "n1", T0.plusSeconds(400), T0.plusSeconds(1)));
-    JobState failed = observe(running, new JobEvent.AttemptFailed("j2", 1, "l1", "w1", FailureCause.WORKER_LOST, "lost", true,
-        JobStatus.FAILED, null, T0.plusSeconds(2)));
-    observe(failed, new JobEvent.Redriven("j2", 1, 4, T0.plusSeconds(3)));
-    JobState other = observe(JobState.NoJob.INSTANCE, new JobEvent.Submitted("j3", "acme", spec, JobStatus.PENDING, T0));
-    observe(other, new JobEvent.Cancelled("j3", 0, JobStatus.PENDING, "no", T0.plusSeconds(1)));
-    JobState third = observe(JobState.NoJob.INSTANCE, new JobEvent.Submitted("j4", "acme", spec, JobStatus.PENDING, T0));
-    observe(third, new JobEvent.Expired("j4", 0, JobStatus.PENDING, T0.plusSeconds(1)));
+    JobState pending = observe(JobState.NoJob.INSTANCE, new JobEvent.Submitted("j2", "acme", spec, JobStatus.PENDING, null, T0));
+    JobState running = observe(pending, new JobEvent.Leased("j2", 1, "l1", "w1", "n1", T0.plusSeconds(400), T0, T0.plusSeconds(1)));
+    JobState failed = observe(running, new JobEvent.AttemptFailed("j2", 1, "l1", "w1", "n1", FailureCause.WORKER_LOST, "lost", true,
+        JobStatus.FAILED, 0, null, null, T0.plusSeconds(1), T0.plusSeconds(2)));
+    observe(failed, new JobEvent.Redriven("j2", 0, 3, null, T0.plusSeconds(3)));
+    JobState other = observe(JobState.NoJob.INSTANCE, new JobEvent.Submitted("j3", "acme", spec, JobStatus.PENDING, null, T0));
+    observe(other, new JobEvent.Cancelled("j3", JobStatus.PENDING, 0, "no", T0.plusSeconds(1)));
+    JobState third = observe(JobState.NoJob.INSTANCE, new JobEvent.Submitted("j4", "acme", spec, JobStatus.PENDING, null, T0));
+    observe(third, new JobEvent.Expired("j4", JobStatus.PENDING, 0, T0.plusSeconds(1)));
 
     assertEquals(3, metrics.submitted.value("default", "etl"));
     assertEquals(1, metrics.failed.value("default", "etl"));
@@ -127,7 +130,8 @@ class NodeMetricsTest {
   }
 
   private JobState observe(JobState before, JobEvent event) {
-    metrics.persisted(before, event);
-    return before.apply(event);
+    JobState after = before.apply(event);
+    metrics.persisted(after, event);
+    return after;
   }
 }

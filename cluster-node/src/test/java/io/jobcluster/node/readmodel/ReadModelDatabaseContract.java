@@ -29,7 +29,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -70,7 +69,7 @@ abstract class ReadModelDatabaseContract {
     SchemaMigrator.migrate(db);
     pool = ReadModelPool.create(db, 2);
     executor = Executors.newFixedThreadPool(2);
-    handler = new JobsProjectionHandler(db.dialect());
+    handler = new JobsProjectionHandler();
     queries = new JobQueries(pool, executor);
   }
 
@@ -84,7 +83,6 @@ abstract class ReadModelDatabaseContract {
   void emptyTables() throws SQLException {
     try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
       statement.execute("DELETE FROM jobs");
-      statement.execute("DELETE FROM job_history");
       connection.commit();
     }
   }
@@ -109,57 +107,21 @@ abstract class ReadModelDatabaseContract {
   }
 
   @Test
-  void historyHasEveryTransitionInOrderWithWorkerNodeAndDetailButNoHeartbeats() throws Exception {
-    String id = "22222222-0000-0000-0000-000000000001";
-    List<JobEvent> life = JobEvents.longLife(id, TENANT).events();
-    project(envelopes(life));
-
-    List<JobTransition> history = await(queries.history(TENANT, id)).orElseThrow();
-
-    List<JobEvent> transitions = life.stream().filter(e -> !(e instanceof JobEvent.HeartbeatRecorded)).toList();
-    assertEquals(transitions.size(), history.size());
-    for (int i = 0; i < history.size(); i++) {
-      JobEvent event = transitions.get(i);
-      JobTransition transition = history.get(i);
-      assertEquals(List.of(String.valueOf(event.from()), event.to().name(), event.attempt(), event.at()),
-          List.of(String.valueOf(transition.from()), transition.to().name(), transition.attempt(), transition.at()), "transition " + i);
-    }
-    for (int i = 1; i < history.size(); i++) {
-      assertTrue(history.get(i - 1).seqNr() < history.get(i).seqNr(), "sequence numbers ascend");
-    }
-    JobTransition renewal = history.get(3);
-    assertEquals(List.of("RUNNING", "RUNNING", "worker-a", "node-1"),
-        List.of(renewal.from().name(), renewal.to().name(), renewal.workerId(), renewal.node()));
-    assertTrue(renewal.detail().startsWith("lease renewed until "), renewal.detail());
-    JobTransition firstFailure = history.stream().filter(t -> t.from() == JobStatus.RUNNING && t.to() != JobStatus.RUNNING).findFirst().orElseThrow();
-    assertEquals(List.of("worker-a", "node-1", "handler_error: HANDLER_ERROR on attempt 1"),
-        List.of(firstFailure.workerId(), firstFailure.node(), firstFailure.detail()));
-    JobTransition submitted = history.get(0);
-    assertNull(submitted.from());
-    assertNull(submitted.workerId());
-    assertTrue(history.get(2).detail().startsWith("lease until "), history.get(2).detail());
-    assertEquals(Optional.empty(), await(queries.history("globex", id)), "another tenant's job has no history");
-    assertEquals(transitions.size(), await(queries.history(null, id)).orElseThrow().size());
-  }
-
-  @Test
   void replayingEventsAppliedBeforeChangesNothing() throws Exception {
     String id = "33333333-0000-0000-0000-000000000001";
     List<EventEnvelope<JobEvent>> life = envelopes(JobEvents.longLife(id, TENANT).events());
     project(life);
     JobPage before = await(queries.list(TENANT, null, null, null, 10, null));
-    List<JobTransition> historyBefore = await(queries.history(TENANT, id)).orElseThrow();
 
     project(life);
     project(life.subList(0, 5));
     project(life.subList(3, 9));
 
     assertEquals(before, await(queries.list(TENANT, null, null, null, 10, null)));
-    assertEquals(historyBefore, await(queries.history(TENANT, id)).orElseThrow());
   }
 
   @Test
-  void deletingAJobRemovesItsRowAndHistoryAndItsIdCanBeSubmittedAgain() throws Exception {
+  void deletingAJobRemovesItsRowAndItsIdCanBeSubmittedAgain() throws Exception {
     String gone = "44444444-0000-0000-0000-000000000001";
     String reused = "44444444-0000-0000-0000-000000000002";
     project(envelopes(new JobEvents(gone).submitted(TENANT, JobRequest.of("noop")).cancelled(0, JobStatus.PENDING)
@@ -170,9 +132,6 @@ abstract class ReadModelDatabaseContract {
     List<JobSummary> rows = await(queries.list(TENANT, null, null, null, 10, null)).items();
     assertEquals(List.of(reused), rows.stream().map(JobSummary::id).toList());
     assertEquals("second", rows.get(0).type());
-    assertEquals(Optional.empty(), await(queries.history(TENANT, gone)));
-    List<JobTransition> history = await(queries.history(TENANT, reused)).orElseThrow();
-    assertEquals(List.of(5L), history.stream().map(JobTransition::seqNr).toList(), "only the new job's submission");
   }
 
   @Test
@@ -227,9 +186,6 @@ abstract class ReadModelDatabaseContract {
 
     String lastError = await(queries.list(TENANT, null, null, null, 10, null)).items().get(0).lastError();
     assertTrue(lastError.endsWith("bad\uFFFDbyte"), lastError);
-    List<JobTransition> history = await(queries.history(TENANT, id)).orElseThrow();
-    String detail = history.get(history.size() - 1).detail();
-    assertTrue(detail.endsWith("bad\uFFFDbyte"), detail);
   }
 
   @Test
@@ -376,11 +332,41 @@ abstract class ReadModelDatabaseContract {
     Instant scheduledDue = JobEvents.T0.plusSeconds(11);
 
     assertEquals(List.of(), await(queries.overdue(scheduledDue.minusMillis(1), 10)));
-    assertEquals(List.of(new OverdueJob(scheduled.events().get(0).jobId(), JobStatus.SCHEDULED, scheduledDue)),
+    assertEquals(List.of(new DueJob(scheduled.events().get(0).jobId(), JobStatus.SCHEDULED, scheduledDue)),
         await(queries.overdue(scheduledDue, 10)));
-    List<OverdueJob> later = await(queries.overdue(Instant.parse("2031-01-01T00:00:00Z"), 10));
-    assertEquals(List.of(JobStatus.SCHEDULED, JobStatus.RUNNING), later.stream().map(OverdueJob::status).toList());
+    List<DueJob> later = await(queries.overdue(Instant.parse("2031-01-01T00:00:00Z"), 10));
+    assertEquals(List.of(JobStatus.SCHEDULED, JobStatus.RUNNING), later.stream().map(DueJob::status).toList());
     assertEquals(1, await(queries.overdue(Instant.parse("2031-01-01T00:00:00Z"), 1)).size());
+  }
+
+  @Test
+  void waitingJobsAreReadSoonestFirstInPagesThatGoOnAfterTheirLastJob() throws Exception {
+    List<JobEvent> events = new ArrayList<>();
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      // Pairs share a runAt, so a page may end between two jobs due at the same instant.
+      String id = String.format("aaaaaaaa-0000-0000-0000-%012d", i);
+      events.addAll(new JobEvents(id).submitted(TENANT, JobRequest.of("later").withRunAt(JobEvents.T0.plusSeconds(100 + i / 2))).events());
+      expected.add(id);
+    }
+    // A running job has a deadline too, but does not wait out of memory.
+    events.addAll(new JobEvents("aaaaaaaa-0000-0000-0000-999999999999").submitted(TENANT, JobRequest.of("now")).leased(1, "w", "n").events());
+    project(envelopes(events));
+    Instant until = JobEvents.T0.plusSeconds(1000);
+
+    List<String> read = new ArrayList<>();
+    DueJob last = null;
+    do {
+      List<DueJob> page = await(queries.waitingUntil(last == null ? null : last.deadlineAt(), last == null ? null : last.jobId(), until, 3));
+      page.forEach(job -> read.add(job.jobId()));
+      last = page.size() == 3 ? page.get(2) : null;
+    } while (last != null);
+
+    assertEquals(expected, read);
+    assertEquals(expected.subList(2, 7), await(queries.waitingUntil(JobEvents.T0.plusSeconds(100), null, until, 10)).stream()
+        .map(DueJob::jobId).toList(), "after an instant alone, every job due at it is passed");
+    assertEquals(expected.subList(0, 4), await(queries.waitingUntil(null, null, JobEvents.T0.plusSeconds(101), 10)).stream()
+        .map(DueJob::jobId).toList());
   }
 
   private static JobView finalView(List<JobEvent> life) {

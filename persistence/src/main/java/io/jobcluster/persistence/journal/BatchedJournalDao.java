@@ -35,7 +35,7 @@ import slick.jdbc.SimpleJdbcAction;
  * <p>Configured as {@code jdbc-journal.dao}; the plugin creates it reflectively with exactly these
  * constructor parameter types.
  */
-public final class BatchedJournalDao extends DefaultJournalDao {
+public class BatchedJournalDao extends DefaultJournalDao {
   private final JournalSql sql;
 
   public BatchedJournalDao(JdbcBackend.JdbcDatabaseDef db, JdbcProfile profile, JournalConfig journalConfig, Serialization serialization,

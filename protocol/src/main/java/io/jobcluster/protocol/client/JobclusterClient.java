@@ -8,6 +8,7 @@ import io.jobcluster.protocol.JobRequest;
 import io.jobcluster.protocol.JobView;
 import io.jobcluster.protocol.wire.JobJson;
 import io.jobcluster.protocol.wire.JobPage;
+import io.jobcluster.protocol.wire.JobTransition;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;

@@ -15,6 +15,7 @@ import io.jobcluster.protocol.JobRequest;
 import io.jobcluster.protocol.JobStatus;
 import io.jobcluster.protocol.JobView;
 import io.jobcluster.protocol.wire.JobPage;
+import io.jobcluster.protocol.wire.JobTransition;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
