@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
  *
  * @param runAt earliest start (the submission time when none was asked for)
  * @param expiresAt latest start, or null for none
- * @param fingerprint digest of the request as submitted; a repeat with the same idempotency key
- *     but another fingerprint is a conflict, not a repeat
+ * @param fingerprint digest of the request as submitted, for a job with an idempotency key (else
+ *     null): a repeat with the same key but another fingerprint is a conflict, not a repeat
  */
 public record JobSpec(
     String queue,
@@ -107,7 +107,7 @@ public record JobSpec(
       require(tag != null && TAG.matcher(tag).matches(), "tags", "each tag must match [A-Za-z0-9._:=/-]{1,64}");
     }
 
-    String fingerprint = fingerprint(queue, request, priority, maxAttempts, timeoutSeconds, backoff, tags);
+    String fingerprint = key == null ? null : fingerprint(queue, request, priority, maxAttempts, timeoutSeconds, backoff, tags);
     return new JobSpec(queue, request.type(), request.payload(), priority, maxAttempts, timeoutSeconds, backoff, runAt, expiresAt, key, tags, fingerprint);
   }
 

@@ -49,9 +49,16 @@ class JobSpecTest {
   void theFingerprintIgnoresWhenARelativeRequestIsRepeated() {
     JobRequest request = NOOP.withDelaySeconds(60L).withIdempotencyKey("k");
     assertEquals(JobSpec.from(request, NOW).fingerprint(), JobSpec.from(request, NOW.plusSeconds(30)).fingerprint());
-    assertEquals(JobSpec.from(NOOP, NOW).fingerprint(), JobSpec.from(NOOP.withPriority(5), NOW).fingerprint());
+    JobRequest keyed = NOOP.withIdempotencyKey("k");
+    assertEquals(JobSpec.from(keyed, NOW).fingerprint(), JobSpec.from(keyed.withPriority(5), NOW).fingerprint());
     assertNotEquals(JobSpec.from(request, NOW).fingerprint(), JobSpec.from(request.withPriority(6), NOW).fingerprint());
-    assertNotEquals(JobSpec.from(NOOP.withPayload("{\"a\":1}"), NOW).fingerprint(), JobSpec.from(NOOP.withPayload("{\"a\":2}"), NOW).fingerprint());
+    assertNotEquals(JobSpec.from(keyed.withPayload("{\"a\":1}"), NOW).fingerprint(), JobSpec.from(keyed.withPayload("{\"a\":2}"), NOW).fingerprint());
+  }
+
+  @Test
+  void onlyAJobWithAnIdempotencyKeyHasAFingerprint() {
+    // Only a repeat under the same key is compared with the job it names; a digest per job costs the hot path.
+    assertNull(JobSpec.from(NOOP, NOW).fingerprint());
   }
 
   static Stream<Arguments> invalidRequests() {

@@ -279,7 +279,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   }
 
   private ReplyEffect<JobEvent, JobState> submitExisting(JobState.Job job, Submit cmd) {
-    if (!job.tenant().equals(cmd.tenant()) || !job.spec().fingerprint().equals(cmd.spec().fingerprint())) {
+    if (!job.tenant().equals(cmd.tenant()) || !Objects.equals(job.spec().fingerprint(), cmd.spec().fingerprint())) {
       return Effect().reply(cmd.replyTo(), JobReply.Rejected.of(ErrorCode.IDEMPOTENCY_CONFLICT,
           "a different job was already submitted with this idempotency key"));
     }
