@@ -1,12 +1,11 @@
 package io.jobcluster.persistence.journal;
 
 import io.jobcluster.persistence.journal.BatchedJournalDao.TaggedRow;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.pekko.persistence.jdbc.config.EventJournalTableColumnNames;
@@ -14,25 +13,33 @@ import org.apache.pekko.persistence.jdbc.config.JournalConfig;
 import org.apache.pekko.persistence.jdbc.journal.dao.JournalTables.JournalPekkoSerializationRow;
 
 /**
- * The PostgreSQL statements of {@link BatchedJournalDao}, built once from the journal's table
- * configuration (table and column names are configurable in the plugin; values are always bound).
+ * The PostgreSQL statement of {@link BatchedJournalDao}: a whole batch of events and their tags in
+ * one statement, so one round trip and one commit. The events go in as arrays (one per column,
+ * {@code unnest}ed in the order given), the database gives each its {@code ordering} from the
+ * column's sequence as it inserts it, and the tag rows are joined to the new events by
+ * (persistence id, sequence number). Built once from the journal's table configuration (table and
+ * column names are configurable in the plugin); every value is bound.
  */
-record JournalSql(String nextOrderings, String insertEvent, String insertTag) {
+record JournalSql(String insertEventsAndTags) {
 
   static JournalSql of(JournalConfig config) {
     var journal = config.eventJournalTableConfiguration();
     var tags = config.eventTagTableConfiguration();
-    String journalTable = qualified(journal.schemaName(), journal.tableName());
     EventJournalTableColumnNames c = journal.columnNames();
-    // pg_get_serial_sequence finds the sequence behind the BIGSERIAL ordering column, whatever its name.
-    String nextOrderings = "SELECT nextval(pg_get_serial_sequence('" + journalTable + "', '" + c.ordering() + "'))"
-        + " FROM generate_series(1, ?)";
-    String insertEvent = "INSERT INTO " + journalTable + " (" + String.join(", ", c.ordering(), c.deleted(), c.persistenceId(),
-        c.sequenceNumber(), c.writer(), c.writeTimestamp(), c.adapterManifest(), c.eventPayload(), c.eventSerId(), c.eventSerManifest(),
-        c.metaPayload(), c.metaSerId(), c.metaSerManifest()) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    String insertTag = "INSERT INTO " + qualified(tags.schemaName(), tags.tableName()) + " (" + tags.columnNames().eventId() + ", "
-        + tags.columnNames().tag() + ") VALUES (?, ?)";
-    return new JournalSql(nextOrderings, insertEvent, insertTag);
+    String columns = String.join(", ", c.deleted(), c.persistenceId(), c.sequenceNumber(), c.writer(), c.writeTimestamp(),
+        c.adapterManifest(), c.eventPayload(), c.eventSerId(), c.eventSerManifest(), c.metaPayload(), c.metaSerId(), c.metaSerManifest());
+    String sql = "WITH events AS (INSERT INTO " + qualified(journal.schemaName(), journal.tableName()) + " (" + columns + ")"
+        // ORDER BY the position in the arrays: orderings are drawn row by row as the rows are inserted,
+        // so within an entity they follow its sequence numbers.
+        + " SELECT d, p, s, w, t, a, e, ei, em, m, mi, mm FROM unnest(?::boolean[], ?::varchar[], ?::bigint[], ?::varchar[],"
+        + " ?::bigint[], ?::varchar[], ?::bytea[], ?::int[], ?::varchar[], ?::bytea[], ?::int[], ?::varchar[])"
+        + " WITH ORDINALITY AS batch(d, p, s, w, t, a, e, ei, em, m, mi, mm, position) ORDER BY position"
+        + " RETURNING " + c.ordering() + ", " + c.persistenceId() + ", " + c.sequenceNumber() + ")"
+        + " INSERT INTO " + qualified(tags.schemaName(), tags.tableName()) + " (" + tags.columnNames().eventId() + ", "
+        + tags.columnNames().tag() + ")"
+        + " SELECT events." + c.ordering() + ", tagged.tag FROM unnest(?::varchar[], ?::bigint[], ?::varchar[]) AS tagged(p, s, tag)"
+        + " JOIN events ON events." + c.persistenceId() + " = tagged.p AND events." + c.sequenceNumber() + " = tagged.s";
+    return new JournalSql(sql);
   }
 
   private static String qualified(scala.Option<String> schema, String table) {
@@ -40,99 +47,86 @@ record JournalSql(String nextOrderings, String insertEvent, String insertTag) {
   }
 
   /**
-   * Writes {@code batch} in one transaction on {@code connection}: all of it or, on any failure
-   * (a duplicate sequence number from a second writer of the same persistence id, a lost
-   * connection), none of it.
+   * Writes {@code batch} on {@code connection} in auto-commit mode: one statement, so all of it
+   * or, on any failure (a duplicate sequence number from a second writer of the same persistence
+   * id, a lost connection), none of it. Events are inserted in (persistence id, sequence number)
+   * order, as the plugin's own inserts would.
    *
-   * @throws JournalWriteException after rolling back
+   * @throws JournalWriteException when the statement failed
    */
   void writeAtomically(Connection connection, List<TaggedRow> batch) {
+    List<JournalPekkoSerializationRow> rows = batch.stream().map(TaggedRow::row)
+        .sorted(Comparator.comparing(JournalPekkoSerializationRow::persistenceId).thenComparingLong(JournalPekkoSerializationRow::sequenceNumber))
+        .toList();
     try {
-      boolean autoCommit = connection.getAutoCommit();
-      connection.setAutoCommit(false);
-      try {
-        write(connection, batch);
-        connection.commit();
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
-      } finally {
-        connection.setAutoCommit(autoCommit);
+      if (!connection.getAutoCommit()) {
+        connection.setAutoCommit(true);
+      }
+      try (PreparedStatement insert = connection.prepareStatement(insertEventsAndTags)) {
+        bindEvents(connection, insert, rows);
+        bindTags(connection, insert, batch);
+        insert.executeUpdate();
       }
     } catch (SQLException e) {
       throw new JournalWriteException(e);
     }
   }
 
-  /**
-   * Writes {@code batch} on {@code connection} within the caller's transaction. Orderings are
-   * handed out in (persistence id, sequence number) order, as the plugin's own inserts would.
-   */
-  private void write(Connection connection, List<TaggedRow> batch) throws SQLException {
-    List<TaggedRow> sorted = batch.stream()
-        .sorted(Comparator.comparing((TaggedRow r) -> r.row().persistenceId()).thenComparingLong(r -> r.row().sequenceNumber()))
-        .toList();
-    long[] orderings = nextOrderings(connection, sorted.size());
-    try (PreparedStatement events = connection.prepareStatement(insertEvent)) {
-      for (int i = 0; i < sorted.size(); i++) {
-        bindEvent(events, orderings[i], sorted.get(i).row());
-        events.addBatch();
-      }
-      events.executeBatch();
+  private static void bindEvents(Connection connection, PreparedStatement insert, List<JournalPekkoSerializationRow> rows)
+      throws SQLException {
+    int n = rows.size();
+    Boolean[] deleted = new Boolean[n];
+    String[] persistenceIds = new String[n];
+    Long[] sequenceNumbers = new Long[n];
+    String[] writers = new String[n];
+    Long[] timestamps = new Long[n];
+    String[] adapterManifests = new String[n];
+    byte[][] payloads = new byte[n][];
+    Integer[] serializerIds = new Integer[n];
+    String[] serializerManifests = new String[n];
+    byte[][] metaPayloads = new byte[n][];
+    Integer[] metaSerializerIds = new Integer[n];
+    String[] metaSerializerManifests = new String[n];
+    for (int i = 0; i < n; i++) {
+      JournalPekkoSerializationRow row = rows.get(i);
+      deleted[i] = row.deleted();
+      persistenceIds[i] = row.persistenceId();
+      sequenceNumbers[i] = row.sequenceNumber();
+      writers[i] = row.writer();
+      timestamps[i] = row.writeTimestamp();
+      adapterManifests[i] = row.adapterManifest();
+      payloads[i] = row.eventPayload();
+      serializerIds[i] = row.eventSerId();
+      serializerManifests[i] = row.eventSerManifest();
+      metaPayloads[i] = row.metaPayload().isDefined() ? row.metaPayload().get() : null;
+      metaSerializerIds[i] = row.metaSerId().isDefined() ? (Integer) row.metaSerId().get() : null;
+      metaSerializerManifests[i] = row.metaSerManifest().isDefined() ? row.metaSerManifest().get() : null;
     }
-    boolean anyTag = false;
-    try (PreparedStatement tags = connection.prepareStatement(insertTag)) {
-      for (int i = 0; i < sorted.size(); i++) {
-        for (String tag : sorted.get(i).tags()) {
-          tags.setLong(1, orderings[i]);
-          tags.setString(2, tag);
-          tags.addBatch();
-          anyTag = true;
-        }
-      }
-      if (anyTag) {
-        tags.executeBatch();
-      }
+    Array[] columns = {
+        connection.createArrayOf("boolean", deleted), connection.createArrayOf("varchar", persistenceIds),
+        connection.createArrayOf("bigint", sequenceNumbers), connection.createArrayOf("varchar", writers),
+        connection.createArrayOf("bigint", timestamps), connection.createArrayOf("varchar", adapterManifests),
+        connection.createArrayOf("bytea", payloads), connection.createArrayOf("int4", serializerIds),
+        connection.createArrayOf("varchar", serializerManifests), connection.createArrayOf("bytea", metaPayloads),
+        connection.createArrayOf("int4", metaSerializerIds), connection.createArrayOf("varchar", metaSerializerManifests)};
+    for (int i = 0; i < columns.length; i++) {
+      insert.setArray(i + 1, columns[i]);
     }
   }
 
-  private long[] nextOrderings(Connection connection, int count) throws SQLException {
-    long[] orderings = new long[count];
-    try (PreparedStatement select = connection.prepareStatement(nextOrderings)) {
-      select.setInt(1, count);
-      try (ResultSet result = select.executeQuery()) {
-        for (int i = 0; i < count; i++) {
-          if (!result.next()) {
-            throw new SQLException("the ordering sequence gave " + i + " values for " + count + " events");
-          }
-          orderings[i] = result.getLong(1);
-        }
+  private static void bindTags(Connection connection, PreparedStatement insert, List<TaggedRow> batch) throws SQLException {
+    List<String> persistenceIds = new ArrayList<>();
+    List<Long> sequenceNumbers = new ArrayList<>();
+    List<String> tags = new ArrayList<>();
+    for (TaggedRow tagged : batch) {
+      for (String tag : tagged.tags()) {
+        persistenceIds.add(tagged.row().persistenceId());
+        sequenceNumbers.add(tagged.row().sequenceNumber());
+        tags.add(tag);
       }
     }
-    // nextval hands out ascending values; sorting makes the order explicit rather than assumed.
-    Arrays.sort(orderings);
-    return orderings;
-  }
-
-  private static void bindEvent(PreparedStatement insert, long ordering, JournalPekkoSerializationRow row) throws SQLException {
-    insert.setLong(1, ordering);
-    insert.setBoolean(2, row.deleted());
-    insert.setString(3, row.persistenceId());
-    insert.setLong(4, row.sequenceNumber());
-    insert.setString(5, row.writer());
-    insert.setLong(6, row.writeTimestamp());
-    insert.setString(7, row.adapterManifest());
-    insert.setBytes(8, row.eventPayload());
-    insert.setInt(9, row.eventSerId());
-    insert.setString(10, row.eventSerManifest());
-    if (row.metaPayload().isDefined()) {
-      insert.setBytes(11, row.metaPayload().get());
-      insert.setInt(12, (Integer) row.metaSerId().get());
-      insert.setString(13, row.metaSerManifest().get());
-    } else {
-      insert.setNull(11, Types.BINARY);
-      insert.setNull(12, Types.INTEGER);
-      insert.setNull(13, Types.VARCHAR);
-    }
+    insert.setArray(13, connection.createArrayOf("varchar", persistenceIds.toArray(String[]::new)));
+    insert.setArray(14, connection.createArrayOf("bigint", sequenceNumbers.toArray(Long[]::new)));
+    insert.setArray(15, connection.createArrayOf("varchar", tags.toArray(String[]::new)));
   }
 }
