@@ -25,7 +25,6 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
-import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
@@ -224,49 +223,92 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     return newEventHandlerBuilder().forAnyState().onAnyEvent(JobState::apply);
   }
 
+  /**
+   * One handler for every state and command, dispatched by type: a job entity lives for one job, so
+   * the handler is built for every job, and Pekko's builder cost a list of cases per entity.
+   */
   @Override
   public CommandHandlerWithReply<Command, JobEvent, JobState> commandHandler() {
-    CommandHandlerWithReplyBuilder<Command, JobEvent, JobState> builder = newCommandHandlerWithReplyBuilder();
-    builder.forStateType(JobState.NoJob.class)
-        .onCommand(Submit.class, (state, cmd) -> submitNew(cmd))
-        .onCommand(Request.class, (state, cmd) -> notFound(cmd.replyTo()));
-    builder.forStateType(JobState.Pending.class)
-        .onCommand(Lease.class, this::lease);
-    builder.forStateType(JobState.Running.class)
-        .onCommand(Lease.class, this::leaseAgain)
-        .onCommand(Heartbeat.class, (job, cmd) -> withCurrentLease(job, cmd, JobStatus.RUNNING, this::heartbeat))
-        .onCommand(Complete.class, (job, cmd) -> withCurrentLease(job, cmd, JobStatus.COMPLETED, this::complete))
-        .onCommand(Fail.class, (job, cmd) -> withCurrentLease(job, cmd, failTarget(job, cmd), this::fail))
-        .onCommand(HandBack.class, (job, cmd) -> withCurrentLease(job, cmd, JobStatus.PENDING, this::handBack))
-        .onCommand(WorkerLost.class, (job, cmd) -> withCurrentLease(job, cmd, JobStatus.RETRYING, this::workerLost))
-        .onCommand(WorkerNodeLost.class, this::workerNodeLost)
-        .onCommand(RenewLease.class, this::renewLease);
-    builder.forStateType(JobState.Finished.class)
-        .onCommand(Retry.class, this::retry)
-        .onCommand(Delete.class, this::delete);
-    builder.forStateType(JobState.Job.class)
-        .onCommand(Submit.class, this::submitExisting)
-        .onCommand(Get.class, this::get)
-        .onCommand(Cancel.class, this::cancel)
-        .onCommand(Retry.class, (job, cmd) -> visibleOr(job, cmd.tenant(), cmd.replyTo(), () -> invalidTransition(job, JobStatus.PENDING, cmd.replyTo())))
-        .onCommand(Delete.class, (job, cmd) -> visibleOr(job, cmd.tenant(), cmd.replyTo(), () -> Effect().reply(cmd.replyTo(),
-            new JobReply.Rejected(ErrorCode.INVALID_TRANSITION, "only COMPLETED, FAILED, CANCELLED or EXPIRED jobs can be deleted", job.status(), null))))
-        .onCommand(Lease.class, (job, cmd) -> invalidTransition(job, JobStatus.RUNNING, cmd.replyTo()))
-        .onCommand(Fail.class, (job, cmd) -> invalidTransition(job, failTarget(job, cmd), cmd.replyTo()))
-        .onCommand(Heartbeat.class, (job, cmd) -> invalidTransition(job, JobStatus.RUNNING, cmd.replyTo()))
-        .onCommand(Complete.class, (job, cmd) -> invalidTransition(job, JobStatus.COMPLETED, cmd.replyTo()))
-        .onCommand(HandBack.class, (job, cmd) -> invalidTransition(job, JobStatus.PENDING, cmd.replyTo()))
-        .onCommand(WorkerLost.class, (job, cmd) -> invalidTransition(job, JobStatus.RETRYING, cmd.replyTo()))
-        .onCommand(WorkerNodeLost.class, (job, cmd) -> invalidTransition(job, JobStatus.RETRYING, cmd.replyTo()))
-        .onCommand(DeadlineReached.class, this::deadlineReached)
-        .onCommand(RenewLease.class, (job, cmd) -> Effect().noReply());
-    builder.forAnyState()
-        .onCommand(Wake.class, (state, cmd) -> Effect().none().thenRun(this::settle).thenNoReply())
-        .onCommand(DeadlineReached.class, (state, cmd) -> Effect().noReply())
-        .onCommand(RenewLease.class, (state, cmd) -> Effect().noReply())
-        .onCommand(Idle.class, (state, cmd) -> idle(state))
-        .onCommand(Stop.class, (state, cmd) -> Effect().stop().thenNoReply());
-    return builder.build();
+    return this::onCommand;
+  }
+
+  private ReplyEffect<JobEvent, JobState> onCommand(JobState state, Command command) {
+    if (command instanceof Wake) {
+      return Effect().none().thenRun(this::settle).thenNoReply();
+    } else if (command instanceof Idle) {
+      return idle(state);
+    } else if (command instanceof Stop) {
+      return Effect().stop().thenNoReply();
+    } else if (state instanceof JobState.Job job) {
+      return onJobCommand(job, command);
+    } else if (command instanceof Submit submit) {
+      return submitNew(submit);
+    } else if (command instanceof Request request) {
+      return notFound(request.replyTo());
+    }
+    return Effect().noReply(); // a timer or renewal of a job that was deleted meanwhile
+  }
+
+  private ReplyEffect<JobEvent, JobState> onJobCommand(JobState.Job job, Command command) {
+    if (command instanceof Submit cmd) {
+      return submitExisting(job, cmd);
+    } else if (command instanceof Get cmd) {
+      return get(job, cmd);
+    } else if (command instanceof Cancel cmd) {
+      return cancel(job, cmd);
+    } else if (command instanceof Retry cmd) {
+      return job instanceof JobState.Finished finished ? retry(finished, cmd)
+          : visibleOr(job, cmd.tenant(), cmd.replyTo(), () -> invalidTransition(job, JobStatus.PENDING, cmd.replyTo()));
+    } else if (command instanceof Delete cmd) {
+      return job instanceof JobState.Finished finished ? delete(finished, cmd) : visibleOr(job, cmd.tenant(), cmd.replyTo(),
+          () -> Effect().reply(cmd.replyTo(), new JobReply.Rejected(ErrorCode.INVALID_TRANSITION,
+              "only COMPLETED, FAILED, CANCELLED or EXPIRED jobs can be deleted", job.status(), null)));
+    } else if (command instanceof Lease cmd) {
+      return job instanceof JobState.Pending pending ? lease(pending, cmd)
+          : job instanceof JobState.Running running ? leaseAgain(running, cmd) : invalidTransition(job, JobStatus.RUNNING, cmd.replyTo());
+    } else if (command instanceof LeaseReport cmd) {
+      return job instanceof JobState.Running running ? report(running, cmd) : invalidTransition(job, reportTarget(job, cmd), cmd.replyTo());
+    } else if (command instanceof WorkerNodeLost cmd) {
+      return job instanceof JobState.Running running ? workerNodeLost(running, cmd) : invalidTransition(job, JobStatus.RETRYING, cmd.replyTo());
+    } else if (command instanceof DeadlineReached cmd) {
+      return deadlineReached(job, cmd);
+    } else if (command instanceof RenewLease cmd && job instanceof JobState.Running running) {
+      return renewLease(running, cmd);
+    }
+    return Effect().noReply(); // a renewal of an attempt that has ended
+  }
+
+  /** A worker's report, counted only while it names the current lease. */
+  private ReplyEffect<JobEvent, JobState> report(JobState.Running job, LeaseReport cmd) {
+    if (!job.lease().isHeldBy(cmd.leaseId())) {
+      return Effect().reply(cmd.replyTo(), new JobReply.Rejected(ErrorCode.STALE_LEASE,
+          "the lease is no longer current: the job was leased again (attempt " + job.lease().attempt() + ")", job.status(),
+          reportTarget(job, cmd)));
+    }
+    if (cmd instanceof Heartbeat heartbeat) {
+      return heartbeat(job, heartbeat);
+    } else if (cmd instanceof Complete complete) {
+      return complete(job, complete);
+    } else if (cmd instanceof Fail fail) {
+      return fail(job, fail);
+    } else if (cmd instanceof HandBack handBack) {
+      return handBack(job, handBack);
+    }
+    return workerLost(job, (WorkerLost) cmd);
+  }
+
+  /** The status a worker's report asks for, named in a refusal. */
+  private static JobStatus reportTarget(JobState.Job job, LeaseReport cmd) {
+    if (cmd instanceof Heartbeat) {
+      return JobStatus.RUNNING;
+    } else if (cmd instanceof Complete) {
+      return JobStatus.COMPLETED;
+    } else if (cmd instanceof Fail fail) {
+      return fail.retryable() && job.common().hasAttemptsLeft() ? JobStatus.RETRYING : JobStatus.FAILED;
+    } else if (cmd instanceof HandBack) {
+      return JobStatus.PENDING;
+    }
+    return JobStatus.RETRYING;
   }
 
   private ReplyEffect<JobEvent, JobState> submitNew(Submit cmd) {
@@ -326,10 +368,6 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
 
   private ReplyEffect<JobEvent, JobState> fail(JobState.Running job, Fail cmd) {
     return persistAndView(attemptFailed(job, FailureCause.HANDLER_ERROR, truncate(cmd.error()), cmd.retryable()), cmd.replyTo());
-  }
-
-  private static JobStatus failTarget(JobState.Job job, Fail cmd) {
-    return cmd.retryable() && job.common().hasAttemptsLeft() ? JobStatus.RETRYING : JobStatus.FAILED;
   }
 
   private ReplyEffect<JobEvent, JobState> workerLost(JobState.Running job, WorkerLost cmd) {
@@ -469,15 +507,6 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     }
     return new JobEvent.AttemptFailed(jobId, lease.attempt(), lease.leaseId(), lease.workerId(), lease.node(), cause, reason, retryable, to,
         charged, retryAt, deadline, lease.startedAt(), now);
-  }
-
-  private <C extends LeaseReport> ReplyEffect<JobEvent, JobState> withCurrentLease(JobState.Running job, C cmd, JobStatus target,
-      java.util.function.BiFunction<JobState.Running, C, ReplyEffect<JobEvent, JobState>> onCurrent) {
-    if (!job.lease().isHeldBy(cmd.leaseId())) {
-      return Effect().reply(cmd.replyTo(), new JobReply.Rejected(ErrorCode.STALE_LEASE,
-          "the lease is no longer current: the job was leased again (attempt " + job.lease().attempt() + ")", job.status(), target));
-    }
-    return onCurrent.apply(job, cmd);
   }
 
   private ReplyEffect<JobEvent, JobState> persistAndView(JobEvent event, ActorRef<JobReply> replyTo) {
