@@ -39,10 +39,11 @@ import org.apache.pekko.stream.javadsl.Source;
 /**
  * The workers of one queue on one node. It asks the queue's dispatcher for as many jobs as it has
  * free slots (pull: the dispatcher never sends more), runs them through a Pekko Streams pipeline
- * ({@code mapAsyncUnordered(concurrency)}) and reports each result to the job entity, freeing the
- * slot only once the entity answered, so a slow database slows the intake instead of piling up
- * work. On {@link Drain} it takes no more work, lets running attempts finish within the grace
- * period and hands the rest back (not charged as attempts).
+ * ({@code mapAsyncUnordered(concurrency)}) and reports each result to the job entity. A slot is
+ * free again when its handler finished, while the result is still being reported; results being
+ * reported are bounded by the concurrency too, so a slow database slows the intake instead of
+ * piling up work. On {@link Drain} it takes no more work, lets running attempts finish within the
+ * grace period and hands the rest back (not charged as attempts).
  */
 public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
 
@@ -206,7 +207,10 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
       return this;
     }
     reporting.add(msg.leaseId());
-    return report(attempt, msg.result(), 0);
+    report(attempt, msg.result(), 0);
+    // The handler's slot is free while its result is reported (one persist away): ask for the next
+    // job now, not a round trip to the job store later.
+    return drainedReplyTo != null ? this : requestWork();
   }
 
   private Behavior<Command> report(AttemptContext attempt, HandlerResult result, int tries) {
@@ -240,13 +244,24 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
   }
 
   private void finish(String leaseId) {
+    boolean reportsFull = running.size() >= 2 * settings.concurrency();
+    boolean wasExecuting = running.containsKey(leaseId) && !reporting.contains(leaseId);
     running.remove(leaseId);
     reporting.remove(leaseId);
     if (drainedReplyTo != null) {
       replyIfDrained();
-    } else {
+    } else if (reportsFull || wasExecuting) {
       requestWork();
     }
+  }
+
+  /**
+   * Slots for new attempts: handlers running stay within the concurrency, and so do the results
+   * still being reported to their job entities.
+   */
+  private int freeSlots() {
+    int executing = running.size() - reporting.size();
+    return Math.max(0, Math.min(settings.concurrency() - executing, 2 * settings.concurrency() - running.size()));
   }
 
   private Behavior<Command> onCancel(Cancel msg) {
@@ -259,7 +274,7 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
   }
 
   private Behavior<Command> requestWork() {
-    int free = drainedReplyTo != null ? 0 : settings.concurrency() - running.size();
+    int free = drainedReplyTo != null ? 0 : freeSlots();
     Map<String, String> leases = new HashMap<>();
     running.forEach((leaseId, attempt) -> leases.put(leaseId, attempt.jobId()));
     dispatcher.tell(new QueueDispatcher.RequestWork(getContext().getSelf().narrow(), cancelListener, settings.workerId(), settings.node(),
