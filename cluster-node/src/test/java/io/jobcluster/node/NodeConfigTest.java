@@ -23,6 +23,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.cluster.Cluster;
 import org.apache.pekko.cluster.sharding.ClusterShardingSettings;
+import org.apache.pekko.http.javadsl.settings.ServerSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -110,6 +111,18 @@ class NodeConfigTest {
     } finally {
       testKit.shutdownTestKit();
     }
+  }
+
+  /**
+   * The HTTP server listens with a backlog of 1,024. With pekko-http's 100, a few hundred clients
+   * connecting at once to a busy node overflowed the accept queue; the kernel dropped their SYNs
+   * and they retried after 1, 3, 7 s..., so requests stalled for up to 40 s with the node idle
+   * (the benchmark's submit latency at 250/s, issue 10).
+   */
+  @Test
+  void theHttpServerAcceptsAThousandPendingConnections() {
+    Config config = load("");
+    assertEquals(1024, ServerSettings.create(config).getBacklog());
   }
 
   @Test
