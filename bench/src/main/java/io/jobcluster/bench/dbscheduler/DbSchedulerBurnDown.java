@@ -25,9 +25,10 @@ public final class DbSchedulerBurnDown {
    * @param allExecutedEpochMillis when the last of the tasks executed; 0 if they did not all execute in time
    * @param executions executions counted, repeats included
    * @param executed the sampled count of executions over time
+   * @param warmupExecutions executions of the unmeasured warm-up before it (0 without one)
    */
   public record Result(int tasks, long scheduled, long executions, long firstSubmitEpochMillis, long lastScheduledEpochMillis,
-                long allExecutedEpochMillis, List<CountAt> executed) {}
+                long allExecutedEpochMillis, List<CountAt> executed, long warmupExecutions) {}
 
   private final DbSchedulerTask.BurnDown task;
   private final AtomicLong executions = new AtomicLong();
@@ -42,10 +43,15 @@ public final class DbSchedulerBurnDown {
   }
 
   static Result run(DbSchedulerTask.BurnDown task) {
-    return new DbSchedulerBurnDown(task).run();
+    long warmupExecutions = 0;
+    if (task.warmupTasks() > 0) {
+      warmupExecutions = new DbSchedulerBurnDown(new DbSchedulerTask.BurnDown(task.warmupDatabase(), task.config(), task.warmupTasks(),
+          task.batchSize(), task.submitters(), task.timeout(), null, 0)).run(0).executions();
+    }
+    return new DbSchedulerBurnDown(task).run(warmupExecutions);
   }
 
-  private Result run() {
+  private Result run(long warmupExecutions) {
     ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
     try (NoopScheduler scheduler = new NoopScheduler(task.database(), task.config(), this::executed)) {
       long first = System.currentTimeMillis();
@@ -54,7 +60,7 @@ public final class DbSchedulerBurnDown {
       awaitExecutions(task.tasks(), System.nanoTime() + task.timeout().toNanos());
       sample();
       return new Result(task.tasks(), scheduled.get(), executions.get(), first, lastScheduled.get(), allExecuted.get(),
-          List.copyOf(samples));
+          List.copyOf(samples), warmupExecutions);
     } finally {
       sampler.shutdownNow();
     }

@@ -18,10 +18,12 @@ public sealed interface DbSchedulerTask {
 
   /**
    * {@code tasks} no-op tasks scheduled due now with {@code scheduleBatch}, {@code batchSize} at a
-   * time, by {@code submitters} threads while the scheduler runs; done when all have executed.
+   * time, by {@code submitters} threads while the scheduler runs; done when all have executed. With
+   * {@code warmupTasks} above zero the same is done first, unmeasured, on {@code warmupDatabase}
+   * with a scheduler of its own, so the measured run finds the JVM warm and its database untouched.
    */
-  record BurnDown(Database database, DbSchedulerConfig config, int tasks, int batchSize, int submitters, Duration timeout)
-      implements DbSchedulerTask {
+  record BurnDown(Database database, DbSchedulerConfig config, int tasks, int batchSize, int submitters, Duration timeout,
+      Database warmupDatabase, int warmupTasks) implements DbSchedulerTask {
     @Override
     public DbSchedulerBurnDown.Result run() {
       return DbSchedulerBurnDown.run(this);

@@ -18,6 +18,8 @@ public final class MarkdownReport {
     md.append("## Targets (issue 10)\n\n");
     table(md, new Section.Table(null, List.of("scenario", "target", "measured", "verdict"), report.targets().stream()
         .map(t -> List.of(t.scenario(), t.target(), t.measured(), t.verdict().text())).toList()));
+    md.append("Where a target is missed, [ARCHITECTURE.md, \"Performance: where a job's time goes\"]"
+        + "(ARCHITECTURE.md#performance-where-a-jobs-time-goes) says what the profiles show is in the way.\n\n");
     md.append("## Configuration\n\n");
     report.configuration().forEach((title, lines) -> {
       md.append("### ").append(title).append("\n\n");

@@ -66,6 +66,9 @@ final class BurnDownScenario implements Scenario {
             + "the last execution, counted in the task itself.")
         .method(context.sizes().repetitions() + " run(s) each, alternating, each on fresh nodes (scheduler) and a fresh database; "
             + "figures are the median and the range.")
+        .method("Both systems are measured warm: before each measured run, the same JVMs run an unmeasured burn-down of "
+            + Formats.count(context.sizes().warmupJobs()) + " jobs (Jobcluster: on the same node and database, whose counters are "
+            + "read after it; db-scheduler: with a scheduler of its own on a database of its own).")
         .method(DbSchedulerConfig.STANDARD.summary() + ".");
     List<List<String>> rows = new ArrayList<>();
     for (List<BurnDownRun> runs : List.of(jobcluster, dbScheduler)) {

@@ -23,6 +23,8 @@ import java.util.concurrent.locks.LockSupport;
 final class BurnDowns {
   /** After the last completion: the read model's lag (the journal's 1 s polling plus batching) before the counters are read. */
   static final Duration SETTLE = Duration.ofSeconds(3);
+  /** PostgreSQL 15 reports an idle session's counters within 10 s. */
+  private static final Duration IDLE_STATS = Duration.ofSeconds(11);
   private static final Duration SESSIONS_END = Duration.ofSeconds(60);
 
   private BurnDowns() {}
@@ -36,8 +38,9 @@ final class BurnDowns {
   static BurnDownRun jobcluster(BenchContext context, String name, int nodes, Map<String, String> env) {
     int jobs = context.sizes().burnDownJobs();
     try (JobclusterRig rig = JobclusterRig.start(context.postgres(), name, nodes, env)) {
-      // Sessions of a node just started report their counters up to a second late: let them.
-      pause(Duration.ofSeconds(2));
+      WarmUp.jobcluster(context, rig, name);
+      // Sessions report their counters lazily (an idle one up to 10 s late): let them, so the warm-up counts before.
+      pause(context.sizes().warmupJobs() > 0 ? IDLE_STATS : Duration.ofSeconds(2));
       DbStats before = context.postgres().stats(rig.database());
       double serverCpu = context.postgres().cpuSeconds().orElse(Double.NaN);
       double nodeCpu = rig.cpuSeconds();
@@ -65,13 +68,15 @@ final class BurnDowns {
     int jobs = context.sizes().burnDownJobs();
     BenchPostgres.Database created = context.postgres().createDatabase(name.replace('-', '_'));
     DatabaseSettings db = created.settings();
+    DatabaseSettings warmup = context.postgres().createDatabase(name.replace('-', '_') + "_warmup").settings();
     String database = created.name();
     DbStats before = context.postgres().stats(database);
     double serverCpu = context.postgres().cpuSeconds().orElse(Double.NaN);
     DbSchedulerTask.BurnDown task = new DbSchedulerTask.BurnDown(new DbSchedulerTask.Database(db.url(), db.user(), db.password()),
-        DbSchedulerConfig.STANDARD, jobs, context.sizes().batchSize(), context.sizes().submitters(), timeout(jobs));
+        DbSchedulerConfig.STANDARD, jobs, context.sizes().batchSize(), context.sizes().submitters(), timeout(jobs),
+        new DbSchedulerTask.Database(warmup.url(), warmup.user(), warmup.password()), context.sizes().warmupJobs());
     var result = context.dbScheduler(name, task, io.jobcluster.bench.dbscheduler.DbSchedulerBurnDown.Result.class,
-        timeout(jobs).plusMinutes(1));
+        timeout(jobs).multipliedBy(2).plusMinutes(1));
     double serverCpuUsed = context.postgres().cpuSeconds().orElse(Double.NaN) - serverCpu;
     context.postgres().awaitNoSessions(database, SESSIONS_END);
     DbStats used = context.postgres().stats(database).minus(before);

@@ -61,9 +61,15 @@ final class LatencyScenario implements Scenario {
   }
 
   private Map<Integer, OpenLoopResult> jobcluster(BenchContext context, String id, JobShape shape) {
+    try (JobclusterRig rig = JobclusterRig.start(context.postgres(), id + "-jobcluster", 1, Map.of())) {
+      WarmUp.jobcluster(context, rig, id + "-jobcluster");
+      return atEachRate(context, rig, id, shape);
+    }
+  }
+
+  private Map<Integer, OpenLoopResult> atEachRate(BenchContext context, JobclusterRig rig, String id, JobShape shape) {
     Map<Integer, OpenLoopResult> results = new LinkedHashMap<>();
-    try (JobclusterRig rig = JobclusterRig.start(context.postgres(), id + "-jobcluster", 1, Map.of());
-         MetricsWatcher watcher = rig.watch()) {
+    try (MetricsWatcher watcher = rig.watch()) {
       for (int rate : context.sizes().latencyRates()) {
         context.say(id + ": Jobcluster at " + rate + "/s");
         NodeCounts base = watcher.latest();
@@ -104,7 +110,8 @@ final class LatencyScenario implements Scenario {
             + "before the next rate.")
         .method("Jobcluster: `POST /v1/jobs` of a no-op job (201 after its first event is persisted). db-scheduler: "
             + "`schedule(instance, now)` from a pool of " + DbSchedulerConfig.STANDARD.scheduleCallers() + " caller threads (the call "
-            + "blocks), in its JVM, while the scheduler runs; " + DbSchedulerConfig.STANDARD.summary() + ".");
+            + "blocks), in its JVM, while the scheduler runs; " + DbSchedulerConfig.STANDARD.summary() + ".")
+        .method(WarmUp.method(context) + " db-scheduler, a fresh JVM per rate, has the per-rate warm-up only.");
     table(section, jobcluster, dbScheduler, LatencyRows::requests, LatencyRows::requests, "answered");
     plots(context, section, "c", "Submit latency", jobcluster, dbScheduler, LatencyRows::requests);
     OpenLoopResult at1000 = jobcluster.get(1_000);
@@ -123,7 +130,7 @@ final class LatencyScenario implements Scenario {
         .method("Jobcluster: single `POST /v1/jobs` of `http` jobs at a fixed rate, open loop, each calling "
             + "`POST http://127.0.0.1:<port>/cb/<n>` on a small HTTP server inside the load generator's JVM; the latency runs "
             + "from the submission's due time to the call's arrival, on the load generator's clock. 64 worker slots: far more "
-            + "than the calls in flight at these rates. Warm-up and duration as in (c).")
+            + "than the calls in flight at these rates. Warm-up (also of the node) and duration as in (c).")
         .method("db-scheduler: from the runs of (c'): the no-op task's handler notes when it starts; the latency runs from the "
             + "`schedule` call's due time to that moment (" + DbSchedulerConfig.STANDARD.summary() + ").");
     table(section, jobcluster, dbScheduler, LatencyRows::starts, LatencyRows::starts, "started");

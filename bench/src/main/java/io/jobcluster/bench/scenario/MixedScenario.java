@@ -31,6 +31,7 @@ final class MixedScenario implements Scenario {
     String load = MachineInfo.loadAverage();
     MixedResult result;
     try (JobclusterRig rig = JobclusterRig.start(context.postgres(), "e-jobcluster", 1, Map.of())) {
+      WarmUp.jobcluster(context, rig, "e-jobcluster");
       context.say("e: " + context.sizes().mixedClients() + " clients for " + context.sizes().mixedRun().toSeconds() + " s");
       result = context.load("e-mixed", new LoadTask.Mixed(rig.target(), context.sizes().mixedClients(), context.sizes().mixedRun()),
           MixedResult.class, context.sizes().mixedRun().plusMinutes(3));
@@ -41,7 +42,8 @@ final class MixedScenario implements Scenario {
             + "(closed loop), in rounds of the mix of the node's `ConcurrentClientsHttpTest`: submit a no-op job, get it, list the "
             + "newest 20, submit a job due in an hour, cancel that one. One tenant, one node. Latency is send to answer; a closed "
             + "loop slows down with the node, so these are the waits clients saw, not a rate's.")
-        .method("Jobcluster only: db-scheduler has no HTTP API to compare.");
+        .method("Jobcluster only: db-scheduler has no HTTP API to compare.")
+        .method(WarmUp.method(context));
     List<List<String>> rows = new ArrayList<>();
     result.operations().forEach((name, operation) -> {
       Percentiles p = Percentiles.of(HistogramCodec.decode(operation.latency()));

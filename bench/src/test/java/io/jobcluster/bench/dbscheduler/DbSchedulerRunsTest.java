@@ -23,9 +23,12 @@ class DbSchedulerRunsTest {
 
   @Test
   void aBurnDownExecutesEveryTaskOnceAndSamplesTheCount() {
+    DbSchedulerTask.Database warmup = database("burn_down_warmup");
     DbSchedulerBurnDown.Result result = new DbSchedulerTask.BurnDown(database("burn_down"), DbSchedulerConfig.STANDARD, 1_000, 100, 4,
-        Duration.ofMinutes(1)).run();
+        Duration.ofMinutes(1), warmup, 300).run();
 
+    // The warm-up ran first, on its own database; the result counts the measured run only.
+    assertEquals(300, result.warmupExecutions());
     assertEquals(1_000, result.scheduled());
     assertEquals(1_000, result.executions());
     assertTrue(result.allExecutedEpochMillis() >= result.firstSubmitEpochMillis());
