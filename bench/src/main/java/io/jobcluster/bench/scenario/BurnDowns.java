@@ -37,8 +37,7 @@ final class BurnDowns {
   /** Jobcluster on {@code nodes} nodes; the submitters spread over the nodes. */
   static BurnDownRun jobcluster(BenchContext context, String name, int nodes, Map<String, String> env) {
     int jobs = context.sizes().burnDownJobs();
-    try (JobclusterRig rig = JobclusterRig.start(context.postgres(), name, nodes, env)) {
-      WarmUp.jobcluster(context, rig, name);
+    try (JobclusterRig rig = WarmUp.started(context, name, nodes, env)) {
       // Sessions report their counters lazily (an idle one up to 10 s late): let them, so the warm-up counts before.
       pause(context.sizes().warmupJobs() > 0 ? IDLE_STATS : Duration.ofSeconds(2));
       DbStats before = context.postgres().stats(rig.database());

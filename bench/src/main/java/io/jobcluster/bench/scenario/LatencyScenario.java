@@ -61,15 +61,9 @@ final class LatencyScenario implements Scenario {
   }
 
   private Map<Integer, OpenLoopResult> jobcluster(BenchContext context, String id, JobShape shape) {
-    try (JobclusterRig rig = JobclusterRig.start(context.postgres(), id + "-jobcluster", 1, Map.of())) {
-      WarmUp.jobcluster(context, rig, id + "-jobcluster");
-      return atEachRate(context, rig, id, shape);
-    }
-  }
-
-  private Map<Integer, OpenLoopResult> atEachRate(BenchContext context, JobclusterRig rig, String id, JobShape shape) {
     Map<Integer, OpenLoopResult> results = new LinkedHashMap<>();
-    try (MetricsWatcher watcher = rig.watch()) {
+    try (JobclusterRig rig = WarmUp.started(context, id + "-jobcluster", 1, Map.of());
+         MetricsWatcher watcher = rig.watch()) {
       for (int rate : context.sizes().latencyRates()) {
         context.say(id + ": Jobcluster at " + rate + "/s");
         NodeCounts base = watcher.latest();

@@ -30,8 +30,7 @@ final class MixedScenario implements Scenario {
   public List<Section> run(BenchContext context) {
     String load = MachineInfo.loadAverage();
     MixedResult result;
-    try (JobclusterRig rig = JobclusterRig.start(context.postgres(), "e-jobcluster", 1, Map.of())) {
-      WarmUp.jobcluster(context, rig, "e-jobcluster");
+    try (JobclusterRig rig = WarmUp.started(context, "e-jobcluster", 1, Map.of())) {
       context.say("e: " + context.sizes().mixedClients() + " clients for " + context.sizes().mixedRun().toSeconds() + " s");
       result = context.load("e-mixed", new LoadTask.Mixed(rig.target(), context.sizes().mixedClients(), context.sizes().mixedRun()),
           MixedResult.class, context.sizes().mixedRun().plusMinutes(3));

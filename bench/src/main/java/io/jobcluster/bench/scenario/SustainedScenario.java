@@ -61,14 +61,8 @@ final class SustainedScenario implements Scenario {
   private Probe probe(BenchContext context, int rate, Duration length) {
     context.say("b: " + rate + " jobs/s for " + length.toSeconds() + " s");
     int batch = context.sizes().sustainedBatch();
-    try (JobclusterRig rig = JobclusterRig.start(context.postgres(), "b-" + rate, 1, Map.of())) {
-      WarmUp.jobcluster(context, rig, "b-" + rate);
-      return measure(context, rig, rate, length, batch);
-    }
-  }
-
-  private Probe measure(BenchContext context, JobclusterRig rig, int rate, Duration length, int batch) {
-    try (MetricsWatcher watcher = rig.watch()) {
+    try (JobclusterRig rig = WarmUp.started(context, "b-" + rate, 1, Map.of());
+         MetricsWatcher watcher = rig.watch()) {
       NodeCounts base = watcher.latest();
       OpenLoopResult result = context.load("b-" + rate, new LoadTask.OpenLoop(rig.target(), rate, batch, Duration.ZERO, length,
           JobShape.noop(), Duration.ZERO), OpenLoopResult.class, length.plusMinutes(3));

@@ -8,6 +8,7 @@ import io.jobcluster.bench.run.BenchContext;
 import io.jobcluster.bench.run.JobclusterRig;
 import io.jobcluster.bench.run.MetricsWatcher;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * An unmeasured burn-down on freshly started nodes before they are measured, so their JIT has
@@ -17,8 +18,20 @@ import java.time.Duration;
 final class WarmUp {
   private WarmUp() {}
 
+  /** {@link JobclusterRig#start} of fresh nodes, then their warm-up; the nodes are stopped again if it fails. */
+  static JobclusterRig started(BenchContext context, String name, int nodes, Map<String, String> env) {
+    JobclusterRig rig = JobclusterRig.start(context.postgres(), name, nodes, env);
+    try {
+      run(context, rig, name);
+      return rig;
+    } catch (RuntimeException | Error e) {
+      rig.close();
+      throw e;
+    }
+  }
+
   /** Runs {@link io.jobcluster.bench.Sizes#warmupJobs()} no-op jobs on {@code rig} to COMPLETED (nothing with none). */
-  static void jobcluster(BenchContext context, JobclusterRig rig, String name) {
+  private static void run(BenchContext context, JobclusterRig rig, String name) {
     int jobs = context.sizes().warmupJobs();
     if (jobs == 0) {
       return;
