@@ -36,7 +36,7 @@ final class ThreeNodesScenario implements Scenario {
             + context.sizes().batchSize() + ", " + context.sizes().submitters() + " submitters, submitter k on node k mod n) on "
             + "one node, then on three nodes of this machine, each on a fresh database. CPU: user + system time from "
             + "`/proc/<pid>/stat` of the node processes, and of the whole PostgreSQL server (postmaster, its processes and the "
-            + "backends it reaped), from before the first submission to the last completion.");
+            + "backends it reaped), from before the first submission to the last completion. " + WarmUp.method(context));
     List<List<String>> rows = new ArrayList<>();
     for (BurnDownRun run : List.of(one, three)) {
       rows.add(List.of(Integer.toString(run.nodes()), Formats.rate(run.acceptedPerSecond()),

@@ -13,7 +13,9 @@ import java.util.Map;
 /**
  * An unmeasured burn-down on freshly started nodes before they are measured, so their JIT has
  * compiled the hot path: a node's CPU per job still falls by a third from its second to its fourth
- * 20,000 jobs, and a production node is measured warm. Then it waits until the nodes are quiet.
+ * 20,000 jobs, and a production node is measured warm. Each node gets its share: three nodes warm
+ * up with three times the jobs, since each JVM compiles its own hot path from the jobs it sees.
+ * Then it waits until the nodes are quiet.
  */
 final class WarmUp {
   private WarmUp() {}
@@ -30,9 +32,9 @@ final class WarmUp {
     }
   }
 
-  /** Runs {@link io.jobcluster.bench.Sizes#warmupJobs()} no-op jobs on {@code rig} to COMPLETED (nothing with none). */
+  /** Runs {@link io.jobcluster.bench.Sizes#warmupJobs()} no-op jobs per node on {@code rig} to COMPLETED (nothing with none). */
   private static void run(BenchContext context, JobclusterRig rig, String name) {
-    int jobs = context.sizes().warmupJobs();
+    int jobs = context.sizes().warmupJobs() * rig.pids().size();
     if (jobs == 0) {
       return;
     }
@@ -51,8 +53,8 @@ final class WarmUp {
 
   /** How the report says it. */
   static String method(BenchContext context) {
-    return "The node is measured warm: right after it starts it runs an unmeasured burn-down of "
-        + String.format("%,d", context.sizes().warmupJobs()) + " no-op jobs, then waits until it is quiet (under "
+    return "Nodes are measured warm: right after they start they run an unmeasured burn-down of "
+        + String.format("%,d", context.sizes().warmupJobs()) + " no-op jobs per node, then wait until each is quiet (under "
         + Math.round(Quiet.MAX_SHARE * 100) + " % of a core for " + Quiet.WINDOW.toSeconds() + " s).";
   }
 }
