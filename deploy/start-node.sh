@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts one Jobcluster node in the foreground, building its jar first if needed.
-# Configure it with JOBCLUSTER_* environment variables (see the README); JAVA_OPTS adds JVM
+# Configure it with JOBCLUSTER_* environment variables (see docs/CONFIGURATION.md); JAVA_OPTS adds JVM
 # options, for example JAVA_OPTS="-Xmx1g -Dpekko.loglevel=DEBUG". Works from any directory.
 set -euo pipefail
 

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Starts one node from the environment (see README) and logs one line when it is ready. */
+/** Starts one node from the environment (see docs/CONFIGURATION.md) and logs one line when it is ready. */
 public final class Main {
   /** The property the JDK reads once, when the common pool is first used. */
   static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";

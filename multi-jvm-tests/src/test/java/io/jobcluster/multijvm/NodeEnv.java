@@ -2,7 +2,7 @@ package io.jobcluster.multijvm;
 
 import java.util.Map;
 
-/** The node's environment variables (see the README), named once for the harness. */
+/** The node's environment variables (see docs/CONFIGURATION.md), named once for the harness. */
 public final class NodeEnv {
   public static final String PREFIX = "JOBCLUSTER_";
   public static final String HTTP_HOST = "JOBCLUSTER_HTTP_HOST";
