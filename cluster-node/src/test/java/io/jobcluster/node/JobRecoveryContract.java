@@ -31,6 +31,7 @@ import org.apache.pekko.persistence.query.EventEnvelope;
 import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.stream.javadsl.Sink;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -135,12 +136,11 @@ abstract class JobRecoveryContract {
   }
 
   /** Polls the events of every job (through the query side, never through the entities). */
-  private static void awaitEvents(JobclusterNode node, List<Tracked> jobs, Map<Kind, Predicate<JobEvent>> expected) throws Exception {
+  private static void awaitEvents(JobclusterNode node, List<Tracked> jobs, Map<Kind, Predicate<JobEvent>> expected) {
     JdbcReadJournal journal = PersistenceQuery.get(Adapter.toClassic(node.system()))
         .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
-    long deadline = System.nanoTime() + STEP_TIMEOUT.toNanos();
-    List<Tracked> missing = jobs;
-    while (true) {
+    Awaitility.await("every job firing its overdue deadline after recovery").atMost(STEP_TIMEOUT).pollInterval(Duration.ofMillis(250))
+        .untilAsserted(() -> {
       Map<String, List<JobEvent>> eventsByJob = new HashMap<>();
       for (int slice = 0; slice < JobEntity.TAG_SLICES; slice++) {
         List<EventEnvelope> envelopes = journal.currentEventsByTag("job-" + slice, Offset.noOffset())
@@ -150,16 +150,12 @@ abstract class JobRecoveryContract {
           eventsByJob.computeIfAbsent(event.jobId(), id -> new ArrayList<>()).add(event);
         }
       }
-      missing = jobs.stream()
+      List<Tracked> missing = jobs.stream()
           .filter(job -> expected.containsKey(job.kind()))
           .filter(job -> eventsByJob.getOrDefault(job.id(), List.of()).stream().noneMatch(expected.get(job.kind())))
           .toList();
-      if (missing.isEmpty()) {
-        return;
-      }
-      assertTrue(System.nanoTime() < deadline, missing.size() + " jobs did not fire their overdue deadline after recovery, e.g. " + missing.get(0));
-      CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(250, TimeUnit.MILLISECONDS)).join();
-    }
+      assertTrue(missing.isEmpty(), () -> missing.size() + " jobs did not fire their overdue deadline after recovery, e.g. " + missing.get(0));
+    });
   }
 
   private java.util.concurrent.CompletionStage<Tracked> create(JobService service, Kind kind, int i, Instant dueAt, int secondsToDue) {

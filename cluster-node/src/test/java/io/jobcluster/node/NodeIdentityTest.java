@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jobcluster.node.dispatch.DispatcherStatus;
 import io.jobcluster.persistence.testing.PostgresExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,7 +25,7 @@ class NodeIdentityTest {
       first = node.nodeId();
       assertEquals("127.0.0.1:" + port, node.clusterAddress());
       assertTrue(first.matches("127\\.0\\.0\\.1:" + port + "#-?[0-9]+"), first);
-      String dispatcherNode = node.queueStatus("default").toCompletableFuture().get().dispatcherNode();
+      String dispatcherNode = DispatcherStatus.of(node, "default").dispatcherNode();
       assertEquals(first, dispatcherNode, "dispatchers name nodes the same way");
     }
     try (JobclusterNode again = TestNodes.start(POSTGRES.settings(), port, "", "")) {

@@ -38,8 +38,10 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -133,38 +135,30 @@ abstract class ReadModelEndToEndContract {
   }
 
   /** The job's view once its entity, restarted with the node, has renewed the lease. */
-  private static JobView awaitRenewedLease(JobclusterNode node, Tracked job) throws Exception {
-    long deadline = System.nanoTime() + STEP_TIMEOUT.toNanos();
-    while (true) {
+  private static JobView awaitRenewedLease(JobclusterNode node, Tracked job) {
+    AtomicReference<JobView> renewed = new AtomicReference<>();
+    Awaitility.await("the lease renewed after the restart").atMost(STEP_TIMEOUT).untilAsserted(() -> {
       JobView now = view(node.jobs().get(job.tenant(), job.id()).toCompletableFuture().get(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
-      if (now.leaseExpiresAt().isAfter(job.view().leaseExpiresAt())) {
-        return now;
-      }
-      assertTrue(System.nanoTime() < deadline, "lease not renewed after the restart: " + now);
-      CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS)).join();
-    }
+      assertTrue(now.leaseExpiresAt().isAfter(job.view().leaseExpiresAt()), "lease not renewed after the restart: " + now);
+      renewed.set(now);
+    });
+    return renewed.get();
   }
 
   /** Polls the listing until every job (but the deleted ones) shows as its entity does. */
-  private static void awaitReadModel(JobQueries queries, Map<String, Tracked> jobs) throws Exception {
+  private static void awaitReadModel(JobQueries queries, Map<String, Tracked> jobs) {
     Map<String, JobView> expected = jobs.values().stream().filter(j -> j.kind() != Kind.DELETED)
         .collect(Collectors.toMap(Tracked::id, Tracked::view));
-    long deadline = System.nanoTime() + STEP_TIMEOUT.toNanos();
-    List<String> differing;
-    do {
-      Map<String, JobSummary> rows = new HashMap<>();
-      pages(queries, null, null, null, null, JobQueries.MAX_LIMIT).forEach(row -> rows.put(row.id(), row));
-      differing = new ArrayList<>(expected.keySet().stream().filter(id -> !matches(expected.get(id), rows.get(id))).toList());
-      rows.keySet().stream().filter(id -> !expected.containsKey(id)).forEach(differing::add);
-      if (differing.isEmpty()) {
-        return;
-      }
-      CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS)).join();
-    } while (System.nanoTime() < deadline);
-    String first = differing.get(0);
-    throw new AssertionError(differing.size() + " jobs differ in the read model after " + STEP_TIMEOUT + ", e.g. " + first
-        + ": entity " + (jobs.containsKey(first) ? jobs.get(first).view() : "deleted") + " read model "
-        + pages(queries, null, null, null, null, JobQueries.MAX_LIMIT).stream().filter(r -> r.id().equals(first)).findFirst());
+    Awaitility.await("the read model showing every job as its entity does").atMost(STEP_TIMEOUT).pollInterval(Duration.ofMillis(200))
+        .untilAsserted(() -> {
+          Map<String, JobSummary> rows = new HashMap<>();
+          pages(queries, null, null, null, null, JobQueries.MAX_LIMIT).forEach(row -> rows.put(row.id(), row));
+          List<String> differing = new ArrayList<>(expected.keySet().stream().filter(id -> !matches(expected.get(id), rows.get(id))).toList());
+          rows.keySet().stream().filter(id -> !expected.containsKey(id)).forEach(differing::add);
+          String first = differing.isEmpty() ? null : differing.get(0);
+          assertTrue(differing.isEmpty(), () -> differing.size() + " jobs differ in the read model, e.g. " + first + ": entity "
+              + (jobs.containsKey(first) ? jobs.get(first).view() : "deleted") + " read model " + rows.get(first));
+        });
   }
 
   private static boolean matches(JobView view, JobSummary row) {

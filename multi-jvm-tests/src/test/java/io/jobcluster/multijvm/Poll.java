@@ -4,10 +4,13 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
- * How the harness and its tests wait for other processes: probe, pause briefly, probe again,
- * until a deadline. The pause only spaces the probes; it never stands in for the condition.
+ * How the harness and its tests wait for other processes, on Awaitility: probe, pause briefly,
+ * probe again, until a deadline. The pause only spaces the probes; it never stands in for the
+ * condition.
  */
 public final class Poll {
   public static final Duration INTERVAL = Duration.ofMillis(200);
@@ -20,17 +23,14 @@ public final class Poll {
    * how a probe reports that waiting longer cannot help (for example, the node has exited).
    */
   public static void untilAsserted(Duration timeout, Runnable assertion) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      try {
-        assertion.run();
-        return;
-      } catch (AssertionError notYet) {
-        if (System.nanoTime() - deadline >= 0) {
-          throw notYet;
-        }
+    try {
+      Awaitility.await().atMost(timeout).pollInterval(INTERVAL).untilAsserted(assertion::run);
+    } catch (ConditionTimeoutException timedOut) {
+      // Callers add their own context (a node's log tail) to the last AssertionError.
+      if (timedOut.getCause() instanceof AssertionError last) {
+        throw last;
       }
-      pause();
+      throw timedOut;
     }
   }
 
@@ -46,17 +46,9 @@ public final class Poll {
   /** Checks the condition throughout the window and fails at the first probe where it is false. */
   public static void holdsFor(String description, Duration window, BooleanSupplier condition) {
     long end = System.nanoTime() + window.toNanos();
-    do {
-      if (!condition.getAsBoolean()) {
-        throw new AssertionError("expected throughout " + window + ", but broke: " + description);
-      }
-      pause();
-    } while (System.nanoTime() - end < 0);
-  }
-
-  /** The interval between two polls: waits for the clock, not for another thread. */
-  private static void pause() {
-    pause(INTERVAL);
+    Awaitility.await().atMost(window.plusSeconds(5)).pollInterval(INTERVAL)
+        .failFast("expected throughout " + window + ", but broke: " + description, () -> !condition.getAsBoolean())
+        .until(() -> System.nanoTime() - end >= 0);
   }
 
   /** Spaces two tries of something (a poll, a resubmission); waits for the clock, not for another thread. */

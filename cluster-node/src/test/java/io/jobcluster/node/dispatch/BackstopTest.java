@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -72,21 +73,17 @@ class BackstopTest {
     }
   }
 
-  private static void awaitEvent(ActorSystem<?> system, String jobId, Predicate<JobEvent> wanted) throws Exception {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (JournalEvents.of(system, jobId).stream().noneMatch(wanted)) {
-      assertTrue(System.nanoTime() < deadline, "job " + jobId + " never got the expected event: " + JournalEvents.of(system, jobId));
-      Jobs.pause();
-    }
+  private static void awaitEvent(ActorSystem<?> system, String jobId, Predicate<JobEvent> wanted) {
+    Awaitility.await("the expected event of job " + jobId).atMost(TIMEOUT).untilAsserted(() -> {
+      List<JobEvent> events = JournalEvents.of(system, jobId);
+      assertTrue(events.stream().anyMatch(wanted), () -> "job " + jobId + " never got the expected event: " + events);
+    });
   }
 
-  private static void awaitReadModel(JobclusterNode node, String jobId) throws Exception {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (node.queries().overdue(Instant.now().plusSeconds(3600), 1000).toCompletableFuture().get(30, TimeUnit.SECONDS).stream()
-        .noneMatch(job -> job.jobId().equals(jobId))) {
-      assertTrue(System.nanoTime() < deadline, "the read model never showed job " + jobId);
-      Jobs.pause();
-    }
+  private static void awaitReadModel(JobclusterNode node, String jobId) {
+    Awaitility.await("the read model showing job " + jobId).atMost(TIMEOUT)
+        .until(() -> node.queries().overdue(Instant.now().plusSeconds(3600), 1000).toCompletableFuture().get(30, TimeUnit.SECONDS).stream()
+            .anyMatch(job -> job.jobId().equals(jobId)));
   }
 
   /** The deadline has to pass while no node runs: wait for the clock, not for another thread. */

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.CoordinatedShutdown;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -118,15 +119,10 @@ class DrainTest {
   }
 
   /** Waits until the pool of queue "drain" told its dispatcher that it is leaving. */
-  private static void awaitLeaving(JobclusterNode node) throws Exception {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (true) {
-      var status = node.queueStatus("drain").toCompletableFuture().get(30, TimeUnit.SECONDS);
-      if (status.pools().stream().anyMatch(pool -> pool.leaving())) {
-        return;
-      }
-      assertTrue(System.nanoTime() < deadline, "the pool never started draining: " + status);
-      Jobs.pause();
-    }
+  private static void awaitLeaving(JobclusterNode node) {
+    Awaitility.await("the pool of queue drain leaving").atMost(TIMEOUT).untilAsserted(() -> {
+      var status = DispatcherStatus.of(node, "drain");
+      assertTrue(status.pools().stream().anyMatch(pool -> pool.leaving()), () -> "the pool never started draining: " + status);
+    });
   }
 }

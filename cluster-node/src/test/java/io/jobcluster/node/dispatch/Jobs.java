@@ -1,6 +1,7 @@
 package io.jobcluster.node.dispatch;
 
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jobcluster.node.JobService;
 import io.jobcluster.protocol.JobReply;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.awaitility.Awaitility;
 
 /** Submitting and watching jobs through the node's JobService, the way the HTTP gateway will. */
 public final class Jobs {
@@ -45,12 +47,10 @@ public final class Jobs {
   }
 
   /** Polls until every job satisfies {@code condition}; answers their last views. */
-  public static Map<String, JobView> await(JobService jobs, List<String> ids, Predicate<JobView> condition, Duration timeout, String what)
-      throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
+  public static Map<String, JobView> await(JobService jobs, List<String> ids, Predicate<JobView> condition, Duration timeout, String what) {
     Map<String, JobView> done = new HashMap<>();
     List<String> waiting = new ArrayList<>(ids);
-    while (true) {
+    Awaitility.await("every job " + what).atMost(timeout).untilAsserted(() -> {
       List<String> still = new ArrayList<>();
       JobView example = null;
       for (int from = 0; from < waiting.size(); from += BATCH) {
@@ -66,15 +66,11 @@ public final class Jobs {
           }
         }
       }
-      if (still.isEmpty()) {
-        return done;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(still.size() + " jobs never became " + what + " within " + timeout + "; e.g. " + example);
-      }
-      waiting = still;
-      pause();
-    }
+      waiting.clear();
+      waiting.addAll(still);
+      assertTrue(still.isEmpty(), still.size() + " jobs never became " + what + "; e.g. " + example);
+    });
+    return done;
   }
 
   /** The job's view, or null while its entity does not answer (its shard is moving to another node). */
@@ -91,11 +87,6 @@ public final class Jobs {
 
   static Map<String, JobView> awaitStatus(JobService jobs, List<String> ids, JobStatus status, Duration timeout) throws Exception {
     return await(jobs, ids, view -> view.status() == status, timeout, status.name());
-  }
-
-  /** Between two polls: waits for the clock (100 ms), not for another thread. */
-  static void pause() {
-    CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS)).join();
   }
 
   static JobView view(JobReply reply) {

@@ -25,7 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -176,29 +178,21 @@ class WorkerDispatchTest {
     TestHandlers.MOST_AT_ONCE.set(0);
     List<String> ids = Jobs.submitAll(jobs, IntStream.range(0, 1_000).mapToObj(i -> JobRequest.of("probe").withQueue("bp")).toList());
 
-    int mostLeased = 0;
-    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-    while (true) {
-      var status = node.queueStatus("bp").toCompletableFuture().get(30, TimeUnit.SECONDS);
-      for (var pool : status.pools()) {
-        mostLeased = Math.max(mostLeased, pool.leases());
-      }
-      if (ids.stream().allMatch(id -> TestHandlers.EXECUTIONS.containsKey(id)) || System.nanoTime() > deadline) {
-        break;
-      }
-      Jobs.pause();
-    }
+    // Samples the pool's leases at every poll until every job ran.
+    AtomicInteger mostLeased = new AtomicInteger();
+    Awaitility.await("every probe executed").atMost(Duration.ofMinutes(3)).until(() -> {
+      var status = DispatcherStatus.of(node, "bp");
+      status.pools().forEach(pool -> mostLeased.accumulateAndGet(pool.leases(), Math::max));
+      return ids.stream().allMatch(id -> TestHandlers.EXECUTIONS.containsKey(id));
+    });
     Jobs.awaitStatus(jobs, ids, JobStatus.COMPLETED, TIMEOUT);
     // A slot is free again when its handler finished; the result it reports holds the lease meanwhile.
-    assertTrue(mostLeased <= 2, "leases held by the one-slot pool: " + mostLeased);
+    assertTrue(mostLeased.get() <= 2, "leases held by the one-slot pool: " + mostLeased);
     assertEquals(1, TestHandlers.MOST_AT_ONCE.get(), "probes running at once");
   }
 
-  private static void awaitReady(String queue, int count) throws Exception {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (node.queueStatus(queue).toCompletableFuture().get(30, TimeUnit.SECONDS).ready() < count) {
-      assertTrue(System.nanoTime() < deadline, "the dispatcher of " + queue + " never held " + count + " ready jobs");
-      Jobs.pause();
-    }
+  private static void awaitReady(String queue, int count) {
+    Awaitility.await("the dispatcher of " + queue + " holding " + count + " ready jobs").atMost(TIMEOUT)
+        .until(() -> DispatcherStatus.of(node, queue).ready() >= count);
   }
 }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -59,7 +60,7 @@ class WorkerLossTest {
         TestHandlers.started(id).get(60, TimeUnit.SECONDS);
       }
       Map<String, JobView> running = Jobs.awaitStatus(first.jobs(), ids, JobStatus.RUNNING, Duration.ofSeconds(60));
-      String dispatcherNode = first.queueStatus("spread").toCompletableFuture().get(30, TimeUnit.SECONDS).dispatcherNode();
+      String dispatcherNode = DispatcherStatus.of(first, "spread").dispatcherNode();
 
       JobclusterNode victim = nodes.subList(1, 3).stream()
           .filter(node -> !node.nodeId().equals(dispatcherNode))
@@ -94,11 +95,8 @@ class WorkerLossTest {
     }
   }
 
-  private static void awaitMembers(JobclusterNode node, int members) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (node.readiness().toCompletableFuture().get(30, TimeUnit.SECONDS).upMembers() < members) {
-      assertTrue(System.nanoTime() < deadline, "cluster never reached " + members + " members");
-      Jobs.pause();
-    }
+  private static void awaitMembers(JobclusterNode node, int members) {
+    Awaitility.await("the cluster reaching " + members + " members").atMost(Duration.ofSeconds(60))
+        .until(() -> node.readiness().toCompletableFuture().get(30, TimeUnit.SECONDS).upMembers() >= members);
   }
 }

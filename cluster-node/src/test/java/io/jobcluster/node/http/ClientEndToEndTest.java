@@ -36,9 +36,11 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,15 +87,13 @@ class ClientEndToEndTest {
 
   /** Polls {@code probe} until {@code done} holds, at most {@link #DEADLINE}; answers the last value. */
   private static <T> T await(String what, Supplier<T> probe, Predicate<T> done) {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    while (true) {
+    AtomicReference<T> reached = new AtomicReference<>();
+    Awaitility.await(what).atMost(DEADLINE).untilAsserted(() -> {
       T value = probe.get();
-      if (done.test(value)) {
-        return value;
-      }
-      assertTrue(System.nanoTime() < deadline, "never " + what + "; last: " + value);
-      CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS)).join();
-    }
+      assertTrue(done.test(value), () -> "never " + what + "; last: " + value);
+      reached.set(value);
+    });
+    return reached.get();
   }
 
   private static JobView awaitStatus(JobclusterClient as, String id, JobStatus status) {

@@ -38,7 +38,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -166,17 +168,16 @@ class HostileRequestsTest {
     assertEquals(0, keys.get("items").size(), "no refused request issued a key: " + keys);
   }
 
-  private static JsonNode awaitJson(String path, String apiKey, Predicate<JsonNode> condition) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (true) {
+  private static JsonNode awaitJson(String path, String apiKey, Predicate<JsonNode> condition) {
+    AtomicReference<JsonNode> reached = new AtomicReference<>();
+    Awaitility.await("the expected answer on " + path).atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       Answer answer = Transport.client(Request.to("GET", path, apiKey)).send();
       JsonNode body = answer.status() == 200 ? JSON.readTree(answer.body()) : null;
-      if (body != null && condition.test(body)) {
-        return body;
-      }
-      assertTrue(System.nanoTime() < deadline, "never reached the expected answer on " + path + "; last: " + answer.status() + " " + answer.body());
-      CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS)).join();
-    }
+      assertTrue(body != null && condition.test(body), () -> "never reached the expected answer on " + path + "; last: " + answer.status()
+          + " " + answer.body());
+      reached.set(body);
+    });
+    return reached.get();
   }
 
   /** What became of one shot: why its answer does not fit (null: it fits), and how long it took. */

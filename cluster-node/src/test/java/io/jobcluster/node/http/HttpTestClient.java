@@ -16,7 +16,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import org.awaitility.Awaitility;
 
 /** A real HTTP client for tests against one node: sends JSON with an API key, and waits for answers. */
 final class HttpTestClient {
@@ -75,17 +77,15 @@ final class HttpTestClient {
   }
 
   /** GETs {@code path} every 100 ms until {@code condition} holds, for up to a minute. */
-  Answer await(String path, String key, Predicate<Answer> condition) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (true) {
+  Answer await(String path, String key, Predicate<Answer> condition) {
+    AtomicReference<Answer> reached = new AtomicReference<>();
+    Awaitility.await("the expected answer for " + path).atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       Answer answer = send("GET", path, key, null);
-      if (condition.test(answer)) {
-        return answer;
-      }
-      assertTrue(System.nanoTime() < deadline, "never reached the expected answer for " + path + "; last: " + answer.status() + " "
+      assertTrue(condition.test(answer), () -> "never reached the expected answer for " + path + "; last: " + answer.status() + " "
           + (answer.body() == null ? answer.raw().body() : answer.body()));
-      CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS)).join();
-    }
+      reached.set(answer);
+    });
+    return reached.get();
   }
 
   static void assertError(Answer answer, int status, String code) {

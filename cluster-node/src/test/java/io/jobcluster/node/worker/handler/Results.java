@@ -3,14 +3,14 @@ package io.jobcluster.node.worker.handler;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 
 /** Waits in tests with a deadline, never with a fixed sleep. */
 final class Results {
 
   static final Duration DEADLINE = Duration.ofSeconds(5);
-  private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+  private static final Duration POLL = Duration.ofMillis(5);
 
   private Results() {}
 
@@ -28,12 +28,6 @@ final class Results {
 
   /** Polls {@code condition} until it holds, failing after {@link #DEADLINE}. */
   static void eventually(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + DEADLINE + ": " + what);
-      }
-      LockSupport.parkNanos(POLL_NANOS);
-    }
+    Awaitility.await(what).atMost(DEADLINE).pollInterval(POLL).until(condition::getAsBoolean);
   }
 }
