@@ -1,5 +1,6 @@
 package io.jobcluster.node;
 
+import com.typesafe.config.Config;
 import io.jobcluster.node.job.AttemptCancelled;
 import io.jobcluster.node.job.JobEntity;
 import io.jobcluster.node.job.JobHistory;
@@ -24,21 +25,29 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /** The one way into job entities for routes, dispatchers and tests: no caller talks to sharding. */
 public final class JobService {
-  /** How long one ask to end a lost worker's attempt waits (see {@link #workerLost}). */
-  static final Duration LOST_ASK_TIMEOUT = Duration.ofSeconds(2);
-  static final Duration LOST_RETRY_DELAY = Duration.ofSeconds(1);
-  static final Duration LOST_GIVE_UP = Duration.ofSeconds(60);
-
   private final ClusterSharding sharding;
   private final JobHistory history;
   private final Clock clock;
   private final Duration askTimeout;
+  private final LostWorkerAsks lostWorkerAsks;
 
-  public JobService(ActorSystem<?> system, Clock clock, Duration askTimeout) {
+  /**
+   * How the attempt of a lost worker is ended (see {@link #workerLost}): each ask waits {@code timeout}
+   * and is repeated every {@code retryDelay} until the entity answers or {@code giveUpAfter} passed.
+   * From {@code jobcluster.job.lost-worker-asks}.
+   */
+  public record LostWorkerAsks(Duration timeout, Duration retryDelay, Duration giveUpAfter) {
+    public static LostWorkerAsks from(Config settings) {
+      return new LostWorkerAsks(settings.getDuration("timeout"), settings.getDuration("retry-delay"), settings.getDuration("give-up-after"));
+    }
+  }
+
+  public JobService(ActorSystem<?> system, Clock clock, Duration askTimeout, LostWorkerAsks lostWorkerAsks) {
     this.sharding = ClusterSharding.get(system);
     this.history = JobHistory.of(system);
     this.clock = clock;
     this.askTimeout = askTimeout;
+    this.lostWorkerAsks = lostWorkerAsks;
   }
 
   /**
@@ -112,26 +121,29 @@ public final class JobService {
 
   /**
    * Ends the attempt of a lost worker. The job's entity may have lived on the same lost node and be
-   * moving to another one, when a message can vanish: each ask waits {@link #LOST_ASK_TIMEOUT} and
-   * is repeated every {@link #LOST_RETRY_DELAY} until the entity answers (either way) or
-   * {@link #LOST_GIVE_UP} passed; the lease deadline is the backstop after that.
+   * moving to another one, when a message can vanish: the ask is repeated as {@link LostWorkerAsks}
+   * says until the entity answers (either way); the lease deadline is the backstop after that.
    */
   public CompletionStage<JobReply> workerLost(String jobId, String leaseId) {
-    return askUntilAnswered(jobId, replyTo -> new JobEntity.WorkerLost(leaseId, replyTo), System.nanoTime() + LOST_GIVE_UP.toNanos());
+    return askUntilAnswered(jobId, replyTo -> new JobEntity.WorkerLost(leaseId, replyTo), giveUpAt());
   }
 
   /** Ends the attempt held on a node that left, asking again like {@link #workerLost}. */
   public CompletionStage<JobReply> workerNodeLost(String jobId, String node) {
-    return askUntilAnswered(jobId, replyTo -> new JobEntity.WorkerNodeLost(node, replyTo), System.nanoTime() + LOST_GIVE_UP.toNanos());
+    return askUntilAnswered(jobId, replyTo -> new JobEntity.WorkerNodeLost(node, replyTo), giveUpAt());
+  }
+
+  private long giveUpAt() {
+    return System.nanoTime() + lostWorkerAsks.giveUpAfter().toNanos();
   }
 
   private CompletionStage<JobReply> askUntilAnswered(String jobId, Function<ActorRef<JobReply>, JobEntity.Command> command, long giveUpAt) {
-    CompletionStage<JobReply> answer = ask(jobId, command, LOST_ASK_TIMEOUT);
+    CompletionStage<JobReply> answer = ask(jobId, command, lostWorkerAsks.timeout());
     return answer.handle((reply, failure) -> {
       if (failure == null || failure instanceof InvalidRequestException || System.nanoTime() >= giveUpAt) {
         return answer;
       }
-      Executor later = CompletableFuture.delayedExecutor(LOST_RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+      Executor later = CompletableFuture.delayedExecutor(lostWorkerAsks.retryDelay().toMillis(), TimeUnit.MILLISECONDS);
       return CompletableFuture.supplyAsync(() -> askUntilAnswered(jobId, command, giveUpAt), later).thenCompose(next -> next);
     }).thenCompose(next -> next);
   }

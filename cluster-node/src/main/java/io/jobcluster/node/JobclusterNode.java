@@ -44,14 +44,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.StreamSupport;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.cluster.sharding.ShardRegion;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.Http;
@@ -66,27 +63,22 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobclusterNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JobclusterNode.class);
-  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
 
   private final ActorSystem<Void> system;
   private final JobService jobs;
   private final ApiKeys apiKeys;
-  private final DatabaseHealth databaseHealth;
-  private final CompletableFuture<Done> jobShardsStarted;
+  private final NodeReadiness readiness;
   private final ServerBinding binding;
   private final GatewayRoutes gateway;
-  private final NodeMetrics metrics;
 
-  private JobclusterNode(ActorSystem<Void> system, JobService jobs, ApiKeys apiKeys, DatabaseHealth databaseHealth,
-      CompletableFuture<Done> jobShardsStarted, ServerBinding binding, GatewayRoutes gateway, NodeMetrics metrics) {
+  private JobclusterNode(ActorSystem<Void> system, JobService jobs, ApiKeys apiKeys, NodeReadiness readiness, ServerBinding binding,
+      GatewayRoutes gateway) {
     this.system = system;
     this.jobs = jobs;
     this.apiKeys = apiKeys;
-    this.databaseHealth = databaseHealth;
-    this.jobShardsStarted = jobShardsStarted;
+    this.readiness = readiness;
     this.binding = binding;
     this.gateway = gateway;
-    this.metrics = metrics;
   }
 
   /** Applies the schema, then starts the node; blocks until the HTTP server is bound. */
@@ -95,7 +87,8 @@ public final class JobclusterNode implements AutoCloseable {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), NodeConfig.SYSTEM_NAME, config);
     try {
       Config settings = system.settings().config().getConfig("jobcluster");
-      JobService jobs = new JobService(system, Clock.systemUTC(), settings.getDuration("ask-timeout"));
+      JobService jobs = new JobService(system, Clock.systemUTC(), settings.getDuration("ask-timeout"),
+          JobService.LostWorkerAsks.from(settings.getConfig("job.lost-worker-asks")));
       JobQueries queries = ReadModel.init(system, database).queries();
       QueueDispatcher.init(system, jobs, dispatchReadModel(queries), dispatchSettings(settings.getConfig("dispatch")));
       NodeMetrics metrics = new NodeMetrics();
@@ -106,23 +99,23 @@ public final class JobclusterNode implements AutoCloseable {
           settings.getDuration("job.wake-horizon"), sweep.getDuration("grace"), sweep.getInt("limit")));
       WorkerPools.start(system, jobs, JobHandlers.load(JobclusterNode.class.getClassLoader()),
           WorkerQueues.parse(settings.getString("worker-queues")), NodeIdentity.self(system),
-          settings.getDuration("worker.request-interval"), settings.getDuration("worker.drain-grace"));
+          WorkerPools.Settings.from(settings.getConfig("worker")));
       Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
       DatabaseHealth databaseHealth = new DatabaseHealth(database, blocking, Clock.systemUTC(), Duration.ofSeconds(1));
 
       String adminKey = settings.getString("admin-key");
       ApiKeys apiKeys = ApiKeys.init(system, database, adminKey.isEmpty() ? null : adminKey);
 
-      JobclusterNode[] self = new JobclusterNode[1];
-      HealthRoutes health = new HealthRoutes(() -> self[0].readiness());
+      NodeReadiness readiness = new NodeReadiness(system, jobShardsStarted, databaseHealth);
+      HealthRoutes health = new HealthRoutes(readiness::check);
       AnswerDeadline deadline = new AnswerDeadline(settings.getDuration("http.unavailable-check-after"), databaseHealth::isReachable);
       Config limits = settings.getConfig("limits");
-      SubmissionGate gate = new SubmissionGate(TenantLimits.Table.fromConfig(limits), queries::activeJobs, () -> upMembers(system),
+      SubmissionGate gate = new SubmissionGate(TenantLimits.Table.fromConfig(limits), queries::activeJobs, () -> NodeReadiness.upMembers(system),
           System::nanoTime, limits.getDuration("active-count-ttl"), limits.getDuration("admission-memory"));
       GatewayRoutes gateway = new GatewayRoutes(new GatewayRoutes.Parts(health,
           new MetricsApi(metrics, system, queries, Clock.systemUTC(), settings.getDuration("metrics.queue-refresh")),
           new JobsApi(jobs, queries, deadline, gate), new AdminKeysApi(apiKeys.store(), apiKeys.authenticator()),
-          new OpsApi(queries, new WorkerDirectory(system), Clock.systemUTC()), new WorkApi(system, jobs, deadline), apiKeys.authenticator(),
+          new OpsApi(queries, new WorkerDirectory(system), Clock.systemUTC()), new WorkApi(system, jobs, deadline, settings.getDuration("http.lease-linger")), apiKeys.authenticator(),
           databaseHealth::isReachable, new RequestObserver(metrics, limits.getInt("max-in-flight-requests"))),
           settings.getBytes("http.max-body"), settings.getBytes("http.max-batch-body"));
       ServerBinding binding = Http.get(system)
@@ -131,8 +124,7 @@ public final class JobclusterNode implements AutoCloseable {
           .toCompletableFuture()
           .get(30, TimeUnit.SECONDS)
           .addToCoordinatedShutdown(Duration.ofSeconds(10), system);
-      self[0] = new JobclusterNode(system, jobs, apiKeys, databaseHealth, jobShardsStarted, binding, gateway, metrics);
-      return self[0];
+      return new JobclusterNode(system, jobs, apiKeys, readiness, binding, gateway);
     } catch (Exception e) {
       system.terminate();
       throw new IllegalStateException("node failed to start: " + e.getMessage(), e);
@@ -170,11 +162,6 @@ public final class JobclusterNode implements AutoCloseable {
         config.getDuration("lease-timeout"));
   }
 
-  private static int upMembers(ActorSystem<?> system) {
-    return (int) StreamSupport.stream(Cluster.get(system).state().getMembers().spliterator(), false)
-        .filter(m -> m.status() == MemberStatus.up()).count();
-  }
-
   private static String selfAddress(ActorSystem<?> system) {
     var address = Cluster.get(system).selfMember().address();
     return address.getHost().orElse("?") + ":" + address.getPort().orElse(0);
@@ -201,10 +188,6 @@ public final class JobclusterNode implements AutoCloseable {
     return gateway.endpointList();
   }
 
-  public NodeMetrics metrics() {
-    return metrics;
-  }
-
   public InetSocketAddress httpAddress() {
     return binding.localAddress();
   }
@@ -219,19 +202,9 @@ public final class JobclusterNode implements AutoCloseable {
     return NodeIdentity.self(system);
   }
 
-  /** What the dispatcher of {@code queue} holds right now (it starts if it was not running). */
-  public CompletionStage<QueueDispatcher.QueueStatus> queueStatus(String queue) {
-    return ClusterSharding.get(system).entityRefFor(QueueDispatcher.TYPE_KEY, queue)
-        .ask(QueueDispatcher.GetStatus::new, PROBE_TIMEOUT.multipliedBy(5));
-  }
-
   /** Joined (this member is Up), job sharding answers with every job shard started, and the database answers. */
   public CompletionStage<Readiness> readiness() {
-    Cluster cluster = Cluster.get(system);
-    boolean joined = cluster.selfMember().status() == MemberStatus.up();
-    int upMembers = upMembers(system);
-    CompletionStage<Boolean> sharding = joined && jobShardsStarted.isDone() ? shardingAnswers() : CompletableFuture.completedFuture(false);
-    return sharding.thenCombine(databaseHealth.isReachable(), (shardingUp, dbUp) -> new Readiness(joined, shardingUp, dbUp, upMembers));
+    return readiness.check();
   }
 
   /** Completes when the node is ready, checking every 200 ms until {@code timeout}. */
@@ -247,13 +220,6 @@ public final class JobclusterNode implements AutoCloseable {
       return Patterns.after(Duration.ofMillis(200), Adapter.toClassic(system).scheduler(), system.executionContext(),
           () -> awaitReady(Duration.ofNanos(deadline - System.nanoTime())));
     });
-  }
-
-  private CompletionStage<Boolean> shardingAnswers() {
-    // The question goes through the shard coordinator, so an answer means sharding is working.
-    var region = org.apache.pekko.cluster.sharding.ClusterSharding.get(Adapter.toClassic(system)).shardRegion(JobEntity.TYPE_KEY.name());
-    return Patterns.ask(region, ShardRegion.getCurrentRegionsInstance(), PROBE_TIMEOUT)
-        .handle((answer, error) -> error == null);
   }
 
   @Override

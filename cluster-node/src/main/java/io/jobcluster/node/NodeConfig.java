@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.jobcluster.node.job.JobEntitySettings;
+import io.jobcluster.node.worker.WorkerPools;
 import io.jobcluster.persistence.DatabaseSettings;
 import io.jobcluster.persistence.PersistenceConfig;
 import java.time.Duration;
@@ -26,8 +27,8 @@ public final class NodeConfig {
         .withFallback(PersistenceConfig.forDatabase(database))
         .withFallback(ConfigFactory.parseResourcesAnySyntax("application")));
     Config cluster = resolved.getConfig("jobcluster.cluster");
-    // The drain runs in this shutdown phase; the phase must outlast the grace period it grants.
-    Duration drainPhase = resolved.getDuration("jobcluster.worker.drain-grace").plusSeconds(10);
+    // The drain runs in this shutdown phase; the phase must outlast the drain it waits for.
+    Duration drainPhase = WorkerPools.Settings.from(resolved.getConfig("jobcluster.worker")).drainPhase();
     return ConfigFactory.empty()
         .withValue("pekko.coordinated-shutdown.phases.service-requests-done.timeout", ConfigValueFactory.fromAnyRef(drainPhase.toMillis() + "ms"))
         .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seedNodes(cluster)))

@@ -11,6 +11,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueType;
 import io.jobcluster.node.readmodel.ReadModelSettings;
 import io.jobcluster.node.job.JobEntitySettings;
+import io.jobcluster.node.worker.WorkerPools;
 import io.jobcluster.persistence.DatabaseSettings;
 import io.jobcluster.persistence.PersistenceConfig;
 import java.nio.file.Path;
@@ -123,6 +124,34 @@ class NodeConfigTest {
   void theHttpServerAcceptsAThousandPendingConnections() {
     Config config = load("");
     assertEquals(1024, ServerSettings.create(config).getBacklog());
+  }
+
+  @Test
+  void theLargestRequestEntityIsTheBatchBodyLimit() {
+    Config config = load("jobcluster.http.max-batch-body = 3MiB");
+    assertEquals(3L * 1024 * 1024, config.getBytes("pekko.http.parsing.max-content-length"));
+    assertEquals(8L * 1024 * 1024, load("").getBytes("pekko.http.parsing.max-content-length"));
+  }
+
+  @Test
+  void theDrainPhaseOutlastsThePoolsDrainByTheMargin() {
+    Config config = load("jobcluster.worker { drain-grace = 30s, drain-margin = 4s }");
+    var worker = WorkerPools.Settings.from(config.getConfig("jobcluster.worker"));
+    assertEquals(Duration.ofSeconds(30), worker.drainGrace());
+    assertEquals(Duration.ofSeconds(4), worker.drainMargin());
+    assertEquals(Duration.ofSeconds(38), config.getDuration("pekko.coordinated-shutdown.phases.service-requests-done.timeout"));
+    var defaults = WorkerPools.Settings.from(load("").getConfig("jobcluster.worker"));
+    assertEquals(Duration.ofSeconds(30), defaults.drainPhase(), "20 s of grace and twice 5 s of margin");
+    assertEquals(6, defaults.reportTries());
+    assertEquals(Duration.ofSeconds(1), defaults.requestInterval());
+  }
+
+  @Test
+  void theTuningKnobsOfLostWorkersAndLeaseWindowsAreReadFromTheJobclusterNamespace() {
+    Config config = load("jobcluster.job.lost-worker-asks.timeout = 3s");
+    var asks = JobService.LostWorkerAsks.from(config.getConfig("jobcluster.job.lost-worker-asks"));
+    assertEquals(new JobService.LostWorkerAsks(Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofSeconds(60)), asks);
+    assertEquals(Duration.ofSeconds(5), config.getDuration("jobcluster.http.lease-linger"));
   }
 
   @Test

@@ -40,11 +40,14 @@ public final class WorkApi {
   private final ActorSystem<?> system;
   private final JobService jobs;
   private final AnswerDeadline deadline;
+  private final Duration leaseLinger;
 
-  public WorkApi(ActorSystem<?> system, JobService jobs, AnswerDeadline deadline) {
+  /** @param leaseLinger how long a lease window still hands back late assignments after it answered */
+  public WorkApi(ActorSystem<?> system, JobService jobs, AnswerDeadline deadline, Duration leaseLinger) {
     this.system = system;
     this.jobs = jobs;
     this.deadline = deadline;
+    this.leaseLinger = leaseLinger;
   }
 
   record LeaseBody(String workerId, Integer max, Integer waitSeconds) {}
@@ -83,7 +86,7 @@ public final class WorkApi {
       // Admin keys lease any tenant's jobs; every other key only its own tenant's.
       String onlyTenant = principal.isAdmin() ? null : principal.tenant();
       CompletableFuture<List<LeasedJob>> leased = new CompletableFuture<>();
-      system.systemActorOf(ExternalLease.create(queue, onlyTenant, lease.workerId(), max, window, jobs, leased),
+      system.systemActorOf(ExternalLease.create(queue, onlyTenant, lease.workerId(), max, window, leaseLinger, jobs, leased),
           "external-lease-" + UUID.randomUUID(), Props.empty());
       return leased.thenApply(got -> Responses.json(StatusCodes.OK, Map.of("items", got.stream().map(LeasedJson::of).toList())));
     });

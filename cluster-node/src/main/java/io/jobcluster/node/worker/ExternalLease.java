@@ -32,15 +32,15 @@ public final class ExternalLease {
   }
 
   /** How long a closed window stays to hand back assignments that were already on their way. */
-  private static final Duration LINGER = Duration.ofSeconds(5);
 
   private ExternalLease() {}
 
   /**
+   * @param linger how long assignments that arrive after the answer are still handed back before the actor stops
    * @param result completed with the leased jobs when {@code max} arrived or {@code wait} passed
    */
-  public static Behavior<Command> create(String queue, String tenant, String workerId, int max, Duration wait, JobService jobs,
-      CompletableFuture<List<LeasedJob>> result) {
+  public static Behavior<Command> create(String queue, String tenant, String workerId, int max, Duration wait, Duration linger,
+      JobService jobs, CompletableFuture<List<LeasedJob>> result) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
       var dispatcher = ClusterSharding.get(context.getSystem()).entityRefFor(QueueDispatcher.TYPE_KEY, queue);
       ActorRef<Assigned> self = context.getSelf().narrow();
@@ -51,7 +51,7 @@ public final class ExternalLease {
         if (!result.isDone()) {
           dispatcher.tell(new QueueDispatcher.PoolLeaving(self, true));
           result.complete(List.copyOf(leased));
-          timers.startSingleTimer(Stop.INSTANCE, LINGER);
+          timers.startSingleTimer(Stop.INSTANCE, linger);
         }
       };
       return Behaviors.receive(Command.class)

@@ -48,7 +48,6 @@ import org.apache.pekko.stream.javadsl.Source;
 public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
 
   public static final ServiceKey<Command> SERVICE_KEY = ServiceKey.create(Command.class, "jobcluster-worker-pools");
-  private static final int REPORT_TRIES = 6;
 
   /** Not sealed: {@link Assigned} is shared with external lease windows. */
   public interface Command extends CborSerializable {}
@@ -77,8 +76,9 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
 
   /**
    * @param requestInterval how often the pool repeats its request (a restarted dispatcher learns of it)
+   * @param reportTries how often a result the job's entity did not take is reported before the lease deadline is left to end the attempt
    */
-  public record Settings(String queue, int concurrency, String workerId, String node, Duration requestInterval) {}
+  public record Settings(String queue, int concurrency, String workerId, String node, Duration requestInterval, int reportTries) {}
 
   private final Settings settings;
   private final JobService jobs;
@@ -225,7 +225,7 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
   private Behavior<Command> onReported(Reported msg) {
     String jobId = msg.attempt().jobId();
     String leaseId = msg.attempt().job().leaseId();
-    if (msg.failure() != null && msg.tries() < REPORT_TRIES) {
+    if (msg.failure() != null && msg.tries() < settings.reportTries()) {
       // The entity did not answer (database or node trouble): the lease still protects the job; try again.
       Duration delay = Duration.ofMillis(250L << msg.tries());
       getContext().getLog().warn("result not acknowledged yet job={} attempt={} try={} error={}", jobId, msg.attempt().attempt(), msg.tries(),

@@ -1,5 +1,6 @@
 package io.jobcluster.node.worker;
 
+import com.typesafe.config.Config;
 import io.jobcluster.node.JobService;
 import io.jobcluster.node.worker.handler.JobHandlers;
 import java.time.Clock;
@@ -27,12 +28,25 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 public final class WorkerPools {
   private final ActorSystem<?> system;
   private final List<ActorRef<WorkerPool.Command>> pools;
-  private final Duration drainGrace;
+  private final Settings settings;
 
-  private WorkerPools(ActorSystem<?> system, List<ActorRef<WorkerPool.Command>> pools, Duration drainGrace) {
+  /** {@code jobcluster.worker}: see application.conf. */
+  public record Settings(Duration requestInterval, Duration drainGrace, Duration drainMargin, int reportTries) {
+    public static Settings from(Config worker) {
+      return new Settings(worker.getDuration("request-interval"), worker.getDuration("drain-grace"), worker.getDuration("drain-margin"),
+          worker.getInt("report-tries"));
+    }
+
+    /** How long the node's shutdown phase for the drain lasts: it outlasts the pools' drain by a margin. */
+    public Duration drainPhase() {
+      return drainGrace.plus(drainMargin.multipliedBy(2));
+    }
+  }
+
+  private WorkerPools(ActorSystem<?> system, List<ActorRef<WorkerPool.Command>> pools, Settings settings) {
     this.system = system;
     this.pools = pools;
-    this.drainGrace = drainGrace;
+    this.settings = settings;
   }
 
   /**
@@ -40,7 +54,7 @@ public final class WorkerPools {
    * @param node this node's cluster address, part of every worker id
    */
   public static WorkerPools start(ActorSystem<?> system, JobService jobs, JobHandlers handlers, Map<String, Integer> queues, String node,
-      Duration requestInterval, Duration drainGrace) {
+      Settings settings) {
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "jobcluster-handler-timers");
@@ -50,11 +64,11 @@ public final class WorkerPools {
     system.getWhenTerminated().thenRun(scheduler::shutdownNow);
     List<ActorRef<WorkerPool.Command>> pools = new ArrayList<>();
     queues.forEach((queue, slots) -> {
-      var settings = new WorkerPool.Settings(queue, slots, node + "/" + queue, node, requestInterval);
-      pools.add(system.systemActorOf(WorkerPool.create(settings, jobs, handlers, blocking, scheduler, Clock.systemUTC()),
+      var pool = new WorkerPool.Settings(queue, slots, node + "/" + queue, node, settings.requestInterval(), settings.reportTries());
+      pools.add(system.systemActorOf(WorkerPool.create(pool, jobs, handlers, blocking, scheduler, Clock.systemUTC()),
           "worker-pool-" + queue, Props.empty()));
     });
-    WorkerPools started = new WorkerPools(system, List.copyOf(pools), drainGrace);
+    WorkerPools started = new WorkerPools(system, List.copyOf(pools), settings);
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "drain-worker-pools", started::drain);
     return started;
   }
@@ -68,8 +82,8 @@ public final class WorkerPools {
   public CompletableFuture<Done> drain() {
     boolean downed = CoordinatedShutdown.get(system).getShutdownReason()
         .map(reason -> reason.equals(CoordinatedShutdown.clusterDowningReason())).orElse(false);
-    Duration grace = downed ? Duration.ZERO : drainGrace;
-    Duration askTimeout = grace.plusSeconds(5);
+    Duration grace = downed ? Duration.ZERO : settings.drainGrace();
+    Duration askTimeout = grace.plus(settings.drainMargin());
     CompletableFuture<?>[] drained = pools.stream()
         .map(pool -> AskPattern.<WorkerPool.Command, Done>ask(pool, replyTo -> new WorkerPool.Drain(grace, replyTo), askTimeout,
             system.scheduler()).toCompletableFuture())

@@ -1,0 +1,50 @@
+package io.jobcluster.node;
+
+import io.jobcluster.node.health.DatabaseHealth;
+import io.jobcluster.node.health.Readiness;
+import io.jobcluster.node.job.JobEntity;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.stream.StreamSupport;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.sharding.ShardRegion;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.pattern.Patterns;
+
+/** Whether this node is ready: joined (this member is Up), job sharding answers with every job shard started, and the database answers. */
+final class NodeReadiness {
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+
+  private final ActorSystem<?> system;
+  private final CompletableFuture<Done> jobShardsStarted;
+  private final DatabaseHealth databaseHealth;
+
+  NodeReadiness(ActorSystem<?> system, CompletableFuture<Done> jobShardsStarted, DatabaseHealth databaseHealth) {
+    this.system = system;
+    this.jobShardsStarted = jobShardsStarted;
+    this.databaseHealth = databaseHealth;
+  }
+
+  CompletionStage<Readiness> check() {
+    boolean joined = Cluster.get(system).selfMember().status() == MemberStatus.up();
+    int upMembers = upMembers(system);
+    CompletionStage<Boolean> sharding = joined && jobShardsStarted.isDone() ? shardingAnswers() : CompletableFuture.completedFuture(false);
+    return sharding.thenCombine(databaseHealth.isReachable(), (shardingUp, dbUp) -> new Readiness(joined, shardingUp, dbUp, upMembers));
+  }
+
+  static int upMembers(ActorSystem<?> system) {
+    return (int) StreamSupport.stream(Cluster.get(system).state().getMembers().spliterator(), false)
+        .filter(m -> m.status() == MemberStatus.up()).count();
+  }
+
+  private CompletionStage<Boolean> shardingAnswers() {
+    // The question goes through the shard coordinator, so an answer means sharding is working.
+    var region = org.apache.pekko.cluster.sharding.ClusterSharding.get(Adapter.toClassic(system)).shardRegion(JobEntity.TYPE_KEY.name());
+    return Patterns.ask(region, ShardRegion.getCurrentRegionsInstance(), PROBE_TIMEOUT)
+        .handle((answer, error) -> error == null);
+  }
+}
