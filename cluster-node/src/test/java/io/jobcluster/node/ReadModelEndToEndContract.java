@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import io.jobcluster.node.job.JobEntity;
 import io.jobcluster.node.readmodel.JobQueries;
 import io.jobcluster.node.readmodel.JobsProjection;

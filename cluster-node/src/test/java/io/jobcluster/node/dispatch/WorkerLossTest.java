@@ -2,7 +2,6 @@ package io.jobcluster.node.dispatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jobcluster.node.FreePorts;
 import io.jobcluster.node.JobclusterNode;
