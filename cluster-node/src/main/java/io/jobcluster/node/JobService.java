@@ -16,15 +16,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.pattern.Patterns;
 
 /** The one way into job entities for routes, dispatchers and tests: no caller talks to sharding. */
 public final class JobService {
+  private final ActorSystem<?> system;
   private final ClusterSharding sharding;
   private final JobHistory history;
   private final Clock clock;
@@ -43,6 +43,7 @@ public final class JobService {
   }
 
   public JobService(ActorSystem<?> system, Clock clock, Duration askTimeout, LostWorkerAsks lostWorkerAsks) {
+    this.system = system;
     this.sharding = ClusterSharding.get(system);
     this.history = JobHistory.of(system);
     this.clock = clock;
@@ -92,15 +93,13 @@ public final class JobService {
     return ask(jobId, replyTo -> new JobEntity.Get(tenant, replyTo));
   }
 
-  /** Leases a PENDING job; {@code cancelTo} (may be null) hears if the job is cancelled while it runs. */
-  public CompletionStage<JobReply> lease(String jobId, String leaseId, String workerId, String node, ActorRef<AttemptCancelled> cancelTo) {
-    return ask(jobId, replyTo -> new JobEntity.Lease(leaseId, workerId, node, cancelTo, replyTo));
-  }
-
-  /** A lease that gives up after {@code timeout} (a dispatcher retries it with the same lease id). */
-  public CompletionStage<JobReply> lease(String jobId, String leaseId, String workerId, String node, ActorRef<AttemptCancelled> cancelTo,
+  /**
+   * Leases a PENDING job; {@code cancelListener} (may be null) hears if the job is cancelled while it
+   * runs. Gives up after {@code timeout}; a dispatcher asks again with the same lease id.
+   */
+  public CompletionStage<JobReply> lease(String jobId, String leaseId, String workerId, String node, ActorRef<AttemptCancelled> cancelListener,
       Duration timeout) {
-    return ask(jobId, replyTo -> new JobEntity.Lease(leaseId, workerId, node, cancelTo, replyTo), timeout);
+    return ask(jobId, replyTo -> new JobEntity.Lease(leaseId, workerId, node, cancelListener, replyTo), timeout);
   }
 
   public CompletionStage<JobReply> heartbeat(String jobId, String leaseId, String progress) {
@@ -138,14 +137,9 @@ public final class JobService {
   }
 
   private CompletionStage<JobReply> askUntilAnswered(String jobId, Function<ActorRef<JobReply>, JobEntity.Command> command, long giveUpAt) {
-    CompletionStage<JobReply> answer = ask(jobId, command, lostWorkerAsks.timeout());
-    return answer.handle((reply, failure) -> {
-      if (failure == null || failure instanceof InvalidRequestException || System.nanoTime() >= giveUpAt) {
-        return answer;
-      }
-      Executor later = CompletableFuture.delayedExecutor(lostWorkerAsks.retryDelay().toMillis(), TimeUnit.MILLISECONDS);
-      return CompletableFuture.supplyAsync(() -> askUntilAnswered(jobId, command, giveUpAt), later).thenCompose(next -> next);
-    }).thenCompose(next -> next);
+    return Patterns.retry(() -> ask(jobId, command, lostWorkerAsks.timeout()),
+        (reply, failure) -> failure != null && !(failure instanceof InvalidRequestException) && System.nanoTime() < giveUpAt,
+        Integer.MAX_VALUE, lostWorkerAsks.retryDelay(), system);
   }
 
   public CompletionStage<JobReply> cancel(String tenant, String jobId, String reason) {

@@ -47,7 +47,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
-import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -210,16 +209,10 @@ public final class JobclusterNode implements AutoCloseable {
   /** Completes when the node is ready, checking every 200 ms until {@code timeout}. */
   public CompletionStage<Readiness> awaitReady(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    return readiness().thenCompose(r -> {
-      if (r.isReady()) {
-        return CompletableFuture.completedFuture(r);
-      }
-      if (System.nanoTime() > deadline) {
-        return CompletableFuture.failedFuture(new IllegalStateException("node not ready after " + timeout + ": " + r));
-      }
-      return Patterns.after(Duration.ofMillis(200), Adapter.toClassic(system).scheduler(), system.executionContext(),
-          () -> awaitReady(Duration.ofNanos(deadline - System.nanoTime())));
-    });
+    return Patterns.retry(this::readiness, (r, failure) -> failure == null && !r.isReady() && System.nanoTime() < deadline,
+        Integer.MAX_VALUE, Duration.ofMillis(200), system)
+        .thenCompose(r -> r.isReady() ? CompletableFuture.completedFuture(r)
+            : CompletableFuture.failedFuture(new IllegalStateException("node not ready after " + timeout + ": " + r)));
   }
 
   @Override

@@ -173,10 +173,10 @@ abstract class JobRecoveryContract {
     return service.submit(TENANT, request).thenCompose(reply -> {
       String id = view(reply).id();
       return switch (kind) {
-        case RUNNING, LEASE_DUE -> service.lease(id, leaseId, "worker-" + i, leaseNode(), null);
-        case RETRYING -> service.lease(id, leaseId, "worker", leaseNode(), null).thenCompose(r -> service.fail(id, leaseId, "try later", true));
-        case COMPLETED -> service.lease(id, leaseId, "worker", leaseNode(), null).thenCompose(r -> service.complete(id, leaseId, "{\"n\":" + i + "}"));
-        case FAILED -> service.lease(id, leaseId, "worker", leaseNode(), null).thenCompose(r -> service.fail(id, leaseId, "bad input", false));
+        case RUNNING, LEASE_DUE -> service.lease(id, leaseId, "worker-" + i, leaseNode(), null, STEP_TIMEOUT);
+        case RETRYING -> service.lease(id, leaseId, "worker", leaseNode(), null, STEP_TIMEOUT).thenCompose(r -> service.fail(id, leaseId, "try later", true));
+        case COMPLETED -> service.lease(id, leaseId, "worker", leaseNode(), null, STEP_TIMEOUT).thenCompose(r -> service.complete(id, leaseId, "{\"n\":" + i + "}"));
+        case FAILED -> service.lease(id, leaseId, "worker", leaseNode(), null, STEP_TIMEOUT).thenCompose(r -> service.fail(id, leaseId, "bad input", false));
         case CANCELLED -> service.cancel(TENANT, id, "not needed");
         default -> CompletableFuture.completedFuture(reply);
       };

@@ -253,7 +253,7 @@ abstract class ReadModelEndToEndContract {
     String worker = "worker-" + i;
     return service.submit(tenant, request).thenCompose(reply -> {
       String id = view(reply).id();
-      Supplier<CompletionStage<JobReply>> leased = () -> service.lease(id, lease, worker, leaseNode(), null);
+      Supplier<CompletionStage<JobReply>> leased = () -> service.lease(id, lease, worker, leaseNode(), null, STEP_TIMEOUT);
       CompletionStage<JobReply> done = switch (kind) {
         case PENDING, SCHEDULED -> CompletableFuture.completedFuture(reply);
         case RUNNING -> leased.get();

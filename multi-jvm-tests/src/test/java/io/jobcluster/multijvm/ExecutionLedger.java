@@ -2,6 +2,7 @@ package io.jobcluster.multijvm;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.jobcluster.protocol.WorkerId;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -198,10 +199,7 @@ public final class ExecutionLedger implements AutoCloseable {
 
   /** The cluster address (host:port) in a worker id {@code host:port#uid/queue}. */
   static String nodeOf(String workerId) {
-    int slash = workerId.lastIndexOf('/');
-    String node = slash < 0 ? workerId : workerId.substring(0, slash);
-    int hash = node.indexOf('#');
-    return hash < 0 ? node : node.substring(0, hash);
+    return WorkerId.parse(workerId).map(WorkerId::address).orElse(workerId);
   }
 
   private void onCall(HttpExchange exchange) throws IOException {

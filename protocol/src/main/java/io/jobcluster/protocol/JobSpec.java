@@ -42,7 +42,6 @@ public record JobSpec(
   public static final int MAX_TAGS = 32;
 
   /** What every queue name matches. */
-  public static final Pattern QUEUE = Pattern.compile("[a-z0-9_-]{1,64}");
   /** What every job type matches. */
   public static final Pattern TYPE = Pattern.compile("[A-Za-z0-9._-]{1,128}");
   private static final Pattern TAG = Pattern.compile("[A-Za-z0-9._:=/-]{1,64}");
@@ -63,7 +62,7 @@ public record JobSpec(
    */
   public static JobSpec from(JobRequest request, Instant now) {
     String queue = request.queue() == null ? DEFAULT_QUEUE : request.queue();
-    require(QUEUE.matcher(queue).matches(), "queue", "must match [a-z0-9_-]{1,64}");
+    QueueName.require(queue);
     require(request.type() != null, "type", "is required");
     require(TYPE.matcher(request.type()).matches(), "type", "must match [A-Za-z0-9._-]{1,128}");
     int priority = orDefault(request.priority(), DEFAULT_PRIORITY);

@@ -7,6 +7,7 @@ import io.jobcluster.node.worker.Assigned;
 import io.jobcluster.node.worker.LeasedJob;
 import io.jobcluster.protocol.CborSerializable;
 import io.jobcluster.protocol.JobReply;
+import io.jobcluster.protocol.WorkerId;
 import io.jobcluster.protocol.JobStatus;
 import io.jobcluster.protocol.JobView;
 import java.time.Duration;
@@ -51,14 +52,39 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
   public record JobReady(String jobId, String tenant, int priority, Instant readyAt) implements Command {}
 
   /**
+   * Who asks for work. {@code cancelListener} hears when a job it runs is cancelled and {@code node}
+   * names the node it runs on; an external worker has neither (it learns of a cancellation when it
+   * heartbeats, and its lease deadline guards it). {@code onlyTenant} (external workers) restricts
+   * it to that tenant's jobs; null takes every tenant's.
+   */
+  public record Requester(ActorRef<Assigned> pool, ActorRef<AttemptCancelled> cancelListener, String workerId, String node,
+      String onlyTenant) {
+
+    /** A node's worker pool: it runs every tenant's jobs and hears cancellations. */
+    public static Requester workerPool(ActorRef<Assigned> pool, ActorRef<AttemptCancelled> cancelListener, WorkerId workerId) {
+      return new Requester(pool, cancelListener, workerId.toString(), workerId.node(), null);
+    }
+
+    /** One HTTP lease of an external worker, for {@code tenant}'s jobs only. */
+    public static Requester externalLease(ActorRef<Assigned> lease, String workerId, String tenant) {
+      return new Requester(lease, null, workerId, null, tenant);
+    }
+  }
+
+  /**
    * A pool's whole state, sent when it starts, after every finished attempt and periodically, so
    * a restarted dispatcher learns everything again. {@code received} counts the assignments the
    * pool got from dispatcher incarnation {@code epoch}; the difference to what was sent is in transit.
-   * {@code running} maps the lease id of every attempt the pool runs to its job id. A pool with
-   * {@code onlyTenant} (external workers) gets only that tenant's jobs; null takes every tenant's.
+   * {@code running} maps the lease id of every attempt the pool runs to its job id.
    */
-  public record RequestWork(ActorRef<Assigned> pool, ActorRef<AttemptCancelled> cancelTo, String workerId, String node,
-      int freeSlots, String epoch, long received, Map<String, String> running, String onlyTenant) implements Command {}
+  public record RequestWork(Requester requester, int freeSlots, String epoch, long received, Map<String, String> running)
+      implements Command {
+
+    /** A request that has received nothing and runs nothing: an external lease's only one. */
+    public static RequestWork first(Requester requester, int freeSlots) {
+      return new RequestWork(requester, freeSlots, "", 0, Map.of());
+    }
+  }
 
   /**
    * The pool takes no more work. A draining pool finishes or hands back what it runs itself; with
@@ -99,10 +125,7 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
   /** What the dispatcher knows of one pool. Mutable, owned by the dispatcher actor. */
   private static final class Pool {
     final ActorRef<Assigned> ref;
-    ActorRef<AttemptCancelled> cancelTo;
-    String onlyTenant;
-    String workerId;
-    String node;
+    Requester requester;
     int freeSlots;
     long sent;
     long received;
@@ -188,15 +211,14 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
   }
 
   private Behavior<Command> onRequestWork(RequestWork msg) {
-    Pool pool = pools.computeIfAbsent(msg.pool(), ref -> {
+    Requester requester = msg.requester();
+    Pool pool = pools.computeIfAbsent(requester.pool(), ref -> {
       getContext().watchWith(ref, new PoolTerminated(ref));
-      getContext().getLog().info("worker pool joined queue={} worker={} node={} slots={}", queue, msg.workerId(), msg.node(), msg.freeSlots());
+      getContext().getLog().info("worker pool joined queue={} worker={} node={} slots={}", queue, requester.workerId(), requester.node(),
+          msg.freeSlots());
       return new Pool(ref);
     });
-    pool.cancelTo = msg.cancelTo();
-    pool.onlyTenant = msg.onlyTenant();
-    pool.workerId = msg.workerId();
-    pool.node = msg.node();
+    pool.requester = requester;
     pool.freeSlots = msg.freeSlots();
     pool.received = epoch.equals(msg.epoch()) ? msg.received() : 0;
     long receivedByPool = pool.received;
@@ -226,7 +248,7 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
       List<Pool> byDemand = pools.values().stream().filter(pool -> pool.demand() > 0)
           .sorted((a, b) -> Integer.compare(b.demand(), a.demand())).toList();
       for (Pool pool : byDemand) {
-        ReadyJob job = ready.pollFirst(pool.onlyTenant);
+        ReadyJob job = ready.pollFirst(pool.requester.onlyTenant());
         if (job != null) {
           lease(pool, job);
           gave = true;
@@ -263,8 +285,9 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
     leasing.put(job.jobId(), job);
     pool.asking++;
     ActorRef<Assigned> poolRef = pool.ref;
-    getContext().pipeToSelf(jobs.lease(job.jobId(), leaseId, pool.workerId, pool.node, pool.cancelTo, settings.leaseTimeout()),
-        (reply, failure) -> new LeaseAnswered(job, poolRef, leaseId, reply, failure));
+    Requester requester = pool.requester;
+    var leased = jobs.lease(job.jobId(), leaseId, requester.workerId(), requester.node(), requester.cancelListener(), settings.leaseTimeout());
+    getContext().pipeToSelf(leased, (reply, failure) -> new LeaseAnswered(job, poolRef, leaseId, reply, failure));
   }
 
   private Behavior<Command> onLeaseAnswered(LeaseAnswered msg) {
@@ -306,7 +329,7 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
     if (pool == null) {
       return this;
     }
-    getContext().getLog().info("worker pool gone queue={} worker={} node={} leases={}", queue, pool.workerId, pool.node, pool.leases.size());
+    getContext().getLog().info("worker pool gone queue={} worker={} node={} leases={}", queue, pool.requester.workerId(), pool.requester.node(), pool.leases.size());
     // Leases the pool handed back itself are stale by now and the entity ignores them.
     pool.leases.forEach((leaseId, lease) -> jobs.workerLost(lease.jobId(), leaseId));
     return dispatch();
@@ -369,7 +392,7 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
 
   private Behavior<Command> onGetStatus(GetStatus msg) {
     List<PoolStatus> poolStatus = pools.values().stream()
-        .map(pool -> new PoolStatus(pool.workerId, pool.node, pool.freeSlots, pool.leases.size(), pool.leaving))
+        .map(pool -> new PoolStatus(pool.requester.workerId(), pool.requester.node(), pool.freeSlots, pool.leases.size(), pool.leaving))
         .toList();
     msg.replyTo().tell(new QueueStatus(queue, NodeIdentity.self(getContext().getSystem()), ready.size(), leasing.size(), poolStatus));
     return this;

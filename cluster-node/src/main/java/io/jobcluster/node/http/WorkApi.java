@@ -8,6 +8,7 @@ import io.jobcluster.node.worker.ExternalLease;
 import io.jobcluster.node.worker.LeasedJob;
 import io.jobcluster.protocol.ErrorCode;
 import io.jobcluster.protocol.InvalidRequestException;
+import io.jobcluster.protocol.QueueName;
 import io.jobcluster.protocol.JobIds;
 import io.jobcluster.protocol.JobReply;
 import io.jobcluster.protocol.wire.JobJson;
@@ -33,7 +34,6 @@ public final class WorkApi {
   static final int MAX_LEASE = 100;
   static final int MAX_WAIT_SECONDS = 30;
   private static final Duration MIN_WINDOW = Duration.ofMillis(500);
-  private static final Pattern QUEUE = Pattern.compile("[a-z0-9_-]{1,64}");
   private static final Pattern WORKER_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
   private final ActorSystem<?> system;
@@ -66,9 +66,7 @@ public final class WorkApi {
 
   CompletionStage<HttpResponse> lease(Principal principal, String queue, String body) {
     return ScopedCall.run(principal, Scope.WORK, () -> {
-      if (!QUEUE.matcher(queue).matches()) {
-        throw new InvalidRequestException("queue", "must match [a-z0-9_-]{1,64}");
-      }
+      QueueName.require(queue);
       LeaseBody lease = JsonCodec.read(body, LeaseBody.class);
       if (lease.workerId() == null || !WORKER_ID.matcher(lease.workerId()).matches()) {
         throw new InvalidRequestException("workerId", "is required and must match [A-Za-z0-9._:-]{1,128}");

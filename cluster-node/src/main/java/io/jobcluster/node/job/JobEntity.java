@@ -80,10 +80,10 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
 
   /**
    * Hand the job to a worker; {@code leaseId} is chosen by the caller so a retried lease is
-   * idempotent. {@code cancelTo} (may be null) hears {@link AttemptCancelled} if the job is cancelled
+   * idempotent. {@code cancelListener} (may be null) hears {@link AttemptCancelled} if the job is cancelled
    * while this entity instance runs; a worker also learns it from its next heartbeat.
    */
-  public record Lease(String leaseId, String workerId, String node, ActorRef<AttemptCancelled> cancelTo, ActorRef<JobReply> replyTo)
+  public record Lease(String leaseId, String workerId, String node, ActorRef<AttemptCancelled> cancelListener, ActorRef<JobReply> replyTo)
       implements Request {}
 
   public record Heartbeat(String leaseId, String progress, ActorRef<JobReply> replyTo) implements LeaseReport {}
@@ -138,8 +138,8 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
-  /** Who runs the current attempt, kept in memory only (an actor reference is no part of history). */
-  private ActorRef<AttemptCancelled> runningWorker;
+  /** Who hears if the current attempt is cancelled; in memory only (an actor reference is no part of history). */
+  private ActorRef<AttemptCancelled> cancelListener;
 
   private JobEntity(String jobId, boolean fresh, JobEntitySettings settings, ActorContext<Command> context, TimerScheduler<Command> timers,
       ActorRef<ClusterSharding.ShardCommand> shard) {
@@ -339,7 +339,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
           state -> JobReply.Rejected.invalidTransition(JobStatus.EXPIRED, JobStatus.RUNNING), cmd.replyTo());
     }
     Instant leaseExpiresAt = now.plusSeconds(job.spec().timeoutSeconds());
-    runningWorker = cmd.cancelTo();
+    cancelListener = cmd.cancelListener();
     return persistAndView(new JobEvent.Leased(jobId, job.attempts() + 1, cmd.leaseId(), cmd.workerId(), cmd.node(), leaseExpiresAt,
         job.since(), now), cmd.replyTo());
   }
@@ -393,12 +393,12 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
       if (!JobTransitions.isAllowed(job.status(), JobStatus.CANCELLED)) {
         return invalidTransition(job, JobStatus.CANCELLED, cmd.replyTo());
       }
-      ActorRef<AttemptCancelled> worker = job instanceof JobState.Running ? runningWorker : null;
+      ActorRef<AttemptCancelled> listener = job instanceof JobState.Running ? cancelListener : null;
       AttemptCancelled notice = job instanceof JobState.Running running ? new AttemptCancelled(jobId, running.lease().leaseId()) : null;
       return persist(new JobEvent.Cancelled(jobId, job.status(), job.attempts(), truncate(cmd.reason()), now()))
           .thenRun(state -> {
-            if (worker != null) {
-              worker.tell(notice);
+            if (listener != null) {
+              listener.tell(notice);
             }
           })
           .thenReply(cmd.replyTo(), state -> JobReply.Accepted.of(((JobState.Job) state).view()));
@@ -554,7 +554,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     timers.cancel(DEADLINE_TIMER);
     timers.cancel(IDLE_TIMER);
     if (!(state instanceof JobState.Running)) {
-      runningWorker = null;
+      cancelListener = null;
     }
     if (!(state instanceof JobState.Job job) || job instanceof JobState.Finished) {
       timers.startSingleTimer(IDLE_TIMER, Idle.INSTANCE, settings.finishedIdleTimeout());

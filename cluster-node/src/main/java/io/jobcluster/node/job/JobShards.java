@@ -4,9 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
@@ -31,7 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class JobShards {
   private static final Logger log = LoggerFactory.getLogger(JobShards.class);
   private static final String ID_PREFIX = "shard-start-";
-  private static final Executor RETRY_DELAY = CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS);
+  private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
 
   private JobShards() {}
 
@@ -67,16 +64,15 @@ public final class JobShards {
 
   private static CompletionStage<Object> start(ActorSystem<?> system, String entityId, Duration attemptTimeout) {
     var region = ClusterSharding.get(Adapter.toClassic(system)).shardRegion(JobEntity.TYPE_KEY.name());
-    return Patterns.ask(region, new ShardRegion.StartEntity(entityId), attemptTimeout)
-        .<CompletionStage<Object>>handle((ack, error) -> error == null ? CompletableFuture.completedFuture(ack) : retry(system, entityId, attemptTimeout, error))
-        .thenCompose(Function.identity());
+    return Patterns.retry(() -> Patterns.ask(region, new ShardRegion.StartEntity(entityId), attemptTimeout),
+        (ack, error) -> error != null && shouldAskAgain(system, entityId, error), Integer.MAX_VALUE, RETRY_DELAY, system);
   }
 
-  private static CompletionStage<Object> retry(ActorSystem<?> system, String entityId, Duration attemptTimeout, Throwable error) {
+  private static boolean shouldAskAgain(ActorSystem<?> system, String entityId, Throwable error) {
     if (system.getWhenTerminated().toCompletableFuture().isDone()) {
-      return CompletableFuture.failedFuture(error);
+      return false;
     }
     log.debug("Job shard not started yet, asking again entityId={} error={}", entityId, error.toString());
-    return CompletableFuture.supplyAsync(() -> start(system, entityId, attemptTimeout), RETRY_DELAY).thenCompose(Function.identity());
+    return true;
   }
 }

@@ -3,6 +3,7 @@ package io.jobcluster.node.readmodel;
 import io.jobcluster.protocol.InvalidRequestException;
 import io.jobcluster.protocol.JobSpec;
 import io.jobcluster.protocol.JobStatus;
+import io.jobcluster.protocol.QueueName;
 import io.jobcluster.protocol.wire.JobPage;
 import io.jobcluster.protocol.wire.JobSummary;
 import java.sql.Connection;
@@ -60,7 +61,7 @@ public final class JobQueries {
     ListCursor after;
     try {
       after = cursor == null ? null : ListCursor.decode(cursor);
-      validFilter("queue", queue, JobSpec.QUEUE);
+      validFilter("queue", queue, QueueName.PATTERN);
       validFilter("type", type, JobSpec.TYPE);
     } catch (InvalidRequestException e) {
       return CompletableFuture.failedFuture(e);

@@ -5,7 +5,6 @@ import io.jobcluster.node.dispatch.QueueDispatcher;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -45,7 +44,7 @@ public final class ExternalLease {
       var dispatcher = ClusterSharding.get(context.getSystem()).entityRefFor(QueueDispatcher.TYPE_KEY, queue);
       ActorRef<Assigned> self = context.getSelf().narrow();
       List<LeasedJob> leased = new ArrayList<>();
-      dispatcher.tell(new QueueDispatcher.RequestWork(self, null, workerId, null, max, "", 0, Map.of(), tenant));
+      dispatcher.tell(QueueDispatcher.RequestWork.first(QueueDispatcher.Requester.externalLease(self, workerId, tenant), max));
       timers.startSingleTimer(Close.INSTANCE, wait);
       Runnable close = () -> {
         if (!result.isDone()) {

@@ -7,6 +7,7 @@ import io.jobcluster.node.worker.handler.HandlerResult;
 import io.jobcluster.node.worker.handler.JobHandlers;
 import io.jobcluster.protocol.CborSerializable;
 import io.jobcluster.protocol.JobReply;
+import io.jobcluster.protocol.WorkerId;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -78,7 +79,11 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
    * @param requestInterval how often the pool repeats its request (a restarted dispatcher learns of it)
    * @param reportTries how often a result the job's entity did not take is reported before the lease deadline is left to end the attempt
    */
-  public record Settings(String queue, int concurrency, String workerId, String node, Duration requestInterval, int reportTries) {}
+  public record Settings(WorkerId workerId, int concurrency, Duration requestInterval, int reportTries) {
+    public String queue() {
+      return workerId.queue();
+    }
+  }
 
   private final Settings settings;
   private final JobService jobs;
@@ -146,7 +151,7 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
         .onMessage(Cancel.class, this::onCancel)
         .onMessage(Drain.class, this::onDrain)
         .onMessage(GetStatus.class, msg -> {
-          msg.replyTo().tell(new PoolInfo(settings.workerId(), settings.node(), settings.queue(), settings.concurrency(), running.size(),
+          msg.replyTo().tell(new PoolInfo(settings.workerId().toString(), settings.workerId().node(), settings.queue(), settings.concurrency(), running.size(),
               drainedReplyTo != null));
           return this;
         })
@@ -277,8 +282,8 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
     int free = drainedReplyTo != null ? 0 : freeSlots();
     Map<String, String> leases = new HashMap<>();
     running.forEach((leaseId, attempt) -> leases.put(leaseId, attempt.jobId()));
-    dispatcher.tell(new QueueDispatcher.RequestWork(getContext().getSelf().narrow(), cancelListener, settings.workerId(), settings.node(),
-        Math.max(0, free), epoch, received, leases, null));
+    var requester = QueueDispatcher.Requester.workerPool(getContext().getSelf().narrow(), cancelListener, settings.workerId());
+    dispatcher.tell(new QueueDispatcher.RequestWork(requester, Math.max(0, free), epoch, received, leases));
     return this;
   }
 

@@ -3,6 +3,7 @@ package io.jobcluster.node.worker;
 import com.typesafe.config.Config;
 import io.jobcluster.node.JobService;
 import io.jobcluster.node.worker.handler.JobHandlers;
+import io.jobcluster.protocol.WorkerId;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,7 +65,7 @@ public final class WorkerPools {
     system.getWhenTerminated().thenRun(scheduler::shutdownNow);
     List<ActorRef<WorkerPool.Command>> pools = new ArrayList<>();
     queues.forEach((queue, slots) -> {
-      var pool = new WorkerPool.Settings(queue, slots, node + "/" + queue, node, settings.requestInterval(), settings.reportTries());
+      var pool = new WorkerPool.Settings(new WorkerId(node, queue), slots, settings.requestInterval(), settings.reportTries());
       pools.add(system.systemActorOf(WorkerPool.create(pool, jobs, handlers, blocking, scheduler, Clock.systemUTC()),
           "worker-pool-" + queue, Props.empty()));
     });

@@ -1,13 +1,12 @@
 package io.jobcluster.node.worker;
 
+import io.jobcluster.protocol.QueueName;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /** Parses {@code JOBCLUSTER_WORKER_QUEUES}: {@code queue:concurrency,...}, e.g. {@code default:8,media:2}. */
 public final class WorkerQueues {
-  private static final Pattern QUEUE = Pattern.compile("[a-z0-9_-]{1,64}");
   private static final int MAX_CONCURRENCY = 1000;
 
   private WorkerQueues() {}
@@ -22,8 +21,8 @@ public final class WorkerQueues {
       }
       int colon = entry.indexOf(':');
       String queue = colon < 0 ? entry : entry.substring(0, colon).trim();
-      if (!QUEUE.matcher(queue).matches()) {
-        throw new IllegalArgumentException("worker queue '" + queue + "' must match [a-z0-9_-]{1,64}");
+      if (!QueueName.isValid(queue)) {
+        throw new IllegalArgumentException("worker queue '" + queue + "' must match " + QueueName.PATTERN.pattern());
       }
       int concurrency;
       try {

@@ -11,6 +11,7 @@ import io.jobcluster.persistence.testing.PostgresExtension;
 import io.jobcluster.protocol.JobRequest;
 import io.jobcluster.protocol.JobStatus;
 import io.jobcluster.protocol.JobView;
+import io.jobcluster.protocol.WorkerId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -63,17 +64,17 @@ class WorkerLossTest {
 
       JobclusterNode victim = nodes.subList(1, 3).stream()
           .filter(node -> !node.nodeId().equals(dispatcherNode))
-          .filter(node -> running.values().stream().anyMatch(job -> job.workerId().startsWith(node.nodeId() + "/")))
+          .filter(node -> running.values().stream().anyMatch(job -> WorkerId.runsOn(job.workerId(), node.nodeId())))
           .findFirst().orElseThrow(() -> new AssertionError("no node without the dispatcher holds leases: " + running));
       List<String> lost = running.values().stream()
-          .filter(job -> job.workerId().startsWith(victim.nodeId() + "/"))
+          .filter(job -> WorkerId.runsOn(job.workerId(), victim.nodeId()))
           .map(JobView::id).collect(Collectors.toList());
 
       Instant crashedAt = Instant.now();
       victim.system().terminate();
 
       Map<String, JobView> moved = Jobs.await(first.jobs(), lost,
-          job -> job.status() == JobStatus.RUNNING && !job.workerId().startsWith(victim.nodeId() + "/"), REDISPATCH_LIMIT,
+          job -> job.status() == JobStatus.RUNNING && !WorkerId.runsOn(job.workerId(), victim.nodeId()), REDISPATCH_LIMIT,
           "RUNNING on a surviving node");
       Duration redispatched = Duration.between(crashedAt, Instant.now());
       LoggerFactory.getLogger(WorkerLossTest.class).info("leases of the crashed node re-dispatched after {} ms (lease timeout 600 s)",
