@@ -2,8 +2,8 @@ package io.jobcluster.node;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.jobcluster.node.health.Readiness;
 import io.jobcluster.persistence.DatabaseSettings;
+import io.jobcluster.protocol.wire.Readiness;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -37,7 +37,7 @@ public final class Main {
       Readiness ready = node.awaitReady(Duration.ofMinutes(5)).toCompletableFuture().get(5, TimeUnit.MINUTES);
       var http = node.httpAddress();
       log.info("Jobcluster node ready http={}:{} cluster={} members={} database={}",
-          http.getHostString(), http.getPort(), node.clusterAddress(), ready.upMembers(), database.redactedUrl());
+          http.getHostString(), http.getPort(), node.clusterAddress(), ready.members(), database.redactedUrl());
     } catch (Exception e) {
       log.error("Jobcluster node failed to start: {}", e.getMessage(), e);
       System.exit(1);

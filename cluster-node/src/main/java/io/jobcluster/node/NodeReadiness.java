@@ -1,8 +1,8 @@
 package io.jobcluster.node;
 
 import io.jobcluster.node.health.DatabaseHealth;
-import io.jobcluster.node.health.Readiness;
 import io.jobcluster.node.job.JobEntity;
+import io.jobcluster.protocol.wire.Readiness;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -33,7 +33,7 @@ final class NodeReadiness {
     boolean joined = Cluster.get(system).selfMember().status() == MemberStatus.up();
     int upMembers = upMembers(system);
     CompletionStage<Boolean> sharding = joined && jobShardsStarted.isDone() ? shardingAnswers() : CompletableFuture.completedFuture(false);
-    return sharding.thenCombine(databaseHealth.isReachable(), (shardingUp, dbUp) -> new Readiness(joined, shardingUp, dbUp, upMembers));
+    return sharding.thenCombine(databaseHealth.isReachable(), (shardingUp, dbUp) -> Readiness.of(joined, shardingUp, dbUp, upMembers));
   }
 
   static int upMembers(ActorSystem<?> system) {

@@ -8,7 +8,7 @@ import io.jobcluster.node.job.JobEntity;
 import io.jobcluster.node.readmodel.JobQueries;
 import io.jobcluster.node.readmodel.JobsProjection;
 import io.jobcluster.node.readmodel.QueueStats;
-import io.jobcluster.node.readmodel.ReadyJob;
+import io.jobcluster.node.readmodel.PendingJobRow;
 import io.jobcluster.persistence.DatabaseSettings;
 import io.jobcluster.protocol.BackoffPolicy;
 import io.jobcluster.protocol.JobReply;
@@ -207,10 +207,10 @@ abstract class ReadModelEndToEndContract {
     List<String> expected = jobs.values().stream().map(Tracked::view).filter(v -> v.status() == JobStatus.PENDING)
         .sorted(Comparator.comparing((JobView v) -> -v.priority()).thenComparing(v -> micros(v.updatedAt())).thenComparing(JobView::id))
         .map(JobView::id).toList();
-    List<ReadyJob> ready = await(queries.readyJobs(QUEUE, JobQueries.MAX_LIMIT));
-    assertEquals(expected, ready.stream().map(ReadyJob::jobId).toList());
+    List<PendingJobRow> ready = await(queries.readyJobs(QUEUE, JobQueries.MAX_LIMIT));
+    assertEquals(expected, ready.stream().map(PendingJobRow::jobId).toList());
     assertTrue(expected.size() > 100, "most jobs wait: " + expected.size());
-    assertEquals(expected.subList(0, 10), await(queries.readyJobs(QUEUE, 10)).stream().map(ReadyJob::jobId).toList());
+    assertEquals(expected.subList(0, 10), await(queries.readyJobs(QUEUE, 10)).stream().map(PendingJobRow::jobId).toList());
     assertEquals(List.of(), await(queries.readyJobs("elsewhere", 10)));
   }
 

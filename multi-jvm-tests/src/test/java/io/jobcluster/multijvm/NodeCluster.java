@@ -125,7 +125,7 @@ public final class NodeCluster implements AutoCloseable {
     running.forEach(node -> node.requireAlive("while waiting for " + n + " members"));
     boolean anyReported = false;
     for (NodeProcess node : running) {
-      Readiness readiness = node.readiness();
+      ReadinessProbe readiness = node.readiness();
       if (!readiness.isReady() || (readiness.members().isPresent() && readiness.members().getAsInt() != n)) {
         throw new AssertionError(node.name() + " last /health/ready: " + readiness.summary());
       }

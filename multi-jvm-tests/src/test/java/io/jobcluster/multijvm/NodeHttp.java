@@ -18,9 +18,9 @@ public record NodeHttp(URI baseUri) {
       .connectTimeout(Duration.ofSeconds(1))
       .build();
 
-  /** {@code GET /health/ready}; {@link Readiness#UNREACHABLE} when nothing answers. */
-  public Readiness readiness() {
-    return probe("/health/ready").map(r -> Readiness.of(r.statusCode(), r.body())).orElse(Readiness.UNREACHABLE);
+  /** {@code GET /health/ready}; {@link ReadinessProbe#UNREACHABLE} when nothing answers. */
+  public ReadinessProbe readiness() {
+    return probe("/health/ready").map(r -> new ReadinessProbe(r.statusCode(), r.body())).orElse(ReadinessProbe.UNREACHABLE);
   }
 
   /** {@code GET /health/live} answers 200. */

@@ -61,7 +61,7 @@ public final class NodeProcess {
 
   private void checkReady() {
     requireAlive("before it was ready");
-    Readiness readiness = readiness();
+    ReadinessProbe readiness = readiness();
     if (!readiness.isReady()) {
       throw new AssertionError("last /health/ready: " + readiness.summary());
     }
@@ -75,7 +75,7 @@ public final class NodeProcess {
     }
   }
 
-  public Readiness readiness() {
+  public ReadinessProbe readiness() {
     return http().readiness();
   }
 

@@ -1,14 +1,18 @@
 package io.jobcluster.protocol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import io.jobcluster.protocol.wire.RawJson;
 import java.time.Instant;
 import java.util.List;
 
 /**
- * A job as a submitter sends it. Every field but {@code type} may be left out; {@link JobSpec#from}
+ * A job as a submitter sends it, and the body of {@code POST /v1/jobs} (and of each batch item).
+ * Every field but {@code type} may be left out, and is left out of the JSON; {@link JobSpec#from}
  * applies the defaults, validates and turns relative times into absolute ones.
  *
- * @param payload the job's input as JSON text
+ * @param payload the job's input as JSON text here, any JSON value on the wire
  * @param runAt earliest start; mutually exclusive with {@code delaySeconds}
  * @param expiresAt latest start; mutually exclusive with {@code ttlSeconds}
  */
@@ -16,7 +20,7 @@ import java.util.List;
 public record JobRequest(
     String queue,
     String type,
-    String payload,
+    @JsonRawValue @JsonDeserialize(using = RawJson.class) String payload,
     Integer priority,
     Integer maxAttempts,
     Integer timeoutSeconds,

@@ -1,6 +1,6 @@
 package io.jobcluster.bench.load;
 
-import io.jobcluster.protocol.client.ApiError;
+import io.jobcluster.protocol.wire.ApiError;
 import io.jobcluster.protocol.client.JobclusterApiException;
 import java.io.UncheckedIOException;
 import java.util.Map;

@@ -51,7 +51,7 @@ public final class ApiKeyStore {
    *
    * @param description free text for operators, may be null
    */
-  public CompletionStage<IssuedKey> issue(String tenant, Set<Scope> scopes, String description) {
+  public CompletionStage<IssuedApiKey> issue(String tenant, Set<Scope> scopes, String description) {
     try {
       validTenant(tenant);
       if (Principal.ADMIN_TENANT.equals(tenant)) {
@@ -74,7 +74,7 @@ public final class ApiKeyStore {
     Instant createdAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
     return run("issue", connection -> {
       insert(connection, key, tenant, scopes, description, createdAt);
-      return new IssuedKey(key.keyId(), tenant, scopes, key.plaintext(), createdAt);
+      return new IssuedApiKey(key.keyId(), tenant, scopes, key.plaintext(), createdAt);
     });
   }
 

@@ -4,7 +4,7 @@ import io.jobcluster.node.JobService;
 import io.jobcluster.node.NodeIdentity;
 import io.jobcluster.node.job.AttemptCancelled;
 import io.jobcluster.node.worker.Assigned;
-import io.jobcluster.node.worker.LeasedJob;
+import io.jobcluster.node.worker.LeasedAttempt;
 import io.jobcluster.protocol.CborSerializable;
 import io.jobcluster.protocol.JobReply;
 import io.jobcluster.protocol.WorkerId;
@@ -321,7 +321,7 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
     recentlyLeased.remove(job.id());
     recentlyLeased.put(job.id(), System.nanoTime());
     pool.ref.tell(new Assigned(
-        new LeasedJob(job.id(), leaseId, job.attempts(), job.workerId(), job.queue(), job.type(), job.payload(), job.leaseExpiresAt()), epoch));
+        new LeasedAttempt(job.id(), leaseId, job.attempts(), job.workerId(), job.queue(), job.type(), job.payload(), job.leaseExpiresAt()), epoch));
   }
 
   private Behavior<Command> onPoolTerminated(PoolTerminated msg) {

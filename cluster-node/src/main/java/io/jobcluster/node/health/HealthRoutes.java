@@ -3,6 +3,8 @@ package io.jobcluster.node.health;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
 
+import io.jobcluster.node.http.JsonCodec;
+import io.jobcluster.protocol.wire.Readiness;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -30,9 +32,7 @@ public final class HealthRoutes {
   }
 
   private static HttpResponse readyResponse(Readiness r) {
-    String body = String.format("{\"status\":\"%s\",\"members\":%d,\"clusterJoined\":%b,\"shardingStarted\":%b,\"databaseReachable\":%b}",
-        r.isReady() ? "ready" : "not_ready", r.upMembers(), r.clusterJoined(), r.shardingStarted(), r.databaseReachable());
-    return json(r.isReady() ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, body);
+    return json(r.isReady() ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, JsonCodec.write(r));
   }
 
   private static HttpResponse json(org.apache.pekko.http.javadsl.model.StatusCode status, String body) {

@@ -7,14 +7,15 @@ import io.jobcluster.node.auth.Principal;
 import io.jobcluster.node.auth.Scope;
 import io.jobcluster.protocol.ErrorCode;
 import io.jobcluster.protocol.InvalidRequestException;
-import java.time.Instant;
+import io.jobcluster.protocol.wire.IssueKeyRequest;
+import io.jobcluster.protocol.wire.IssuedKey;
+import io.jobcluster.protocol.wire.Items;
+import io.jobcluster.protocol.wire.KeyInfo;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 
@@ -28,28 +29,16 @@ public final class AdminKeysApi {
     this.authenticator = authenticator;
   }
 
-  /** The body of {@code POST /v1/admin/keys}. */
-  record IssueKeyBody(String tenant, List<String> scopes, String description) {}
-
-  /** A key as listed: never its secret or hash. */
-  record KeyJson(String keyId, String tenant, List<String> scopes, String description, Instant createdAt, Instant revokedAt) {
-    static KeyJson of(ApiKeyInfo info) {
-      return new KeyJson(info.keyId(), info.tenant(), wire(info.scopes()), info.description(), info.createdAt(), info.revokedAt());
-    }
-  }
-
-  /** A key just issued: the only answer that ever contains its plaintext. */
-  record IssuedKeyJson(String keyId, String tenant, List<String> scopes, String key, Instant createdAt) {}
 
   CompletionStage<HttpResponse> issue(Principal principal, String body) {
     return ScopedCall.run(principal, Scope.ADMIN, () -> {
-      IssueKeyBody request = JsonCodec.read(body, IssueKeyBody.class);
+      IssueKeyRequest request = JsonCodec.read(body, IssueKeyRequest.class);
       Set<Scope> scopes = EnumSet.noneOf(Scope.class);
       for (String scope : request.scopes() == null ? List.<String>of() : request.scopes()) {
         scopes.add(Scope.fromWire(scope));
       }
       return store.issue(request.tenant(), scopes, request.description()).thenApply(issued -> Responses.json(StatusCodes.CREATED,
-          new IssuedKeyJson(issued.keyId(), issued.tenant(), wire(issued.scopes()), issued.plaintext(), issued.createdAt())));
+          new IssuedKey(issued.keyId(), issued.tenant(), wire(issued.scopes()), issued.plaintext(), issued.createdAt())));
     });
   }
 
@@ -59,7 +48,7 @@ public final class AdminKeysApi {
       if (tenant == null) {
         throw new InvalidRequestException("tenant", "is required");
       }
-      return store.list(tenant).thenApply(keys -> Responses.json(StatusCodes.OK, Map.of("items", keys.stream().map(KeyJson::of).toList())));
+      return store.list(tenant).thenApply(keys -> Responses.json(StatusCodes.OK, new Items<>(keys.stream().map(AdminKeysApi::keyInfo).toList())));
     });
   }
 
@@ -73,6 +62,11 @@ public final class AdminKeysApi {
     }));
   }
 
+
+  /** A key as listed: never its secret or hash. */
+  private static KeyInfo keyInfo(ApiKeyInfo info) {
+    return new KeyInfo(info.keyId(), info.tenant(), wire(info.scopes()), info.description(), info.createdAt(), info.revokedAt());
+  }
 
   private static List<String> wire(Set<Scope> scopes) {
     return scopes.stream().sorted().map(Scope::wireName).toList();

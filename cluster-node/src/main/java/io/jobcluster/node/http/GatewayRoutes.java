@@ -20,6 +20,7 @@ import io.jobcluster.node.auth.Authenticator;
 import io.jobcluster.node.auth.Principal;
 import io.jobcluster.node.health.HealthRoutes;
 import io.jobcluster.protocol.ErrorCode;
+import io.jobcluster.protocol.wire.ApiError;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;

@@ -10,10 +10,14 @@ import io.jobcluster.protocol.ErrorCode;
 import io.jobcluster.protocol.InvalidRequestException;
 import io.jobcluster.protocol.JobIds;
 import io.jobcluster.protocol.JobReply;
+import io.jobcluster.protocol.JobRequest;
+import io.jobcluster.protocol.wire.ApiError;
+import io.jobcluster.protocol.wire.BatchItemJson;
+import io.jobcluster.protocol.wire.BatchRequest;
+import io.jobcluster.protocol.wire.Items;
 import io.jobcluster.protocol.wire.JobJson;
 import io.jobcluster.protocol.JobSpec;
 import io.jobcluster.protocol.JobStatus;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,12 +54,12 @@ public final class JobsApi {
 
   CompletionStage<HttpResponse> submit(Principal principal, String body, Optional<String> idempotencyHeader) {
     return ScopedCall.run(principal, Scope.SUBMIT, () -> {
-      SubmitJobBody submit = JsonCodec.read(body, SubmitJobBody.class);
+      JobRequest submit = JsonCodec.read(body, JobRequest.class);
       String header = idempotencyHeader.orElse(null);
       if (header != null && submit.idempotencyKey() != null && !header.equals(submit.idempotencyKey())) {
         throw new InvalidRequestException("idempotencyKey", "differs from the Idempotency-Key header");
       }
-      JobSpec spec = jobs.spec(submit.toRequest(header));
+      JobSpec spec = jobs.spec(header == null ? submit : submit.withIdempotencyKey(header));
       return admitted(principal, 1, () -> deadline.guard(jobs.submit(principal.tenant(), spec).thenApply(reply -> {
         if (reply instanceof JobReply.Accepted accepted) {
           HttpResponse response = Responses.json(accepted.created() ? StatusCodes.CREATED : StatusCodes.OK, JobJson.of(accepted.job()));
@@ -66,12 +70,6 @@ public final class JobsApi {
     });
   }
 
-  /** The body of {@code POST /v1/jobs/batch}. */
-  record BatchBody(List<JsonNode> jobs) {}
-
-  /** One item's outcome, in the order submitted: the status it would have had alone, and the job or the error. */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  record BatchItem(int index, int status, JobJson job, ApiError error) {}
 
   /**
    * Submits up to {@value #MAX_BATCH} jobs; each is validated and submitted on its own, so a bad
@@ -79,17 +77,17 @@ public final class JobsApi {
    */
   CompletionStage<HttpResponse> submitBatch(Principal principal, String body) {
     return ScopedCall.run(principal, Scope.SUBMIT, () -> {
-      BatchBody batch = JsonCodec.read(body, BatchBody.class);
+      BatchRequest batch = JsonCodec.read(body, BatchRequest.class);
       if (batch.jobs() == null || batch.jobs().isEmpty() || batch.jobs().size() > MAX_BATCH) {
         throw new InvalidRequestException("jobs", "must hold 1 to " + MAX_BATCH + " jobs");
       }
       return admitted(principal, batch.jobs().size(), () -> {
-        List<CompletableFuture<BatchItem>> items = new ArrayList<>();
+        List<CompletableFuture<BatchItemJson>> items = new ArrayList<>();
         for (int i = 0; i < batch.jobs().size(); i++) {
           items.add(submitItem(principal, i, batch.jobs().get(i)).toCompletableFuture());
         }
         return CompletableFuture.allOf(items.toArray(CompletableFuture[]::new))
-            .thenApply(done -> Responses.json(StatusCodes.OK, Map.of("items", items.stream().map(CompletableFuture::join).toList())));
+            .thenApply(done -> Responses.json(StatusCodes.OK, new Items<>(items.stream().map(CompletableFuture::join).toList())));
       });
     });
   }
@@ -101,23 +99,23 @@ public final class JobsApi {
             : CompletableFuture.completedFuture(Responses.refused(admission)));
   }
 
-  private CompletionStage<BatchItem> submitItem(Principal principal, int index, JsonNode item) {
-    SubmitJobBody submit;
+  private CompletionStage<BatchItemJson> submitItem(Principal principal, int index, JsonNode item) {
+    JobRequest submit;
     try {
-      submit = JsonCodec.convert(item, SubmitJobBody.class);
+      submit = JsonCodec.convert(item, JobRequest.class);
     } catch (InvalidRequestException e) {
-      return CompletableFuture.completedFuture(new BatchItem(index, 400,
+      return CompletableFuture.completedFuture(new BatchItemJson(index, 400,
           null, new ApiError(ErrorCode.INVALID_REQUEST.code(), e.getMessage(), e.field(), null, null)));
     }
-    return jobs.submit(principal.tenant(), submit.toRequest(null)).handle((reply, failure) -> {
+    return jobs.submit(principal.tenant(), submit).handle((reply, failure) -> {
       if (failure != null) {
-        return new BatchItem(index, Responses.failureStatus(failure), null, Responses.failureError(failure));
+        return new BatchItemJson(index, Responses.failureStatus(failure), null, Responses.failureError(failure));
       }
       if (reply instanceof JobReply.Accepted accepted) {
-        return new BatchItem(index, accepted.created() ? 201 : 200, JobJson.of(accepted.job()), null);
+        return new BatchItemJson(index, accepted.created() ? 201 : 200, JobJson.of(accepted.job()), null);
       }
       JobReply.Rejected rejected = (JobReply.Rejected) reply;
-      return new BatchItem(index, rejected.error().httpStatus(), null,
+      return new BatchItemJson(index, rejected.error().httpStatus(), null,
           new ApiError(rejected.error().code(), rejected.message(), null, rejected.from(), rejected.to()));
     });
   }
@@ -145,7 +143,7 @@ public final class JobsApi {
         return CompletableFuture.completedFuture(notFound(id));
       }
       return jobs.history(visibleTenant(principal), id).thenApply(history -> history
-          .map(items -> Responses.json(StatusCodes.OK, Map.of("items", items)))
+          .map(items -> Responses.json(StatusCodes.OK, new Items<>(items)))
           .orElseGet(() -> notFound(id)));
     });
   }

@@ -1,6 +1,7 @@
 package io.jobcluster.node.http;
 
 import io.jobcluster.protocol.ErrorCode;
+import io.jobcluster.protocol.wire.ApiError;
 import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.http.ParsingErrorHandler;
 import org.apache.pekko.http.javadsl.model.HttpResponse;

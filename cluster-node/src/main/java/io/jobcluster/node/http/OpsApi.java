@@ -2,14 +2,17 @@ package io.jobcluster.node.http;
 
 import io.jobcluster.node.auth.Principal;
 import io.jobcluster.node.auth.Scope;
-import io.jobcluster.node.readmodel.FinishedTimings;
 import io.jobcluster.node.readmodel.JobQueries;
 import io.jobcluster.node.readmodel.QueueStats;
 import io.jobcluster.node.worker.WorkerDirectory;
 import io.jobcluster.node.worker.WorkerPool;
 import io.jobcluster.protocol.JobStatus;
+import io.jobcluster.protocol.wire.FinishedTimings;
+import io.jobcluster.protocol.wire.Items;
+import io.jobcluster.protocol.wire.QueueInfo;
+import io.jobcluster.protocol.wire.Stats;
+import io.jobcluster.protocol.wire.WorkerInfo;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -33,22 +36,6 @@ public final class OpsApi {
     this.clock = clock;
   }
 
-  record Stats(long total, Map<JobStatus, Long> byStatus, Double successRate, String window, List<TimingsJson> timings) {}
-
-  record TimingsJson(String queue, String type, long finished, long completed, long failed, long cancelled, long expired,
-      Double successRate, FinishedTimings.Millis waitMs, FinishedTimings.Millis runMs) {
-
-    static TimingsJson of(FinishedTimings t) {
-      return new TimingsJson(t.queue(), t.type(), t.finished(), t.completed(), t.failed(), t.cancelled(), t.expired(),
-          OpsApi.successRate(t.completed(), t.failed()), t.waitMs(), t.runMs());
-    }
-  }
-
-  record QueueJson(String queue, long pending, long scheduled, long running, long retrying, Long oldestPendingAgeSeconds, int workers,
-      int capacity) {}
-
-  record WorkerJson(String id, String node, List<String> queues, int capacity, int inFlight, boolean draining) {}
-
   /** Counts of every job by status, and timings of the jobs that finished in {@code ?window=} (default the last hour). */
   CompletionStage<HttpResponse> stats(Principal principal, Map<String, String> parameters) {
     return ScopedCall.run(principal, Scope.READ, () -> {
@@ -61,38 +48,32 @@ public final class OpsApi {
 
   private static Stats stats(Map<JobStatus, Long> counts, StatsWindow window, List<FinishedTimings> timings) {
     long total = counts.values().stream().mapToLong(Long::longValue).sum();
-    Double successRate = successRate(counts.getOrDefault(JobStatus.COMPLETED, 0L), counts.getOrDefault(JobStatus.FAILED, 0L));
-    return new Stats(total, counts, successRate, window.text(), timings.stream().map(TimingsJson::of).toList());
-  }
-
-  /** Of the jobs that ended by running: COMPLETED against FAILED (dead letters); null when none did. */
-  private static Double successRate(long completed, long failed) {
-    return completed + failed == 0 ? null : (double) completed / (completed + failed);
+    Double successRate = Stats.successRate(counts.getOrDefault(JobStatus.COMPLETED, 0L), counts.getOrDefault(JobStatus.FAILED, 0L));
+    return new Stats(total, counts, successRate, window.text(), timings);
   }
 
   CompletionStage<HttpResponse> queues(Principal principal) {
     return ScopedCall.run(principal, Scope.READ, () -> queries.queueStats(tenantOf(principal)).thenCombine(workers.pools(), (stats, pools) -> {
       Map<String, List<WorkerPool.PoolInfo>> poolsByQueue = pools.stream().collect(Collectors.groupingBy(WorkerPool.PoolInfo::queue));
-      Map<String, QueueJson> byQueue = new TreeMap<>();
+      Map<String, QueueInfo> byQueue = new TreeMap<>();
       for (QueueStats queue : stats) {
         List<WorkerPool.PoolInfo> serving = poolsByQueue.getOrDefault(queue.queue(), List.of());
         Long age = queue.oldestPendingSince() == null ? null : queue.oldestPendingAge(clock.instant()).toSeconds();
-        byQueue.put(queue.queue(), new QueueJson(queue.queue(), queue.pending(), queue.scheduled(), queue.running(), queue.retrying(), age,
+        byQueue.put(queue.queue(), new QueueInfo(queue.queue(), queue.pending(), queue.scheduled(), queue.running(), queue.retrying(), age,
             serving.size(), serving.stream().mapToInt(WorkerPool.PoolInfo::capacity).sum()));
       }
-      poolsByQueue.forEach((queue, serving) -> byQueue.computeIfAbsent(queue, name -> new QueueJson(name, 0, 0, 0, 0, null, serving.size(),
+      poolsByQueue.forEach((queue, serving) -> byQueue.computeIfAbsent(queue, name -> new QueueInfo(name, 0, 0, 0, 0, null, serving.size(),
           serving.stream().mapToInt(WorkerPool.PoolInfo::capacity).sum())));
-      return Responses.json(StatusCodes.OK, Map.of("items", List.copyOf(byQueue.values())));
+      return Responses.json(StatusCodes.OK, new Items<>(List.copyOf(byQueue.values())));
     }));
   }
 
   CompletionStage<HttpResponse> workers(Principal principal) {
     return ScopedCall.run(principal, Scope.READ, () -> workers.pools().thenApply(pools -> {
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("items", pools.stream()
-          .map(pool -> new WorkerJson(pool.workerId(), pool.node(), List.of(pool.queue()), pool.capacity(), pool.inFlight(), pool.draining()))
-          .toList());
-      return Responses.json(StatusCodes.OK, body);
+      List<WorkerInfo> items = pools.stream()
+          .map(pool -> new WorkerInfo(pool.workerId(), pool.node(), List.of(pool.queue()), pool.capacity(), pool.inFlight(), pool.draining()))
+          .toList();
+      return Responses.json(StatusCodes.OK, new Items<>(items));
     }));
   }
 

@@ -4,6 +4,7 @@ import io.jobcluster.node.limits.Admission;
 import io.jobcluster.protocol.ErrorCode;
 import io.jobcluster.protocol.InvalidRequestException;
 import io.jobcluster.protocol.JobReply;
+import io.jobcluster.protocol.wire.ApiError;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.http.javadsl.model.ContentTypes;

@@ -1,21 +1,24 @@
 package io.jobcluster.node.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.jobcluster.node.JobService;
 import io.jobcluster.node.auth.Principal;
 import io.jobcluster.node.auth.Scope;
 import io.jobcluster.node.worker.ExternalLease;
-import io.jobcluster.node.worker.LeasedJob;
+import io.jobcluster.node.worker.LeasedAttempt;
 import io.jobcluster.protocol.ErrorCode;
 import io.jobcluster.protocol.InvalidRequestException;
 import io.jobcluster.protocol.QueueName;
 import io.jobcluster.protocol.JobIds;
 import io.jobcluster.protocol.JobReply;
+import io.jobcluster.protocol.wire.CompleteRequest;
+import io.jobcluster.protocol.wire.FailRequest;
+import io.jobcluster.protocol.wire.HeartbeatRequest;
+import io.jobcluster.protocol.wire.Items;
 import io.jobcluster.protocol.wire.JobJson;
+import io.jobcluster.protocol.wire.LeaseRequest;
+import io.jobcluster.protocol.wire.LeasedJobJson;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -49,25 +52,14 @@ public final class WorkApi {
     this.leaseLinger = leaseLinger;
   }
 
-  record LeaseBody(String workerId, Integer max, Integer waitSeconds) {}
 
-  record HeartbeatBody(String leaseId, JsonNode progress) {}
 
-  record CompleteBody(String leaseId, JsonNode result) {}
 
-  record FailBody(String leaseId, String error, Boolean retryable) {}
-
-  /** A leased job as the worker gets it. */
-  record LeasedJson(String jobId, int attempt, String leaseId, String type, JsonNode payload, Instant leaseExpiresAt) {
-    static LeasedJson of(LeasedJob job) {
-      return new LeasedJson(job.jobId(), job.attempt(), job.leaseId(), job.type(), JsonCodec.tree(job.payload()), job.leaseExpiresAt());
-    }
-  }
 
   CompletionStage<HttpResponse> lease(Principal principal, String queue, String body) {
     return ScopedCall.run(principal, Scope.WORK, () -> {
       QueueName.require(queue);
-      LeaseBody lease = JsonCodec.read(body, LeaseBody.class);
+      LeaseRequest lease = JsonCodec.read(body, LeaseRequest.class);
       if (lease.workerId() == null || !WORKER_ID.matcher(lease.workerId()).matches()) {
         throw new InvalidRequestException("workerId", "is required and must match [A-Za-z0-9._:-]{1,128}");
       }
@@ -82,16 +74,16 @@ public final class WorkApi {
       Duration window = Duration.ofSeconds(waitSeconds).compareTo(MIN_WINDOW) < 0 ? MIN_WINDOW : Duration.ofSeconds(waitSeconds);
       // Admin keys lease any tenant's jobs; every other key only its own tenant's.
       String onlyTenant = principal.isAdmin() ? null : principal.tenant();
-      CompletableFuture<List<LeasedJob>> leased = new CompletableFuture<>();
+      CompletableFuture<List<LeasedAttempt>> leased = new CompletableFuture<>();
       system.systemActorOf(ExternalLease.create(queue, onlyTenant, lease.workerId(), max, window, leaseLinger, jobs, leased),
           "external-lease-" + UUID.randomUUID(), Props.empty());
-      return leased.thenApply(got -> Responses.json(StatusCodes.OK, Map.of("items", got.stream().map(LeasedJson::of).toList())));
+      return leased.thenApply(got -> Responses.json(StatusCodes.OK, new Items<>(got.stream().map(WorkApi::leasedJson).toList())));
     });
   }
 
   CompletionStage<HttpResponse> heartbeat(Principal principal, String id, String body) {
     return ScopedCall.run(principal, Scope.WORK, () -> {
-      HeartbeatBody heartbeat = JsonCodec.read(body, HeartbeatBody.class);
+      HeartbeatRequest heartbeat = JsonCodec.read(body, HeartbeatRequest.class);
       String progress = heartbeat.progress() == null || heartbeat.progress().isNull() ? null : heartbeat.progress().toString();
       return onLease(id, heartbeat.leaseId(), leaseId -> jobs.heartbeat(id, leaseId, progress));
     });
@@ -99,7 +91,7 @@ public final class WorkApi {
 
   CompletionStage<HttpResponse> complete(Principal principal, String id, String body) {
     return ScopedCall.run(principal, Scope.WORK, () -> {
-      CompleteBody complete = JsonCodec.read(body, CompleteBody.class);
+      CompleteRequest complete = JsonCodec.read(body, CompleteRequest.class);
       String result = complete.result() == null || complete.result().isNull() ? null : complete.result().toString();
       return onLease(id, complete.leaseId(), leaseId -> jobs.complete(id, leaseId, result));
     });
@@ -107,7 +99,7 @@ public final class WorkApi {
 
   CompletionStage<HttpResponse> fail(Principal principal, String id, String body) {
     return ScopedCall.run(principal, Scope.WORK, () -> {
-      FailBody fail = JsonCodec.read(body, FailBody.class);
+      FailRequest fail = JsonCodec.read(body, FailRequest.class);
       if (fail.error() == null || fail.error().isBlank()) {
         throw new InvalidRequestException("error", "is required");
       }
@@ -131,4 +123,8 @@ public final class WorkApi {
         : Responses.rejected((JobReply.Rejected) reply)));
   }
 
+
+  private static LeasedJobJson leasedJson(LeasedAttempt job) {
+    return new LeasedJobJson(job.jobId(), job.attempt(), job.leaseId(), job.type(), JsonCodec.tree(job.payload()), job.leaseExpiresAt());
+  }
 }

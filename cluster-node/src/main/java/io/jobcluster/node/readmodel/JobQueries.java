@@ -4,8 +4,10 @@ import io.jobcluster.protocol.InvalidRequestException;
 import io.jobcluster.protocol.JobSpec;
 import io.jobcluster.protocol.JobStatus;
 import io.jobcluster.protocol.QueueName;
+import io.jobcluster.protocol.wire.FinishedTimings;
 import io.jobcluster.protocol.wire.JobPage;
 import io.jobcluster.protocol.wire.JobSummary;
+import io.jobcluster.protocol.wire.Stats;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -46,7 +48,7 @@ public final class JobQueries {
   }
 
   /** The PENDING jobs of {@code queue} in dispatch order: priority descending, then the time they became ready. */
-  public CompletionStage<List<ReadyJob>> readyJobs(String queue, int limit) {
+  public CompletionStage<List<PendingJobRow>> readyJobs(String queue, int limit) {
     return validLimit(limit).thenCompose(ok -> run("readyJobs", connection -> readyJobs(connection, queue, limit)));
   }
 
@@ -66,7 +68,7 @@ public final class JobQueries {
     } catch (InvalidRequestException e) {
       return CompletableFuture.failedFuture(e);
     }
-    ListQuery query = new ListQuery(tenant, status, queue, type, limit, after);
+    PageQuery query = new PageQuery(tenant, status, queue, type, limit, after);
     return validLimit(limit).thenCompose(ok -> run("list", connection -> list(connection, query)));
   }
 
@@ -118,7 +120,7 @@ public final class JobQueries {
   /** Jobs with a deadline up to {@code until}, after a (deadline, id) position, of some statuses (none: any). */
   private record DuePage(Instant afterAt, String afterId, Instant until, List<JobStatus> statuses, int limit) {}
 
-  private record ListQuery(String tenant, JobStatus status, String queue, String type, int limit, ListCursor after) {}
+  private record PageQuery(String tenant, JobStatus status, String queue, String type, int limit, ListCursor after) {}
 
   @FunctionalInterface
   private interface Query<T> {
@@ -160,24 +162,24 @@ public final class JobQueries {
     return CompletableFuture.completedFuture(null);
   }
 
-  private static List<ReadyJob> readyJobs(Connection connection, String queue, int limit) throws SQLException {
+  private static List<PendingJobRow> readyJobs(Connection connection, String queue, int limit) throws SQLException {
     // 'PENDING' is written out rather than bound: PostgreSQL only uses the partial index
     // jobs_ready_idx when it can see the predicate in the query.
     String sql = "SELECT id, tenant, priority, ready_at FROM jobs WHERE queue = ? AND status = 'PENDING'"
         + " ORDER BY priority DESC, ready_at, id LIMIT ?";
-    List<ReadyJob> ready = new ArrayList<>();
+    List<PendingJobRow> ready = new ArrayList<>();
     try (PreparedStatement select = connection.prepareStatement(sql)) {
       Sql.bindAll(select, List.of(queue, limit));
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
-          ready.add(new ReadyJob(rows.getString("id"), rows.getString("tenant"), rows.getInt("priority"), Sql.instant(rows, "ready_at")));
+          ready.add(new PendingJobRow(rows.getString("id"), rows.getString("tenant"), rows.getInt("priority"), Sql.instant(rows, "ready_at")));
         }
       }
     }
     return ready;
   }
 
-  private static JobPage list(Connection connection, ListQuery query) throws SQLException {
+  private static JobPage list(Connection connection, PageQuery query) throws SQLException {
     List<String> conditions = new ArrayList<>();
     List<Object> values = new ArrayList<>();
     addCondition(conditions, values, "tenant = ?", query.tenant());
@@ -299,8 +301,10 @@ public final class JobQueries {
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
           boolean started = rows.getLong("started") > 0;
-          timings.add(new FinishedTimings(rows.getString("queue"), rows.getString("type"), rows.getLong("finished"),
-              rows.getLong("completed"), rows.getLong("failed"), rows.getLong("cancelled"), rows.getLong("expired"),
+          long completed = rows.getLong("completed");
+          long failed = rows.getLong("failed");
+          timings.add(new FinishedTimings(rows.getString("queue"), rows.getString("type"), rows.getLong("finished"), completed, failed,
+              rows.getLong("cancelled"), rows.getLong("expired"), Stats.successRate(completed, failed),
               started ? millis(rows, "wait_ms") : null, started ? millis(rows, "run_ms") : null));
         }
       }

@@ -7,4 +7,4 @@ import io.jobcluster.protocol.CborSerializable;
  * persisted, from dispatcher incarnation {@code epoch}. In-cluster pools and external lease
  * windows both take it.
  */
-public record Assigned(LeasedJob job, String epoch) implements WorkerPool.Command, ExternalLease.Command, CborSerializable {}
+public record Assigned(LeasedAttempt job, String epoch) implements WorkerPool.Command, ExternalLease.Command, CborSerializable {}

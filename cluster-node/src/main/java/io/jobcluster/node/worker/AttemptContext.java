@@ -11,14 +11,14 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /** One running attempt as its handler sees it; heartbeats go to the job entity under this lease. */
 final class AttemptContext implements JobContext {
-  private final LeasedJob job;
+  private final LeasedAttempt job;
   private final Duration leaseTimeout;
   private final JobService jobs;
   private final Executor blockingExecutor;
   private final ScheduledExecutorService scheduler;
   private final CompletableFuture<Void> cancelled = new CompletableFuture<>();
 
-  AttemptContext(LeasedJob job, Duration leaseTimeout, JobService jobs, Executor blockingExecutor, ScheduledExecutorService scheduler) {
+  AttemptContext(LeasedAttempt job, Duration leaseTimeout, JobService jobs, Executor blockingExecutor, ScheduledExecutorService scheduler) {
     this.job = job;
     this.leaseTimeout = leaseTimeout;
     this.jobs = jobs;
@@ -26,7 +26,7 @@ final class AttemptContext implements JobContext {
     this.scheduler = scheduler;
   }
 
-  LeasedJob job() {
+  LeasedAttempt job() {
     return job;
   }
 

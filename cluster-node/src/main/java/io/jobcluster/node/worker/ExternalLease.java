@@ -39,11 +39,11 @@ public final class ExternalLease {
    * @param result completed with the leased jobs when {@code max} arrived or {@code wait} passed
    */
   public static Behavior<Command> create(String queue, String tenant, String workerId, int max, Duration wait, Duration linger,
-      JobService jobs, CompletableFuture<List<LeasedJob>> result) {
+      JobService jobs, CompletableFuture<List<LeasedAttempt>> result) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
       var dispatcher = ClusterSharding.get(context.getSystem()).entityRefFor(QueueDispatcher.TYPE_KEY, queue);
       ActorRef<Assigned> self = context.getSelf().narrow();
-      List<LeasedJob> leased = new ArrayList<>();
+      List<LeasedAttempt> leased = new ArrayList<>();
       dispatcher.tell(QueueDispatcher.RequestWork.first(QueueDispatcher.Requester.externalLease(self, workerId, tenant), max));
       timers.startSingleTimer(Close.INSTANCE, wait);
       Runnable close = () -> {

@@ -175,7 +175,7 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
       received = 0;
     }
     received++;
-    LeasedJob job = msg.job();
+    LeasedAttempt job = msg.job();
     Duration leaseTimeout = Duration.between(clock.instant(), job.leaseExpiresAt());
     AttemptContext attempt = new AttemptContext(job, leaseTimeout.isNegative() ? Duration.ZERO : leaseTimeout, jobs, blockingExecutor, scheduler);
     if (drainedReplyTo != null) {
@@ -219,7 +219,7 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
   }
 
   private Behavior<Command> report(AttemptContext attempt, HandlerResult result, int tries) {
-    LeasedJob job = attempt.job();
+    LeasedAttempt job = attempt.job();
     CompletionStage<JobReply> answer = result instanceof HandlerResult.Failure failure
         ? jobs.fail(job.jobId(), job.leaseId(), failure.error(), failure.retryable())
         : jobs.complete(job.jobId(), job.leaseId(), ((HandlerResult.Success) result).resultJson());

@@ -84,7 +84,7 @@ abstract class ApiKeyStoreDatabaseContract {
 
   @Test
   void issuedKeyAuthenticatesWithBearerAndWithXApiKey() {
-    IssuedKey key = await(store.issue("acme", EnumSet.of(Scope.SUBMIT, Scope.READ), "ci pipeline"));
+    IssuedApiKey key = await(store.issue("acme", EnumSet.of(Scope.SUBMIT, Scope.READ), "ci pipeline"));
 
     Principal expected = new Principal("acme", key.keyId(), Set.of(Scope.SUBMIT, Scope.READ));
     assertEquals(expected, principal(authenticate("Bearer " + key.plaintext(), null)));
@@ -100,7 +100,7 @@ abstract class ApiKeyStoreDatabaseContract {
 
   @Test
   void revokedKeyIsRefusedOnceTheCachedLookupExpires() {
-    IssuedKey key = await(store.issue("acme", Set.of(Scope.WORK), null));
+    IssuedApiKey key = await(store.issue("acme", Set.of(Scope.WORK), null));
     assertInstanceOf(Authenticated.class, authenticate(null, key.plaintext()));
 
     assertTrue(await(store.revoke(key.keyId())));
@@ -120,8 +120,8 @@ abstract class ApiKeyStoreDatabaseContract {
   @Test
   void cacheIsBoundedLeastRecentlyUsedFirst() {
     Authenticator small = new Authenticator(store, null, clock, TTL, 1);
-    IssuedKey first = await(store.issue("acme", Set.of(Scope.READ), null));
-    IssuedKey second = await(store.issue("acme", Set.of(Scope.READ), null));
+    IssuedApiKey first = await(store.issue("acme", Set.of(Scope.READ), null));
+    IssuedApiKey second = await(store.issue("acme", Set.of(Scope.READ), null));
     assertInstanceOf(Authenticated.class, await(small.authenticate(null, first.plaintext())));
     assertInstanceOf(Authenticated.class, await(small.authenticate(null, second.plaintext())));
     await(store.revoke(first.keyId()));
@@ -142,7 +142,7 @@ abstract class ApiKeyStoreDatabaseContract {
 
   @Test
   void unknownAndRevokedKeysGetTheSameAnswer() {
-    IssuedKey revoked = await(store.issue("acme", Set.of(Scope.READ), null));
+    IssuedApiKey revoked = await(store.issue("acme", Set.of(Scope.READ), null));
     await(store.revoke(revoked.keyId()));
     String unknown = ApiKey.generate(new java.security.SecureRandom()).plaintext();
 
@@ -153,8 +153,8 @@ abstract class ApiKeyStoreDatabaseContract {
 
   @Test
   void missingMalformedEmptyAndConflictingCredentialsAreRefused() {
-    IssuedKey key = await(store.issue("acme", Set.of(Scope.READ), null));
-    IssuedKey other = await(store.issue("acme", Set.of(Scope.READ), null));
+    IssuedApiKey key = await(store.issue("acme", Set.of(Scope.READ), null));
+    IssuedApiKey other = await(store.issue("acme", Set.of(Scope.READ), null));
 
     assertUnauthorized(Authenticator.MISSING, authenticate(null, null));
     assertUnauthorized(Authenticator.MALFORMED, authenticate("", null));
@@ -185,7 +185,7 @@ abstract class ApiKeyStoreDatabaseContract {
 
   @Test
   void databaseStoresOnlyTheHashOfTheKey() throws SQLException {
-    IssuedKey key = await(store.issue("acme", Set.of(Scope.SUBMIT), "stored hashed"));
+    IssuedApiKey key = await(store.issue("acme", Set.of(Scope.SUBMIT), "stored hashed"));
     String secret = key.plaintext().substring(("jc_" + key.keyId() + "_").length());
 
     List<String> cells = new ArrayList<>();
@@ -209,7 +209,7 @@ abstract class ApiKeyStoreDatabaseContract {
 
   @Test
   void findByHashAnswersTheStoredKey() {
-    IssuedKey key = await(store.issue("acme", Set.of(Scope.READ, Scope.WORK), null));
+    IssuedApiKey key = await(store.issue("acme", Set.of(Scope.READ, Scope.WORK), null));
     ApiKeyInfo info = await(store.findByHash(ApiKey.hash(key.plaintext()))).orElseThrow();
     assertEquals(new ApiKeyInfo(key.keyId(), "acme", Set.of(Scope.READ, Scope.WORK), null, key.createdAt(), null), info);
     assertTrue(await(store.findByHash(ApiKey.hash("jc_nothing"))).isEmpty());
@@ -217,9 +217,9 @@ abstract class ApiKeyStoreDatabaseContract {
 
   @Test
   void listShowsATenantsKeysWithoutSecrets() {
-    IssuedKey first = await(store.issue("acme", Set.of(Scope.READ), "first"));
+    IssuedApiKey first = await(store.issue("acme", Set.of(Scope.READ), "first"));
     clock.advance(Duration.ofSeconds(1));
-    IssuedKey second = await(store.issue("acme", Set.of(Scope.SUBMIT, Scope.ADMIN), null));
+    IssuedApiKey second = await(store.issue("acme", Set.of(Scope.SUBMIT, Scope.ADMIN), null));
     await(store.issue("globex", Set.of(Scope.READ), null));
     clock.advance(Duration.ofSeconds(1));
     await(store.revoke(first.keyId()));
@@ -256,15 +256,15 @@ abstract class ApiKeyStoreDatabaseContract {
 
   @Test
   void keysCarry256RandomBitsAndAreUniqueOver1000Issues() {
-    List<CompletionStage<IssuedKey>> issued = new ArrayList<>();
+    List<CompletionStage<IssuedApiKey>> issued = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
       issued.add(store.issue("bulk", Set.of(Scope.WORK), null));
     }
     Set<String> plaintexts = new HashSet<>();
     Set<String> keyIds = new HashSet<>();
     Set<String> secrets = new HashSet<>();
-    for (CompletionStage<IssuedKey> stage : issued) {
-      IssuedKey key = await(stage);
+    for (CompletionStage<IssuedApiKey> stage : issued) {
+      IssuedApiKey key = await(stage);
       plaintexts.add(key.plaintext());
       keyIds.add(key.keyId());
       String secret = key.plaintext().substring(("jc_" + key.keyId() + "_").length());

@@ -24,7 +24,7 @@ class ApiKeysTest {
     ActorTestKit testKit = ActorTestKit.create("api-keys");
     try {
       ApiKeys keys = ApiKeys.init(testKit.system(), db, "admin-key-0123456789-abcdefghijklmnop");
-      IssuedKey key = keys.store().issue("acme", Set.of(Scope.SUBMIT), null).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      IssuedApiKey key = keys.store().issue("acme", Set.of(Scope.SUBMIT), null).toCompletableFuture().get(10, TimeUnit.SECONDS);
       AuthResult result = keys.authenticator().authenticate("Bearer " + key.plaintext(), null).toCompletableFuture()
           .get(10, TimeUnit.SECONDS);
       assertEquals("acme", assertInstanceOf(Authenticated.class, result).principal().tenant());

@@ -47,7 +47,7 @@ class ScopeAndPrincipalTest {
   @Test
   void deniedIsUnauthorizedAndIssuedKeyMasksThePlaintext() {
     assertEquals(ErrorCode.UNAUTHORIZED, AuthResult.Denied.unauthorized("no").code());
-    IssuedKey key = new IssuedKey("0123456789abcdef", "acme", Set.of(Scope.READ), "jc_0123456789abcdef_secret", Instant.EPOCH);
+    IssuedApiKey key = new IssuedApiKey("0123456789abcdef", "acme", Set.of(Scope.READ), "jc_0123456789abcdef_secret", Instant.EPOCH);
     assertFalse(key.toString().contains("secret"));
     assertTrue(key.toString().contains("0123456789abcdef"));
   }

@@ -97,6 +97,6 @@ class WorkerLossTest {
 
   private static void awaitMembers(JobclusterNode node, int members) {
     Awaitility.await("the cluster reaching " + members + " members").atMost(Duration.ofSeconds(60))
-        .until(() -> node.readiness().toCompletableFuture().get(30, TimeUnit.SECONDS).upMembers() >= members);
+        .until(() -> node.readiness().toCompletableFuture().get(30, TimeUnit.SECONDS).members() >= members);
   }
 }

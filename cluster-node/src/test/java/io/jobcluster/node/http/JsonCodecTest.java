@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.jobcluster.protocol.InvalidRequestException;
+import io.jobcluster.protocol.JobRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -17,10 +18,10 @@ class JsonCodecTest {
   @ValueSource(strings = {"12", "1.5", "true", "-0", "1e3"})
   void aNumberOrBooleanWhereTextBelongsIsTheWrongTypeNotText(String value) {
     InvalidRequestException e = assertThrows(InvalidRequestException.class,
-        () -> JsonCodec.read("{\"type\":" + value + "}", SubmitJobBody.class));
+        () -> JsonCodec.read("{\"type\":" + value + "}", JobRequest.class));
     assertEquals("type", e.field());
     InvalidRequestException inList = assertThrows(InvalidRequestException.class,
-        () -> JsonCodec.read("{\"type\":\"noop\",\"tags\":[" + value + "]}", SubmitJobBody.class));
+        () -> JsonCodec.read("{\"type\":\"noop\",\"tags\":[" + value + "]}", JobRequest.class));
     assertEquals("tags[0]", inList.field());
   }
 
@@ -35,9 +36,34 @@ class JsonCodecTest {
   @ParameterizedTest
   @ValueSource(strings = {"\"12\"", "\"true\""})
   void textThatLooksLikeANumberIsStillText(String value) {
-    SubmitJobBody body = JsonCodec.read("{\"type\":" + value + ",\"tags\":[" + value + "]}", SubmitJobBody.class);
+    JobRequest body = JsonCodec.read("{\"type\":" + value + ",\"tags\":[" + value + "]}", JobRequest.class);
     String text = value.substring(1, value.length() - 1);
     assertEquals(text, body.type());
     assertEquals(List.of(text), body.tags());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{\"a\":[1,2.5,null]}", "[1,\"two\"]", "\"text\"", "42", "true"})
+  void aPayloadIsAnyJsonValueKeptAsItsJsonText(String payload) {
+    JobRequest body = JsonCodec.read("""
+        {"type": "noop", "payload": %s, "queue": "q"}""".formatted(payload), JobRequest.class);
+    assertEquals(payload, body.payload());
+    assertEquals("q", body.queue(), "the fields after the payload are read too");
+  }
+
+  @Test
+  void aNullOrAbsentPayloadIsNone() {
+    assertEquals(null, JsonCodec.read("""
+        {"type": "noop", "payload": null}""", JobRequest.class).payload());
+    assertEquals(null, JsonCodec.read("""
+        {"type": "noop"}""", JobRequest.class).payload());
+  }
+
+  @Test
+  void aRequestIsWrittenWithItsPayloadAsAValueAndReadBackTheSame() {
+    JobRequest request = JobRequest.of("noop").withPayload("{\"n\":1}").withPriority(3);
+    assertEquals("""
+        {"type":"noop","payload":{"n":1},"priority":3}""", JsonCodec.write(request));
+    assertEquals(request, JsonCodec.read(JsonCodec.write(request), JobRequest.class));
   }
 }

@@ -2,7 +2,6 @@ package io.jobcluster.node.readmodel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +15,7 @@ import io.jobcluster.protocol.JobEvent;
 import io.jobcluster.protocol.JobRequest;
 import io.jobcluster.protocol.JobStatus;
 import io.jobcluster.protocol.JobView;
+import io.jobcluster.protocol.wire.FinishedTimings;
 import io.jobcluster.protocol.wire.JobPage;
 import io.jobcluster.protocol.wire.JobSummary;
 import java.nio.charset.StandardCharsets;
@@ -224,19 +224,19 @@ abstract class ReadModelDatabaseContract {
     events.addAll(new JobEvents("77777777-0000-0000-0000-000000000097").submitted(TENANT, JobRequest.of("noop").withQueue("other")).events());
     project(envelopes(events));
 
-    List<ReadyJob> ready = await(queries.readyJobs("ready", 100));
+    List<PendingJobRow> ready = await(queries.readyJobs("ready", 100));
 
     assertEquals(7, ready.size());
     for (int i = 1; i < ready.size(); i++) {
-      ReadyJob before = ready.get(i - 1);
-      ReadyJob after = ready.get(i);
+      PendingJobRow before = ready.get(i - 1);
+      PendingJobRow after = ready.get(i);
       assertTrue(before.priority() > after.priority() || (before.priority() == after.priority()
           && (before.readyAt().isBefore(after.readyAt())
               || (before.readyAt().equals(after.readyAt()) && before.jobId().compareTo(after.jobId()) < 0))), before + " before " + after);
     }
     assertEquals("77777777-0000-0000-0000-000000000099", ready.stream().filter(r -> r.priority() == 9).reduce((a, b) -> b).orElseThrow()
         .jobId());
-    assertEquals(List.of(9, 9), await(queries.readyJobs("ready", 2)).stream().map(ReadyJob::priority).toList());
+    assertEquals(List.of(9, 9), await(queries.readyJobs("ready", 2)).stream().map(PendingJobRow::priority).toList());
   }
 
   @Test
@@ -297,12 +297,12 @@ abstract class ReadModelDatabaseContract {
     project(envelopes(events));
     Instant since = JobEvents.T0.plusSeconds(WINDOW_START_SECONDS);
 
-    FinishedTimings thumbnails = new FinishedTimings("media", "thumbnail", 1, 0, 0, 1, 0, null, null);
+    FinishedTimings thumbnails = new FinishedTimings("media", "thumbnail", 1, 0, 0, 1, 0, null, null, null);
     // Waits 1, 2, 3, 4, 9 s and runs 2, 2, 2, 2, 12 s; percentiles interpolate (p95 at rank 3.8 of 0..4).
-    assertEquals(List.of(new FinishedTimings("media", "encode", 7, 4, 1, 1, 1, new FinishedTimings.Millis(3800, 3000, 8000, 9000),
+    assertEquals(List.of(new FinishedTimings("media", "encode", 7, 4, 1, 1, 1, 4 / 5.0, new FinishedTimings.Millis(3800, 3000, 8000, 9000),
         new FinishedTimings.Millis(4000, 2000, 10000, 12000)), thumbnails), await(queries.finishedTimings(TENANT, since)));
     // With globex's job (wait 1 s, run 1 s): p50 at rank 2.5 and p95 at rank 4.75 of 0..5.
-    assertEquals(List.of(new FinishedTimings("media", "encode", 8, 5, 1, 1, 1, new FinishedTimings.Millis(3333, 2500, 7750, 9000),
+    assertEquals(List.of(new FinishedTimings("media", "encode", 8, 5, 1, 1, 1, 5 / 6.0, new FinishedTimings.Millis(3333, 2500, 7750, 9000),
         new FinishedTimings.Millis(3500, 2000, 9500, 12000)), thumbnails), await(queries.finishedTimings(null, since)));
     assertEquals(List.of(), await(queries.finishedTimings(TENANT, JobEvents.T0.plusSeconds(3600))));
     assertEquals(List.of(), await(queries.finishedTimings("nobody", since)));

@@ -1,6 +1,7 @@
 package io.jobcluster.protocol.client;
 
 import io.jobcluster.protocol.JobView;
+import io.jobcluster.protocol.wire.ApiError;
 
 /**
  * One job's outcome in a batch submission, in the order submitted.

@@ -2,6 +2,7 @@ package io.jobcluster.protocol.client;
 
 import io.jobcluster.protocol.ErrorCode;
 import io.jobcluster.protocol.JobStatus;
+import io.jobcluster.protocol.wire.ApiError;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;

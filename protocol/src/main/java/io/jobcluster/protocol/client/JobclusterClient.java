@@ -2,13 +2,27 @@ package io.jobcluster.protocol.client;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jobcluster.protocol.JobRequest;
 import io.jobcluster.protocol.JobView;
+import io.jobcluster.protocol.wire.ApiError;
+import io.jobcluster.protocol.wire.BatchItemJson;
+import io.jobcluster.protocol.wire.BatchRequest;
+import io.jobcluster.protocol.wire.CompleteRequest;
+import io.jobcluster.protocol.wire.FailRequest;
+import io.jobcluster.protocol.wire.HeartbeatRequest;
+import io.jobcluster.protocol.wire.IssueKeyRequest;
+import io.jobcluster.protocol.wire.IssuedKey;
+import io.jobcluster.protocol.wire.Items;
 import io.jobcluster.protocol.wire.JobJson;
 import io.jobcluster.protocol.wire.JobPage;
 import io.jobcluster.protocol.wire.JobTransition;
+import io.jobcluster.protocol.wire.KeyInfo;
+import io.jobcluster.protocol.wire.LeaseRequest;
+import io.jobcluster.protocol.wire.LeasedJobJson;
+import io.jobcluster.protocol.wire.QueueInfo;
+import io.jobcluster.protocol.wire.Readiness;
+import io.jobcluster.protocol.wire.Stats;
+import io.jobcluster.protocol.wire.WorkerInfo;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
@@ -124,15 +138,15 @@ public final class JobclusterClient {
 
   private static Call batchCall(List<JobRequest> requests) {
     Objects.requireNonNull(requests, "requests");
-    ObjectNode body = WireJson.MAPPER.createObjectNode();
-    ArrayNode jobs = body.putArray("jobs");
-    requests.forEach(request -> jobs.add(WireJson.jobBody(Objects.requireNonNull(request, "request"))));
-    return Call.post("/v1/jobs/batch", body);
+    List<JsonNode> jobs = requests.stream()
+        .map(request -> WireJson.MAPPER.<JsonNode>valueToTree(WireJson.jobBody(Objects.requireNonNull(request, "request"))))
+        .toList();
+    return Call.post("/v1/jobs/batch", new BatchRequest(jobs));
   }
 
   private static List<BatchItem> batchItems(HttpResponse<String> response) {
-    return read(response, new TypeReference<WireJson.Items<WireJson.BatchItemJson>>() { })
-        .list().stream().map(WireJson.BatchItemJson::toItem).toList();
+    return read(response, new TypeReference<Items<BatchItemJson>>() { })
+        .items().stream().map(WireJson::batchItem).toList();
   }
 
   /** {@code GET /v1/jobs/{id}}. */
@@ -172,7 +186,7 @@ public final class JobclusterClient {
 
   /** {@code GET /v1/jobs/{id}/history}: every status change, oldest first. */
   public List<JobTransition> history(String jobId) {
-    return read(send(Call.get(jobPath(jobId, "/history"))), new TypeReference<WireJson.Items<JobTransition>>() { }).list();
+    return read(send(Call.get(jobPath(jobId, "/history"))), new TypeReference<Items<JobTransition>>() { }).items();
   }
 
   // ---- operations ----
@@ -184,12 +198,12 @@ public final class JobclusterClient {
 
   /** {@code GET /v1/queues}. */
   public List<QueueInfo> queues() {
-    return read(send(Call.get("/v1/queues")), new TypeReference<WireJson.Items<QueueInfo>>() { }).list();
+    return read(send(Call.get("/v1/queues")), new TypeReference<Items<QueueInfo>>() { }).items();
   }
 
   /** {@code GET /v1/workers}. */
   public List<WorkerInfo> workers() {
-    return read(send(Call.get("/v1/workers")), new TypeReference<WireJson.Items<WorkerInfo>>() { }).list();
+    return read(send(Call.get("/v1/workers")), new TypeReference<Items<WorkerInfo>>() { }).items();
   }
 
   // ---- external workers ----
@@ -200,12 +214,12 @@ public final class JobclusterClient {
    * plus a margin, whatever the client's request timeout.
    */
   public List<LeasedJob> lease(String queue, String workerId, int max, int waitSeconds) {
-    ObjectNode body = WireJson.MAPPER.createObjectNode().put("workerId", workerId).put("max", max).put("waitSeconds", waitSeconds);
+    LeaseRequest body = new LeaseRequest(workerId, max, waitSeconds);
     Duration window = Duration.ofSeconds(Math.max(0, waitSeconds)).plus(LEASE_MARGIN);
     Call call = Call.post("/v1/queues/" + encode(Objects.requireNonNull(queue, "queue")) + "/lease", body)
         .timeout(window.compareTo(requestTimeout) > 0 ? window : requestTimeout);
-    return read(send(call), new TypeReference<WireJson.Items<WireJson.LeasedJson>>() { }).list().stream()
-        .map(WireJson.LeasedJson::toLeased).toList();
+    return read(send(call), new TypeReference<Items<LeasedJobJson>>() { }).items().stream()
+        .map(WireJson::leased).toList();
   }
 
   /**
@@ -215,7 +229,7 @@ public final class JobclusterClient {
    * @param progressJson JSON text, or null
    */
   public JobView heartbeat(String jobId, String leaseId, String progressJson) {
-    return job(send(Call.post(jobPath(jobId, "/heartbeat"), leaseBody(leaseId, "progress", progressJson))));
+    return job(send(Call.post(jobPath(jobId, "/heartbeat"), new HeartbeatRequest(leaseId, WireJson.treeOrNull(progressJson, "progress")))));
   }
 
   /**
@@ -224,7 +238,7 @@ public final class JobclusterClient {
    * @param resultJson JSON text, or null
    */
   public JobView complete(String jobId, String leaseId, String resultJson) {
-    return job(send(Call.post(jobPath(jobId, "/complete"), leaseBody(leaseId, "result", resultJson))));
+    return job(send(Call.post(jobPath(jobId, "/complete"), new CompleteRequest(leaseId, WireJson.treeOrNull(resultJson, "result")))));
   }
 
   /**
@@ -232,34 +246,21 @@ public final class JobclusterClient {
    * goes to RETRYING, else FAILED. {@code 409 stale_lease} if another attempt owns the job.
    */
   public JobView fail(String jobId, String leaseId, String error, boolean retryable) {
-    ObjectNode body = leaseBody(leaseId, null, null).put("error", error).put("retryable", retryable);
-    return job(send(Call.post(jobPath(jobId, "/fail"), body)));
-  }
-
-  private static ObjectNode leaseBody(String leaseId, String field, String json) {
-    ObjectNode body = WireJson.MAPPER.createObjectNode().put("leaseId", leaseId);
-    if (json != null) {
-      body.set(field, WireJson.tree(json, field));
-    }
-    return body;
+    return job(send(Call.post(jobPath(jobId, "/fail"), new FailRequest(leaseId, error, retryable))));
   }
 
   // ---- admin ----
 
   /** {@code POST /v1/admin/keys} (admin key): issues a tenant key; the answer is the only time its secret is shown. */
   public IssuedKey issueKey(String tenant, List<String> scopes, String description) {
-    ObjectNode body = WireJson.MAPPER.createObjectNode().put("tenant", tenant);
-    scopes.forEach(body.putArray("scopes")::add);
-    if (description != null) {
-      body.put("description", description);
-    }
+    IssueKeyRequest body = new IssueKeyRequest(tenant, List.copyOf(scopes), description);
     return read(send(Call.post("/v1/admin/keys", body)), IssuedKey.class);
   }
 
   /** {@code GET /v1/admin/keys?tenant=} (admin key): the tenant's keys, without secrets. */
   public List<KeyInfo> listKeys(String tenant) {
     return read(send(Call.get("/v1/admin/keys?tenant=" + encode(Objects.requireNonNull(tenant, "tenant")))),
-        new TypeReference<WireJson.Items<KeyInfo>>() { }).list();
+        new TypeReference<Items<KeyInfo>>() { }).items();
   }
 
   /** {@code DELETE /v1/admin/keys/{keyId}} (admin key); an unknown key id answers {@code 404}. */
@@ -286,12 +287,12 @@ public final class JobclusterClient {
   // ---- plumbing ----
 
   /** One request: method, path (with query), JSON body or null, extra headers, timeout or null for the default. */
-  private record Call(String method, String path, JsonNode body, Map<String, String> headers, Duration timeout) {
+  private record Call(String method, String path, Object body, Map<String, String> headers, Duration timeout) {
     static Call get(String path) {
       return new Call("GET", path, null, Map.of(), null);
     }
 
-    static Call post(String path, JsonNode body) {
+    static Call post(String path, Object body) {
       return new Call("POST", path, body, Map.of(), null);
     }
 

@@ -6,15 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.jobcluster.protocol.JobRequest;
-import io.jobcluster.protocol.JobStatus;
 import io.jobcluster.protocol.JobView;
-import io.jobcluster.protocol.wire.JobJson;
+import io.jobcluster.protocol.wire.BatchItemJson;
 import io.jobcluster.protocol.wire.JsonText;
-import java.time.Instant;
-import java.util.List;
+import io.jobcluster.protocol.wire.LeasedJobJson;
 
 /**
  * The client's JSON: the API's wire shapes and their conversion to protocol types. On the wire
@@ -31,32 +28,23 @@ final class WireJson {
 
   private WireJson() {}
 
-  record LeasedJson(String jobId, int attempt, String leaseId, String type, JsonNode payload, Instant leaseExpiresAt) {
-    LeasedJob toLeased() {
-      return new LeasedJob(jobId, attempt, leaseId, type, text(payload), leaseExpiresAt);
-    }
+  static LeasedJob leased(LeasedJobJson json) {
+    return new LeasedJob(json.jobId(), json.attempt(), json.leaseId(), json.type(), text(json.payload()), json.leaseExpiresAt());
   }
 
-  record BatchItemJson(int index, int status, JobJson job, ApiError error) {
-    BatchItem toItem() {
-      return new BatchItem(index, status, job == null ? null : job.toView(), error);
-    }
+  static BatchItem batchItem(BatchItemJson json) {
+    return new BatchItem(json.index(), json.status(), json.job() == null ? null : json.job().toView(), json.error());
   }
 
-  /** The {@code {"items": [...]}} envelope of every list answer. */
-  record Items<T>(List<T> items) {
-    List<T> list() {
-      return items == null ? List.of() : List.copyOf(items);
-    }
+  /** A submission body: the request, once its payload is known to be one JSON value. */
+  static JobRequest jobBody(JobRequest request) {
+    treeOrNull(request.payload(), "payload");
+    return request;
   }
 
-  /** A submission body: the request with its payload text as a JSON value. */
-  static ObjectNode jobBody(JobRequest request) {
-    ObjectNode body = MAPPER.valueToTree(request);
-    if (request.payload() != null) {
-      body.set("payload", tree(request.payload(), "payload"));
-    }
-    return body;
+  /** {@link #tree} of text that may be null. */
+  static JsonNode treeOrNull(String json, String what) {
+    return json == null ? null : tree(json, what);
   }
 
   /**

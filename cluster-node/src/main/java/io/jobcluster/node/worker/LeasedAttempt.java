@@ -8,6 +8,6 @@ import java.time.Instant;
  *
  * @param workerId the worker the lease names ({@code host:port/queue} for a node's pool)
  */
-public record LeasedJob(String jobId, String leaseId, int attempt, String workerId, String queue, String type, String payload,
+public record LeasedAttempt(String jobId, String leaseId, int attempt, String workerId, String queue, String type, String payload,
     Instant leaseExpiresAt)
     implements CborSerializable {}

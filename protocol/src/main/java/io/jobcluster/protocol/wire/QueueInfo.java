@@ -1,4 +1,4 @@
-package io.jobcluster.protocol.client;
+package io.jobcluster.protocol.wire;
 
 /**
  * One queue's depth and the worker pools serving it.

@@ -1,4 +1,4 @@
-package io.jobcluster.protocol.client;
+package io.jobcluster.protocol.wire;
 
 import java.time.Instant;
 import java.util.List;

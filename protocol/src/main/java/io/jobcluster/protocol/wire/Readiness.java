@@ -1,0 +1,23 @@
+package io.jobcluster.protocol.wire;
+
+/**
+ * A node's answer to {@code GET /health/ready}: ready when it is an Up member of the cluster, job
+ * sharding runs with every job shard started, and the database answers.
+ *
+ * @param status {@code ready} or {@code not_ready}
+ * @param members the cluster members that are up, as the node sees them
+ */
+public record Readiness(String status, int members, boolean clusterJoined, boolean shardingStarted, boolean databaseReachable) {
+  public static final String READY = "ready";
+  public static final String NOT_READY = "not_ready";
+
+  /** The answer those three checks give. */
+  public static Readiness of(boolean clusterJoined, boolean shardingStarted, boolean databaseReachable, int members) {
+    boolean ready = clusterJoined && shardingStarted && databaseReachable;
+    return new Readiness(ready ? READY : NOT_READY, members, clusterJoined, shardingStarted, databaseReachable);
+  }
+
+  public boolean isReady() {
+    return READY.equals(status);
+  }
+}
