@@ -34,6 +34,8 @@ import io.jobcluster.node.readmodel.ReadModel;
 import io.jobcluster.node.readmodel.RunningAttempt;
 import io.jobcluster.persistence.DatabaseSettings;
 import io.jobcluster.persistence.SchemaMigrator;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -91,7 +93,7 @@ public final class JobclusterNode implements AutoCloseable {
           JobService.LostWorkerAsks.from(settings.getConfig("job.lost-worker-asks")));
       JobQueries queries = ReadModel.init(system, database).queries();
       QueueDispatcher.init(system, jobs, dispatchReadModel(queries), dispatchSettings(settings.getConfig("dispatch")));
-      NodeMetrics metrics = new NodeMetrics();
+      NodeMetrics metrics = new NodeMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
       JobEntity.init(system, JobEntitySettings.fromConfig(settings.getConfig("job"), dispatcherNotice(system), metrics));
       CompletableFuture<Done> jobShardsStarted = JobShards.startAll(system, settings.getDuration("ask-timeout")).toCompletableFuture();
       Config sweep = settings.getConfig("deadline-sweep");
