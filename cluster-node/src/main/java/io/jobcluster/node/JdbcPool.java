@@ -2,16 +2,19 @@ package io.jobcluster.node;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.jobcluster.persistence.DatabaseSettings;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The small HikariCP pools a node keeps apart from the journal's (read model, API keys), all set
- * up the same way: they fail within seconds when the database is gone and start while it is down.
+ * up the same way: they fail within seconds when the database is gone and start while it is down,
+ * and report their connections ({@code hikaricp_*}, tagged {@code pool}) on the node's registry.
  */
 public final class JdbcPool {
   private JdbcPool() {}
 
-  public static HikariDataSource create(String name, DatabaseSettings db, int size, boolean autoCommit) {
+  public static HikariDataSource create(String name, DatabaseSettings db, int size, boolean autoCommit, MeterRegistry meters) {
     HikariConfig config = new HikariConfig();
     config.setPoolName(name);
     config.setJdbcUrl(db.url());
@@ -26,6 +29,7 @@ public final class JdbcPool {
     config.setValidationTimeout(1000);
     // Start even when the database is down at that moment; connect once it is back.
     config.setInitializationFailTimeout(-1);
+    config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(meters));
     return new HikariDataSource(config);
   }
 }

@@ -12,6 +12,7 @@ import io.jobcluster.node.http.RequestObserver;
 import io.jobcluster.node.limits.SubmissionGate;
 import io.jobcluster.node.limits.TenantLimits;
 import io.jobcluster.node.metrics.NodeMetrics;
+import io.jobcluster.node.metrics.RuntimeMetrics;
 import io.jobcluster.node.http.GatewayRoutes;
 import io.jobcluster.node.http.JobsApi;
 import io.jobcluster.node.http.OpsApi;
@@ -34,6 +35,8 @@ import io.jobcluster.node.readmodel.RunningAttempt;
 import io.jobcluster.persistence.DatabaseSettings;
 import io.jobcluster.persistence.SchemaMigrator;
 import io.jobcluster.protocol.wire.Readiness;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -85,12 +88,16 @@ public final class JobclusterNode implements AutoCloseable {
     SchemaMigrator.migrate(database);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), NodeConfig.SYSTEM_NAME, config);
     try {
+      // One registry per node (tests run several nodes in one JVM), closed with its actor system.
+      PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      RuntimeMetrics runtime = RuntimeMetrics.bindTo(meters);
+      system.getWhenTerminated().thenRun(runtime::close).thenRun(meters::close);
       Config settings = system.settings().config().getConfig("jobcluster");
       JobService jobs = new JobService(system, Clock.systemUTC(), settings.getDuration("ask-timeout"),
           JobService.LostWorkerAsks.from(settings.getConfig("job.lost-worker-asks")));
-      JobQueries queries = ReadModel.init(system, database).queries();
+      JobQueries queries = ReadModel.init(system, database, meters).queries();
       QueueDispatcher.init(system, jobs, dispatchReadModel(queries), dispatchSettings(settings.getConfig("dispatch")));
-      NodeMetrics metrics = new NodeMetrics();
+      NodeMetrics metrics = new NodeMetrics(meters);
       JobEntity.init(system, JobEntitySettings.fromConfig(settings.getConfig("job"), dispatcherNotice(system), metrics));
       CompletableFuture<Done> jobShardsStarted = JobShards.startAll(system, settings.getDuration("ask-timeout")).toCompletableFuture();
       Config sweep = settings.getConfig("deadline-sweep");
@@ -103,7 +110,7 @@ public final class JobclusterNode implements AutoCloseable {
       DatabaseHealth databaseHealth = new DatabaseHealth(database, blocking, Clock.systemUTC(), Duration.ofSeconds(1));
 
       String adminKey = settings.getString("admin-key");
-      ApiKeys apiKeys = ApiKeys.init(system, database, adminKey.isEmpty() ? null : adminKey);
+      ApiKeys apiKeys = ApiKeys.init(system, database, adminKey.isEmpty() ? null : adminKey, meters);
 
       NodeReadiness readiness = new NodeReadiness(system, jobShardsStarted, databaseHealth);
       HealthRoutes health = new HealthRoutes(readiness::check);

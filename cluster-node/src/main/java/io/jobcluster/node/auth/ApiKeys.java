@@ -3,6 +3,7 @@ package io.jobcluster.node.auth;
 import com.zaxxer.hikari.HikariDataSource;
 import io.jobcluster.node.JdbcPool;
 import io.jobcluster.persistence.DatabaseSettings;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * {@link Authenticator} in front of it. The schema comes from migration V4 ({@code api_keys}).
  *
  * <pre>{@code
- * ApiKeys keys = ApiKeys.init(system, database, System.getenv(ApiKeys.ENV_ADMIN_KEY));
+ * ApiKeys keys = ApiKeys.init(system, database, System.getenv(ApiKeys.ENV_ADMIN_KEY), meters);
  * keys.authenticator().authenticate(authorizationHeader, xApiKeyHeader);
  * }</pre>
  */
@@ -44,9 +45,10 @@ public final class ApiKeys {
    * authenticator with the default cache. Run {@code SchemaMigrator.migrate} first.
    *
    * @param adminKey the value of {@link #ENV_ADMIN_KEY}; null for no admin key
+   * @param meters the node's registry, where the pool reports its connections
    */
-  public static ApiKeys init(ActorSystem<?> system, DatabaseSettings db, String adminKey) {
-    HikariDataSource pool = pool(db);
+  public static ApiKeys init(ActorSystem<?> system, DatabaseSettings db, String adminKey, MeterRegistry meters) {
+    HikariDataSource pool = pool(db, meters);
     CoordinatedShutdown.get(Adapter.toClassic(system)).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
         "close-api-keys-pool", () -> {
           pool.close();
@@ -68,7 +70,7 @@ public final class ApiKeys {
     return authenticator;
   }
 
-  static HikariDataSource pool(DatabaseSettings db) {
-    return JdbcPool.create(POOL_NAME, db, POOL_SIZE, true);
+  static HikariDataSource pool(DatabaseSettings db, MeterRegistry meters) {
+    return JdbcPool.create(POOL_NAME, db, POOL_SIZE, true, meters);
   }
 }

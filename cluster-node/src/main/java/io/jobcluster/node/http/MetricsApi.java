@@ -5,17 +5,13 @@ import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
 
 import io.jobcluster.node.metrics.NodeMetrics;
 import io.jobcluster.node.readmodel.JobQueries;
-import io.jobcluster.node.readmodel.QueueStats;
-import io.jobcluster.protocol.JobStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.Member;
@@ -32,7 +28,7 @@ import org.apache.pekko.http.javadsl.server.Route;
  * cluster membership, and queue gauges from the read model at most once per {@code queueRefresh}.
  */
 public final class MetricsApi {
-  private static final ContentType PROMETHEUS = ContentTypes.parse(NodeMetrics.contentType());
+  private static final ContentType PROMETHEUS = ContentTypes.parse(NodeMetrics.CONTENT_TYPE);
 
   private final NodeMetrics metrics;
 
@@ -49,7 +45,7 @@ public final class MetricsApi {
       if (Duration.between(last, now).compareTo(queueRefresh) < 0 || !lastRead.compareAndSet(last, now)) {
         return CompletableFuture.completedFuture(null);
       }
-      return queries.queueStats(null).thenAccept(stats -> readQueues(stats, now));
+      return queries.queueStats(null).thenAccept(stats -> metrics.queues(stats, now));
     });
   }
 
@@ -60,25 +56,10 @@ public final class MetricsApi {
   }
 
   private void readMembers(Cluster cluster) {
-    Map<List<String>, Double> byStatus = new HashMap<>();
+    Map<String, Integer> byStatus = new HashMap<>();
     for (Member member : cluster.state().getMembers()) {
-      byStatus.merge(List.of(member.status().toString().toLowerCase()), 1.0, Double::sum);
+      byStatus.merge(member.status().toString().toLowerCase(), 1, Integer::sum);
     }
-    metrics.clusterMembers.setAll(byStatus);
-    metrics.unreachableMembers.set(cluster.state().getUnreachable().size());
-  }
-
-  private void readQueues(List<QueueStats> stats, Instant now) {
-    Map<List<String>, Double> jobs = new HashMap<>();
-    Map<List<String>, Double> ages = new HashMap<>();
-    for (QueueStats queue : stats) {
-      jobs.put(List.of(queue.queue(), JobStatus.PENDING.name()), (double) queue.pending());
-      jobs.put(List.of(queue.queue(), JobStatus.SCHEDULED.name()), (double) queue.scheduled());
-      jobs.put(List.of(queue.queue(), JobStatus.RUNNING.name()), (double) queue.running());
-      jobs.put(List.of(queue.queue(), JobStatus.RETRYING.name()), (double) queue.retrying());
-      ages.put(List.of(queue.queue()), queue.oldestPendingSince() == null ? 0.0 : queue.oldestPendingAge(now).toMillis() / 1000.0);
-    }
-    metrics.queueJobs.setAll(jobs);
-    metrics.oldestPendingAge.setAll(ages);
+    metrics.clusterMembers(byStatus, cluster.state().getUnreachable().size());
   }
 }

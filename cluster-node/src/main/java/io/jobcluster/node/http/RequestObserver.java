@@ -44,10 +44,7 @@ public final class RequestObserver {
   public RequestObserver(NodeMetrics metrics, int maxInFlight) {
     this.metrics = metrics;
     this.maxInFlight = maxInFlight;
-    metrics.beforeScrape(() -> {
-      metrics.httpInFlight.set(inFlight.get());
-      return java.util.concurrent.CompletableFuture.completedFuture(null);
-    });
+    metrics.httpInFlight(inFlight::get);
   }
 
   Route observe(Supplier<Route> inner) {
@@ -71,16 +68,15 @@ public final class RequestObserver {
   }
 
   private HttpResponse answered(HttpRequest request, HttpResponse response, long startNanos, String requestId) {
-    double seconds = (System.nanoTime() - startNanos) / 1e9;
+    long nanos = System.nanoTime() - startNanos;
     String method = request.method().name();
     String route = response.getAttribute(Endpoint.TEMPLATE).orElse(UNMATCHED);
     int status = response.status().intValue();
-    metrics.httpRequests.inc(method, route, Integer.toString(status));
-    metrics.httpLatency.observe(seconds, method, route);
+    metrics.httpAnswered(method, route, status, nanos);
     if (access.isInfoEnabled()) {
       Principal principal = response.getAttribute(PRINCIPAL).orElse(null);
       access.info("request method={} route={} status={} ms={} tenant={} key={} request_id={}", method, route, status,
-          Math.round(seconds * 1000), principal == null ? "-" : principal.tenant(), principal == null ? "-" : principal.keyId(), requestId);
+          Math.round(nanos / 1e6), principal == null ? "-" : principal.tenant(), principal == null ? "-" : principal.keyId(), requestId);
     }
     return response.addHeader(RawHeader.create("X-Request-Id", requestId));
   }

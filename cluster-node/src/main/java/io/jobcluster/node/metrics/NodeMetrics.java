@@ -2,100 +2,156 @@ package io.jobcluster.node.metrics;
 
 import io.jobcluster.node.job.JobEventObserver;
 import io.jobcluster.node.job.JobState;
+import io.jobcluster.node.readmodel.QueueStats;
 import io.jobcluster.protocol.FailureCause;
 import io.jobcluster.protocol.JobEvent;
 import io.jobcluster.protocol.JobStatus;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BinaryOperator;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
- * The metrics of one node, served at {@code GET /metrics}. Job counters and histograms count what
- * this node's job entities persisted (sum them over the nodes); the queue gauges come from the read
- * model and are the same on every node (take one node's, or max over nodes).
+ * The project's metrics of one node on the node's Micrometer registry, served at {@code GET
+ * /metrics}. Job counters and timers count what this node's job entities persisted (sum them over
+ * the nodes); the queue gauges come from the read model and are the same on every node (take one
+ * node's, or max over nodes). Micrometer names are dotted; the Prometheus registry writes them as
+ * before: counters get {@code _total}, timers {@code _seconds}.
  */
 public final class NodeMetrics implements JobEventObserver {
+  /** The Prometheus text format (0.0.4) that {@link #scrape()} writes. */
+  public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+  private static final List<String> QUEUE = List.of("queue");
   private static final List<String> QUEUE_TYPE = List.of("queue", "type");
-  private static final double[] LATENCY_BUCKETS = {0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
-  private static final double[] RUN_BUCKETS = {0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600};
+  private static final Duration[] LATENCY_BUCKETS = seconds(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60);
+  private static final Duration[] RUN_BUCKETS = seconds(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600);
 
-  private final List<MetricFamily<?>> families = new ArrayList<>();
-  private final List<Supplier<CompletionStage<Void>>> scrapeHooks = new ArrayList<>();
+  private final PrometheusMeterRegistry registry;
+  private final List<Supplier<CompletionStage<Void>>> scrapeHooks = new CopyOnWriteArrayList<>();
 
-  public final Counter submitted = counter("jobcluster_jobs_submitted_total", "Jobs accepted (idempotent repeats not counted)", QUEUE_TYPE);
-  public final Counter completed = counter("jobcluster_jobs_completed_total", "Jobs that ended COMPLETED", QUEUE_TYPE);
-  public final Counter failed = counter("jobcluster_jobs_failed_total", "Jobs that ended FAILED (dead letters)", QUEUE_TYPE);
-  public final Counter retried = counter("jobcluster_jobs_retried_total", "Failed attempts that will be retried after backoff", QUEUE_TYPE);
-  public final Counter cancelled = counter("jobcluster_jobs_cancelled_total", "Jobs cancelled", QUEUE_TYPE);
-  public final Counter expired = counter("jobcluster_jobs_expired_total", "Jobs that expired before they ran", QUEUE_TYPE);
-  public final Counter leaseExpirations = counter("jobcluster_lease_expirations_total",
-      "Attempts whose lease ran out without heartbeat or result", List.of("queue"));
-  public final Counter workersLost = counter("jobcluster_attempts_worker_lost_total",
-      "Attempts ended because their worker or its node was lost", List.of("queue"));
-  public final Histogram dispatchLatency = histogram("jobcluster_dispatch_latency_seconds",
-      "Time from a job becoming PENDING to its lease", List.of("queue"), LATENCY_BUCKETS);
-  public final Histogram runTime = histogram("jobcluster_attempt_run_seconds",
-      "Time from lease to result of an attempt (completed or failed)", QUEUE_TYPE, RUN_BUCKETS);
-  public final Counter httpRequests = counter("jobcluster_http_requests_total", "HTTP requests answered",
-      List.of("method", "route", "status"));
-  public final Histogram httpLatency = histogram("jobcluster_http_request_duration_seconds", "Time to answer an HTTP request",
-      List.of("method", "route"), LATENCY_BUCKETS);
-  public final Gauge httpInFlight = gauge("jobcluster_http_requests_in_flight", "API requests being served by this node", List.of());
-  public final Gauge queueJobs = gauge("jobcluster_queue_jobs", "Jobs per queue and active status (read model)", List.of("queue", "status"));
-  public final Gauge oldestPendingAge = gauge("jobcluster_queue_oldest_pending_age_seconds",
-      "Age of the oldest PENDING job per queue (read model)", List.of("queue"));
-  public final Gauge clusterMembers = gauge("jobcluster_cluster_members", "Cluster members by status, as this node sees them",
-      List.of("status"));
-  public final Gauge unreachableMembers = gauge("jobcluster_cluster_unreachable_members", "Members this node cannot reach", List.of());
+  private final LabelledMeters<Counter> submitted;
+  private final LabelledMeters<Counter> completed;
+  private final LabelledMeters<Counter> failed;
+  private final LabelledMeters<Counter> retried;
+  private final LabelledMeters<Counter> cancelled;
+  private final LabelledMeters<Counter> expired;
+  private final LabelledMeters<Counter> leaseExpirations;
+  private final LabelledMeters<Counter> workersLost;
+  private final LabelledMeters<Timer> dispatchLatency;
+  private final LabelledMeters<Timer> runTime;
+  private final LabelledMeters<Counter> httpRequests;
+  private final LabelledMeters<Timer> httpLatency;
+  private final MultiGauge queueJobs;
+  private final MultiGauge oldestPendingAge;
+  private final MultiGauge clusterMembers;
+  private final AtomicInteger unreachableMembers = new AtomicInteger();
 
-  private Counter counter(String name, String help, List<String> labels) {
-    return register(new Counter(name, help, labels));
+  public NodeMetrics(PrometheusMeterRegistry registry) {
+    this.registry = registry;
+    submitted = counter("jobcluster.jobs.submitted", "Jobs accepted (idempotent repeats not counted)", QUEUE_TYPE);
+    completed = counter("jobcluster.jobs.completed", "Jobs that ended COMPLETED", QUEUE_TYPE);
+    failed = counter("jobcluster.jobs.failed", "Jobs that ended FAILED (dead letters)", QUEUE_TYPE);
+    retried = counter("jobcluster.jobs.retried", "Failed attempts that will be retried after backoff", QUEUE_TYPE);
+    cancelled = counter("jobcluster.jobs.cancelled", "Jobs cancelled", QUEUE_TYPE);
+    expired = counter("jobcluster.jobs.expired", "Jobs that expired before they ran", QUEUE_TYPE);
+    leaseExpirations = counter("jobcluster.lease.expirations", "Attempts whose lease ran out without heartbeat or result", QUEUE);
+    workersLost = counter("jobcluster.attempts.worker.lost", "Attempts ended because their worker or its node was lost", QUEUE);
+    dispatchLatency = timer("jobcluster.dispatch.latency", "Time from a job becoming PENDING to its lease", QUEUE, LATENCY_BUCKETS);
+    runTime = timer("jobcluster.attempt.run", "Time from lease to result of an attempt (completed or failed)", QUEUE_TYPE, RUN_BUCKETS);
+    httpRequests = counter("jobcluster.http.requests", "HTTP requests answered", List.of("method", "route", "status"));
+    httpLatency = timer("jobcluster.http.request.duration", "Time to answer an HTTP request", List.of("method", "route"), LATENCY_BUCKETS);
+    queueJobs = MultiGauge.builder("jobcluster.queue.jobs").description("Jobs per queue and active status (read model)").register(registry);
+    oldestPendingAge = MultiGauge.builder("jobcluster.queue.oldest.pending.age.seconds")
+        .description("Age of the oldest PENDING job per queue (read model)").register(registry);
+    clusterMembers = MultiGauge.builder("jobcluster.cluster.members").description("Cluster members by status, as this node sees them")
+        .register(registry);
+    Gauge.builder("jobcluster.cluster.unreachable.members", unreachableMembers, AtomicInteger::get)
+        .description("Members this node cannot reach").strongReference(true).register(registry);
   }
 
-  private Histogram histogram(String name, String help, List<String> labels, double... buckets) {
-    return register(new Histogram(name, help, labels, buckets));
+  private LabelledMeters<Counter> counter(String name, String help, List<String> labels) {
+    return new LabelledMeters<>(labels, tags -> Counter.builder(name).description(help).tags(tags).register(registry));
   }
 
-  private Gauge gauge(String name, String help, List<String> labels) {
-    return register(new Gauge(name, help, labels));
+  private LabelledMeters<Timer> timer(String name, String help, List<String> labels, Duration[] buckets) {
+    return new LabelledMeters<>(labels,
+        tags -> Timer.builder(name).description(help).tags(tags).serviceLevelObjectives(buckets).register(registry));
   }
 
-  private synchronized <T extends MetricFamily<?>> T register(T family) {
-    families.add(family);
-    return family;
+  private static Duration[] seconds(double... bounds) {
+    return Arrays.stream(bounds).mapToObj(s -> Duration.ofNanos(Math.round(s * 1e9))).toArray(Duration[]::new);
   }
 
   /** Something to run before each scrape, such as reading gauges; its failure leaves the old values. */
-  public synchronized void beforeScrape(Supplier<CompletionStage<Void>> hook) {
+  public void beforeScrape(Supplier<CompletionStage<Void>> hook) {
     scrapeHooks.add(hook);
   }
 
-  /** Runs the scrape hooks, then renders every metric in the Prometheus text format. */
+  /** Runs the scrape hooks, then renders every meter in the Prometheus text format ({@link #CONTENT_TYPE}). */
   public CompletionStage<String> scrape() {
-    List<CompletableFuture<Void>> hooks;
-    synchronized (this) {
-      hooks = scrapeHooks.stream()
-          .map(hook -> hook.get().toCompletableFuture().exceptionally(failure -> null))
-          .toList();
-    }
-    return CompletableFuture.allOf(hooks.toArray(CompletableFuture[]::new)).thenApply(done -> render());
+    CompletableFuture<?>[] hooks = scrapeHooks.stream()
+        .map(hook -> hook.get().toCompletableFuture().exceptionally(failure -> null))
+        .toArray(CompletableFuture[]::new);
+    return CompletableFuture.allOf(hooks).thenApply(done -> registry.scrape(CONTENT_TYPE));
   }
 
-  String render() {
-    PrometheusText out = new PrometheusText();
-    List<MetricFamily<?>> all;
-    synchronized (this) {
-      all = List.copyOf(families);
-    }
-    all.forEach(out::family);
-    return out.toString();
+  /** Counts and times one answered HTTP request by its route template. */
+  public void httpAnswered(String method, String route, int status, long nanos) {
+    httpRequests.with(method, route, Integer.toString(status)).increment();
+    httpLatency.with(method, route).record(nanos, TimeUnit.NANOSECONDS);
   }
 
-  public static String contentType() {
-    return PrometheusText.CONTENT_TYPE;
+  /** The API requests this node is serving, read at each scrape. */
+  public void httpInFlight(IntSupplier requests) {
+    Gauge.builder("jobcluster.http.requests.in.flight", requests::getAsInt).description("API requests being served by this node")
+        .strongReference(true).register(registry);
+  }
+
+  /** Replaces the member gauges with this view of the cluster (members per lowercase status). */
+  public void clusterMembers(Map<String, Integer> byStatus, int unreachable) {
+    Map<List<String>, Double> samples = new HashMap<>();
+    byStatus.forEach((status, count) -> samples.put(List.of(status), count.doubleValue()));
+    replace(clusterMembers, List.of("status"), samples, Double::sum);
+    unreachableMembers.set(unreachable);
+  }
+
+  /** Replaces the queue gauges with the read model's active jobs per queue, ages as at {@code now}. */
+  public void queues(List<QueueStats> stats, Instant now) {
+    Map<List<String>, Double> jobs = new LinkedHashMap<>();
+    Map<List<String>, Double> ages = new LinkedHashMap<>();
+    for (QueueStats queue : stats) {
+      jobs.put(List.of(queue.queue(), JobStatus.PENDING.name()), (double) queue.pending());
+      jobs.put(List.of(queue.queue(), JobStatus.SCHEDULED.name()), (double) queue.scheduled());
+      jobs.put(List.of(queue.queue(), JobStatus.RUNNING.name()), (double) queue.running());
+      jobs.put(List.of(queue.queue(), JobStatus.RETRYING.name()), (double) queue.retrying());
+      ages.put(List.of(queue.queue()), queue.oldestPendingAge(now).toMillis() / 1000.0);
+    }
+    replace(queueJobs, List.of("queue", "status"), jobs, Double::sum);
+    replace(oldestPendingAge, QUEUE, ages, Math::max);
+  }
+
+  /** Series missing from {@code samples} disappear from the gauge. */
+  private static void replace(MultiGauge gauge, List<String> labels, Map<List<String>, Double> samples, BinaryOperator<Double> overflowMerge) {
+    gauge.register(LabelledMeters.capped(samples, overflowMerge).entrySet().stream()
+        .map(sample -> MultiGauge.Row.of(LabelledMeters.tags(labels, sample.getKey()), sample.getValue()))
+        .toList(), true);
   }
 
   /** Counts what {@code event} says happened; queue and type are the job's, from its state after the event. */
@@ -107,32 +163,33 @@ public final class NodeMetrics implements JobEventObserver {
     String queue = job.spec().queue();
     String type = job.spec().type();
     if (event instanceof JobEvent.Submitted) {
-      submitted.inc(queue, type);
+      submitted.with(queue, type).increment();
     } else if (event instanceof JobEvent.Leased leased) {
-      dispatchLatency.observe(Duration.between(leased.pendingSince(), leased.at()), queue);
+      observe(dispatchLatency.with(queue), leased.pendingSince(), leased.at());
     } else if (event instanceof JobEvent.Completed done) {
-      completed.inc(queue, type);
-      runTime.observe(Duration.between(done.startedAt(), done.at()), queue, type);
+      completed.with(queue, type).increment();
+      observe(runTime.with(queue, type), done.startedAt(), done.at());
     } else if (event instanceof JobEvent.AttemptFailed attempt) {
       attemptFailed(attempt, queue, type);
     } else if (event instanceof JobEvent.Cancelled) {
-      cancelled.inc(queue, type);
+      cancelled.with(queue, type).increment();
     } else if (event instanceof JobEvent.Expired) {
-      expired.inc(queue, type);
+      expired.with(queue, type).increment();
     }
   }
 
   private void attemptFailed(JobEvent.AttemptFailed attempt, String queue, String type) {
     if (attempt.cause() == FailureCause.LEASE_EXPIRED) {
-      leaseExpirations.inc(queue);
+      leaseExpirations.with(queue).increment();
     } else if (attempt.cause() == FailureCause.WORKER_LOST) {
-      workersLost.inc(queue);
+      workersLost.with(queue).increment();
     }
-    if (attempt.to() == JobStatus.FAILED) {
-      failed.inc(queue, type);
-    } else {
-      retried.inc(queue, type);
-    }
-    runTime.observe(Duration.between(attempt.startedAt(), attempt.at()), queue, type);
+    (attempt.to() == JobStatus.FAILED ? failed : retried).with(queue, type).increment();
+    observe(runTime.with(queue, type), attempt.startedAt(), attempt.at());
+  }
+
+  /** Times from another node's clock can lie a little ahead: such a span counts as zero (Micrometer would drop it). */
+  private static void observe(Timer timer, Instant from, Instant to) {
+    timer.record(Math.max(0, Duration.between(from, to).toNanos()), TimeUnit.NANOSECONDS);
   }
 }

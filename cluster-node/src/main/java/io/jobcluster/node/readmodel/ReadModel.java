@@ -3,6 +3,7 @@ package io.jobcluster.node.readmodel;
 import com.zaxxer.hikari.HikariDataSource;
 import io.jobcluster.node.job.JobEntity;
 import io.jobcluster.persistence.DatabaseSettings;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.apache.pekko.Done;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * find due deadlines; never on the dispatch hot path.
  *
  * <pre>{@code
- * ReadModel.init(system, database);            // once, after job sharding started
+ * ReadModel.init(system, database, meters);    // once, after job sharding started
  * JobQueries queries = ReadModel.get(system).queries();
  * }</pre>
  */
@@ -38,9 +39,11 @@ public final class ReadModel {
   /**
    * Starts the read model on this node: its connection pool (closed when the system terminates),
    * its queries, and this node's share of the projections. A second call answers the first's.
+   *
+   * @param meters the node's registry, where the pool reports its connections
    */
-  public static ReadModel init(ActorSystem<?> system, DatabaseSettings db) {
-    return ReadModelRegistry.ID.apply(system).startOnce(() -> start(system, db));
+  public static ReadModel init(ActorSystem<?> system, DatabaseSettings db, MeterRegistry meters) {
+    return ReadModelRegistry.ID.apply(system).startOnce(() -> start(system, db, meters));
   }
 
   /**
@@ -56,9 +59,9 @@ public final class ReadModel {
     return queries;
   }
 
-  private static ReadModel start(ActorSystem<?> system, DatabaseSettings db) {
+  private static ReadModel start(ActorSystem<?> system, DatabaseSettings db, MeterRegistry meters) {
     ReadModelSettings settings = ReadModelSettings.fromConfig(system.settings().config().getConfig("jobcluster.read-model"));
-    HikariDataSource pool = ReadModelPool.create(db, settings.poolSize());
+    HikariDataSource pool = ReadModelPool.create(db, settings.poolSize(), meters);
     // Closed after sharding stopped the projections, just before the system terminates.
     CoordinatedShutdown.get(Adapter.toClassic(system)).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
         "close-read-model-pool", () -> {

@@ -17,6 +17,7 @@ import io.jobcluster.persistence.DatabaseSettings;
 import io.jobcluster.persistence.SchemaMigrator;
 import io.jobcluster.protocol.ErrorCode;
 import io.jobcluster.protocol.InvalidRequestException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -62,7 +63,7 @@ abstract class ApiKeyStoreDatabaseContract {
   void startPool() {
     DatabaseSettings db = database();
     SchemaMigrator.migrate(db);
-    pool = ApiKeys.pool(db);
+    pool = ApiKeys.pool(db, new SimpleMeterRegistry());
     executor = Executors.newFixedThreadPool(2);
   }
 
@@ -280,7 +281,7 @@ abstract class ApiKeyStoreDatabaseContract {
 
   @Test
   void databaseFailureFailsTheStageInsteadOfDenying() {
-    HikariDataSource closed = ApiKeys.pool(database());
+    HikariDataSource closed = ApiKeys.pool(database(), new SimpleMeterRegistry());
     closed.close();
     ApiKeyStore broken = new ApiKeyStore(closed, executor, clock);
     Authenticator failing = new Authenticator(broken, null, clock, TTL, 100);

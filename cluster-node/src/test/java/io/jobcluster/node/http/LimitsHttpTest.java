@@ -112,7 +112,7 @@ class LimitsHttpTest {
     for (int i = 0; i < 3; i++) {
       polls.add(http.sendAsync("POST", "/v1/queues/empty/lease", worker, "{\"workerId\":\"w" + i + "\",\"waitSeconds\":25}",
           Duration.ofSeconds(60)));
-      String inFlight = "jobcluster_http_requests_in_flight " + (i + 1) + "\n";
+      String inFlight = "jobcluster_http_requests_in_flight " + (double) (i + 1) + "\n";
       http.await("/metrics", null, a -> a.raw().body().contains(inFlight));
     }
     Answer refused = http.send("GET", "/v1/stats", worker, null);

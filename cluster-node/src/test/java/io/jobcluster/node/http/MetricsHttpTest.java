@@ -74,6 +74,21 @@ class MetricsHttpTest {
   }
 
   @Test
+  void metricsShowTheJvmTheProcessTheCommonPoolAndBothConnectionPools() throws Exception {
+    Answer scraped = http.send("GET", "/metrics", null, null);
+    assertEquals(200, scraped.status());
+    String text = scraped.raw().body();
+    for (String series : List.of("jvm_memory_used_bytes{area=\"heap\",", "jvm_gc_memory_allocated_bytes_total ", "jvm_threads_live_threads ",
+        "jvm_classes_loaded_classes ", "process_cpu_usage ", "system_cpu_count ", "process_uptime_seconds ", "process_files_open_files ",
+        "executor_parallelism_threads{name=\"common\"} ", "hikaricp_connections_max{pool=\"jobcluster-read-model\"} ",
+        "hikaricp_connections_max{pool=\"jobcluster-api-keys\"} ")) {
+      assertTrue(text.contains("\n" + series), series + " missing from:\n" + text);
+    }
+    assertEquals(4, value(scraped, "hikaricp_connections_max{pool=\"jobcluster-read-model\"}"), "the read model's pool-size");
+    assertTrue(value(scraped, "jvm_threads_live_threads") > 0);
+  }
+
+  @Test
   void everyRequestWritesOneAccessLogLineWithItsTemplateAndNoSecretOrId() throws Exception {
     Logger access = (Logger) LoggerFactory.getLogger(RequestObserver.ACCESS_LOGGER);
     ListAppender<ILoggingEvent> lines = new ListAppender<>();

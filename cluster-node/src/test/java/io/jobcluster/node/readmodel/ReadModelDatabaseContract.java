@@ -18,6 +18,7 @@ import io.jobcluster.protocol.JobView;
 import io.jobcluster.protocol.wire.FinishedTimings;
 import io.jobcluster.protocol.wire.JobPage;
 import io.jobcluster.protocol.wire.JobSummary;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -67,7 +68,7 @@ abstract class ReadModelDatabaseContract {
   void startPool() {
     db = database();
     SchemaMigrator.migrate(db);
-    pool = ReadModelPool.create(db, 2);
+    pool = ReadModelPool.create(db, 2, new SimpleMeterRegistry());
     executor = Executors.newFixedThreadPool(2);
     handler = new JobsProjectionHandler();
     queries = new JobQueries(pool, executor);
