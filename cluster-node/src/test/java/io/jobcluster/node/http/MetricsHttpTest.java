@@ -70,7 +70,7 @@ class MetricsHttpTest {
     assertEquals(1, value(scraped, "jobcluster_cluster_members{status=\"up\"}"));
     assertEquals(0, value(scraped, "jobcluster_cluster_unreachable_members"));
     assertTrue(value(scraped, "jobcluster_queue_oldest_pending_age_seconds{queue=\"parked\"}") >= 0);
-    assertFalse(scraped.raw().body().contains(id), "no job ids in metrics labels");
+    assertFalse(scraped.text().contains(id), "no job ids in metrics labels");
   }
 
   @Test
@@ -114,7 +114,7 @@ class MetricsHttpTest {
 
   /** The value of one sample line, or 0 when the series is absent. */
   private static double value(Answer scrape, String series) {
-    Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(scrape.raw().body());
+    Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(scrape.text());
     return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
   }
 }
