@@ -58,8 +58,8 @@ class LimitsHttpTest {
     assertError(limited, 429, "rate_limited");
     long retryAfter = Long.parseLong(limited.header("Retry-After"));
     assertTrue(retryAfter >= 1 && retryAfter <= 100, "Retry-After " + retryAfter);
-    assertError(http.send("POST", "/v1/jobs/batch", slow, "{\"jobs\":[{\"type\":\"noop\"},{\"type\":\"noop\"},{\"type\":\"noop\"}]}"),
-        429, "rate_limited");
+    assertError(http.send("POST", "/v1/jobs/batch", slow, """
+        {"jobs": [{"type": "noop"}, {"type": "noop"}, {"type": "noop"}]}"""), 429, "rate_limited");
     assertEquals(201, http.send("POST", "/v1/jobs", other, "{\"type\":\"noop\"}").status(), "other tenants are not limited by it");
 
     // Refused submissions changed nothing: the tenant has its two jobs only.
@@ -110,8 +110,8 @@ class LimitsHttpTest {
     // timeout, which a long poll outlasts); /metrics (not bounded) shows each one arrive.
     List<CompletableFuture<Answer>> polls = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      polls.add(http.sendAsync("POST", "/v1/queues/empty/lease", worker, "{\"workerId\":\"w" + i + "\",\"waitSeconds\":25}",
-          Duration.ofSeconds(60)));
+      polls.add(http.sendAsync("POST", "/v1/queues/empty/lease", worker, """
+          {"workerId": "w%d", "waitSeconds": 25}""".formatted(i), Duration.ofSeconds(60)));
       String inFlight = "jobcluster_http_requests_in_flight " + (i + 1) + "\n";
       http.await("/metrics", null, a -> a.text().contains(inFlight));
     }

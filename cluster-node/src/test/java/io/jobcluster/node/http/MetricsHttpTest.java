@@ -49,8 +49,9 @@ class MetricsHttpTest {
     Answer before = http.send("GET", "/metrics", null, null);
     String id = http.send("POST", "/v1/jobs", key, "{\"type\":\"noop\"}").body().get("id").asText();
     http.await("/v1/jobs/" + id, key, a -> a.status() == 200 && a.body().get("status").asText().equals("COMPLETED"));
-    String failing = http.send("POST", "/v1/jobs", key, "{\"type\":\"fail\",\"payload\":{\"times\":1},"
-        + "\"backoff\":{\"initialSeconds\":0.01,\"maxSeconds\":0.01,\"multiplier\":1}}").body().get("id").asText();
+    String failing = http.send("POST", "/v1/jobs", key, """
+        {"type": "fail", "payload": {"times": 1}, "backoff": {"initialSeconds": 0.01, "maxSeconds": 0.01, "multiplier": 1}}""")
+        .body().get("id").asText();
     http.await("/v1/jobs/" + failing, key, a -> a.status() == 200 && a.body().get("status").asText().equals("COMPLETED"));
     http.send("POST", "/v1/jobs", key, "{\"queue\":\"parked\",\"type\":\"noop\"}");
 
