@@ -7,16 +7,18 @@ import io.jobcluster.node.TestNodes;
 import io.jobcluster.node.auth.Scope;
 import io.jobcluster.node.job.JobEntity;
 import io.jobcluster.persistence.testing.PostgresExtension;
+import io.jobcluster.protocol.JobRequest;
+import io.jobcluster.protocol.client.JobclusterApiException;
+import io.jobcluster.protocol.client.JobclusterClient;
+import io.jobcluster.protocol.client.Submission;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.cluster.sharding.ClusterSharding;
@@ -42,7 +44,8 @@ class ColdBurstHttpTest {
   private static final int CLIENTS = 100;
   private static final int SUBMISSIONS = 50;
 
-  private record Call(int status, long startedMicros, long micros, String body) {}
+  /** One submission: the status it got, when it started after the burst's start, how long it took, and the job id or the error. */
+  private record Call(int status, long startedMicros, long micros, String answer) {}
 
   @Test
   void aHundredClientsSubmittingAtOnceOnAFreshNodeAllSucceed() throws Exception {
@@ -50,19 +53,19 @@ class ColdBurstHttpTest {
       int shards = node.system().settings().config().getInt("pekko.cluster.sharding.number-of-shards");
       assertEquals(shards, hostedJobShards(node), "a ready node hosts every job shard");
       String key = node.apiKeys().store().issue("t1", Set.of(Scope.SUBMIT), "burst").toCompletableFuture().get(30, TimeUnit.SECONDS).plaintext();
-      String url = "http://127.0.0.1:" + node.httpAddress().getPort() + "/v1/jobs";
-      HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+      JobclusterClient client = JobclusterClient.builder().baseUri(URI.create("http://127.0.0.1:" + node.httpAddress().getPort())).apiKey(key)
+          .requestTimeout(Duration.ofSeconds(60)).build();
       List<Call> calls = Collections.synchronizedList(new ArrayList<>());
       long burstStart = System.nanoTime();
 
       List<CompletableFuture<Void>> clients = new ArrayList<>();
       for (int c = 0; c < CLIENTS; c++) {
         // Half run at once (workers lease them meanwhile), half are scheduled for later.
-        HttpRequest now = submit(url, key, "{\"type\":\"noop\",\"payload\":{\"client\":" + c + "}}");
-        HttpRequest later = submit(url, key, "{\"type\":\"noop\",\"delaySeconds\":3600}");
+        JobRequest now = JobRequest.of("noop").withPayload("{\"client\":" + c + "}");
+        JobRequest later = JobRequest.of("noop").withDelaySeconds(3600L);
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         for (int i = 0; i < SUBMISSIONS; i++) {
-          HttpRequest request = i % 2 == 0 ? now : later;
+          JobRequest request = i % 2 == 0 ? now : later;
           chain = chain.thenCompose(ignored -> call(client, request, burstStart, calls));
         }
         clients.add(chain);
@@ -83,15 +86,24 @@ class ColdBurstHttpTest {
     return state.getShards().size();
   }
 
-  private static HttpRequest submit(String url, String key, String body) {
-    return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + key)
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+  private static CompletableFuture<Void> call(JobclusterClient client, JobRequest request, long burstStart, List<Call> calls) {
+    long started = System.nanoTime();
+    return client.submitAsync(request).handle((submission, failure) -> {
+      calls.add(noted(submission, failure, (started - burstStart) / 1000, (System.nanoTime() - started) / 1000));
+      return null;
+    });
   }
 
-  private static CompletableFuture<Void> call(HttpClient client, HttpRequest request, long burstStart, List<Call> calls) {
-    long started = System.nanoTime();
-    return client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenAccept(response -> calls.add(
-        new Call(response.statusCode(), (started - burstStart) / 1000, (System.nanoTime() - started) / 1000, response.body())));
+  /** 201 for a new job, else the status of the API's error; no answer at all fails the client's chain. */
+  private static Call noted(Submission submission, Throwable failure, long startedMicros, long micros) {
+    if (failure == null) {
+      return new Call(submission.created() ? 201 : 200, startedMicros, micros, submission.job().id());
+    }
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (cause instanceof JobclusterApiException refused) {
+      return new Call(refused.status(), startedMicros, micros, refused.getMessage());
+    }
+    throw new CompletionException(cause);
   }
 
   private static void logFigures(List<Call> calls) {

@@ -1,17 +1,19 @@
 package io.jobcluster.node.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcluster.node.JobclusterNode;
 import io.jobcluster.node.TestNodes;
 import io.jobcluster.node.auth.Scope;
 import io.jobcluster.persistence.testing.PostgresExtension;
+import io.jobcluster.protocol.JobRequest;
+import io.jobcluster.protocol.JobStatus;
+import io.jobcluster.protocol.client.JobclusterApiException;
+import io.jobcluster.protocol.client.JobclusterClient;
+import io.jobcluster.protocol.client.ListQuery;
+import io.jobcluster.protocol.client.Submission;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,15 +22,19 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
  * 100 clients at once, each making 50 mixed requests (submit, get, list, cancel) for one of four
- * tenants, on a node that has just reported ready (no warm-up): every request succeeds. Latencies
- * are logged for the record, never asserted.
+ * tenants through {@link JobclusterClient}, on a node that has just reported ready (no warm-up):
+ * every request succeeds. Latencies are logged for the record, never asserted.
  */
 class ConcurrentClientsHttpTest {
   @RegisterExtension
@@ -36,31 +42,38 @@ class ConcurrentClientsHttpTest {
 
   private static final int CLIENTS = 100;
   private static final int REQUESTS = 50;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
-  private record Call(String kind, int status, long micros, String body) {}
+  /** One request: its kind, how long it took, and what was wrong with its answer (null: nothing). */
+  private record Call(String kind, long micros, String problem) {}
 
   @Test
   void aHundredClientsMakingFiftyMixedRequestsEachAllSucceed() throws Exception {
     try (JobclusterNode node = TestNodes.start(POSTGRES.settings(), "jobcluster.worker-queues = \"default:4\"")) {
-      List<String> keys = new ArrayList<>();
+      List<JobclusterClient> tenants = new ArrayList<>();
       for (String tenant : List.of("t1", "t2", "t3", "t4")) {
-        keys.add(node.apiKeys().store().issue(tenant, Set.of(Scope.SUBMIT, Scope.READ), "load").toCompletableFuture().get(30, TimeUnit.SECONDS)
-            .plaintext());
+        String key = node.apiKeys().store().issue(tenant, Set.of(Scope.SUBMIT, Scope.READ), "load").toCompletableFuture().get(30, TimeUnit.SECONDS)
+            .plaintext();
+        tenants.add(JobclusterClient.builder().baseUri(URI.create("http://127.0.0.1:" + node.httpAddress().getPort())).apiKey(key)
+            .requestTimeout(Duration.ofSeconds(60)).build());
       }
-      String base = "http://127.0.0.1:" + node.httpAddress().getPort();
-      HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
       List<Call> calls = Collections.synchronizedList(new ArrayList<>());
 
-      List<CompletableFuture<Void>> clients = new ArrayList<>();
-      for (int c = 0; c < CLIENTS; c++) {
-        clients.add(runClient(client, base, keys.get(c % keys.size()), c, calls));
+      // A thread a client: each waits for one answer before it asks again, as a blocking client does.
+      ExecutorService threads = Executors.newFixedThreadPool(CLIENTS);
+      try {
+        List<CompletableFuture<Void>> clients = new ArrayList<>();
+        for (int c = 0; c < CLIENTS; c++) {
+          int clientNo = c;
+          clients.add(CompletableFuture.runAsync(() -> runClient(tenants.get(clientNo % tenants.size()), clientNo, calls), threads));
+        }
+        CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
+      } finally {
+        threads.shutdownNow();
       }
-      CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
 
       assertEquals(CLIENTS * REQUESTS, calls.size());
       for (Call call : calls) {
-        assertTrue(call.status() == 200 || call.status() == 201, call.kind() + " answered " + call.status() + ": " + call.body());
+        assertNull(call.problem(), () -> call.kind() + " failed: " + call.problem());
       }
       Map<String, List<Long>> byKind = new ConcurrentHashMap<>();
       calls.forEach(call -> byKind.computeIfAbsent(call.kind(), kind -> Collections.synchronizedList(new ArrayList<>())).add(call.micros()));
@@ -73,52 +86,42 @@ class ConcurrentClientsHttpTest {
   }
 
   /** One client, one request at a time: submit, read it, list, submit a scheduled job, cancel that one; ten rounds. */
-  private static CompletableFuture<Void> runClient(HttpClient client, String base, String key, int clientNo, List<Call> calls) {
-    CompletableFuture<String> chain = CompletableFuture.completedFuture(null);
+  private static void runClient(JobclusterClient client, int clientNo, List<Call> calls) {
+    JobRequest now = JobRequest.of("noop").withPayload("{\"client\":" + clientNo + "}");
+    JobRequest later = JobRequest.of("noop").withDelaySeconds(3600L);
+    String lastId = null;
     for (int i = 0; i < REQUESTS; i++) {
-      int step = i;
-      chain = chain.thenCompose(lastId -> {
-        switch (step % 5) {
-          case 0:
-            return call(client, calls, "submit", post(base + "/v1/jobs", key, "{\"type\":\"noop\",\"payload\":{\"client\":" + clientNo + "}}"))
-                .thenApply(ConcurrentClientsHttpTest::id);
-          case 1:
-            return call(client, calls, "get", get(base + "/v1/jobs/" + lastId, key)).thenApply(body -> lastId);
-          case 2:
-            return call(client, calls, "list", get(base + "/v1/jobs?limit=20", key)).thenApply(body -> lastId);
-          case 3:
-            return call(client, calls, "submit", post(base + "/v1/jobs", key, "{\"type\":\"noop\",\"delaySeconds\":3600}"))
-                .thenApply(ConcurrentClientsHttpTest::id);
-          default:
-            return call(client, calls, "cancel", post(base + "/v1/jobs/" + lastId + "/cancel", key, "")).thenApply(body -> lastId);
-        }
-      });
+      String id = lastId;
+      switch (i % 5) {
+        case 0 -> lastId = idOf(call(calls, "submit", () -> client.submit(now), Submission::created));
+        case 1 -> call(calls, "get", () -> client.get(id), job -> job.id().equals(id));
+        case 2 -> call(calls, "list", () -> client.list(ListQuery.all().withLimit(20)), page -> page.items().size() <= 20);
+        case 3 -> lastId = idOf(call(calls, "submit", () -> client.submit(later), Submission::created));
+        default -> call(calls, "cancel", () -> client.cancel(id), job -> job.status() == JobStatus.CANCELLED);
+      }
     }
-    return chain.thenApply(last -> null);
   }
 
-  private static HttpRequest post(String url, String key, String body) {
-    return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + key)
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
-  }
-
-  private static HttpRequest get(String url, String key) {
-    return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + key).GET().build();
-  }
-
-  private static CompletableFuture<String> call(HttpClient client, List<Call> calls, String kind, HttpRequest request) {
+  /**
+   * Makes one request and notes it: an API error, or an answer that is not {@code expected}, is its
+   * problem. Returns the answer, or null after an API error.
+   */
+  private static <T> T call(List<Call> calls, String kind, Supplier<T> request, Predicate<T> expected) {
     long started = System.nanoTime();
-    return client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
-      calls.add(new Call(kind, response.statusCode(), (System.nanoTime() - started) / 1000, response.body()));
-      return response.body();
-    });
+    T answer = null;
+    String problem;
+    try {
+      answer = request.get();
+      problem = expected.test(answer) ? null : "unexpected answer " + answer;
+    } catch (JobclusterApiException e) {
+      problem = e.getMessage();
+    }
+    calls.add(new Call(kind, (System.nanoTime() - started) / 1000, problem));
+    return answer;
   }
 
-  private static String id(String body) {
-    try {
-      return JSON.readTree(body).path("id").asText();
-    } catch (Exception e) {
-      return "unreadable";
-    }
+  /** The submitted job's id; after a refused submission, an id that no job has (so the next call fails too, and says so). */
+  private static String idOf(Submission submission) {
+    return submission == null ? "not-submitted" : submission.job().id();
   }
 }

@@ -58,8 +58,8 @@ class LimitsHttpTest {
     assertError(limited, 429, "rate_limited");
     long retryAfter = Long.parseLong(limited.header("Retry-After"));
     assertTrue(retryAfter >= 1 && retryAfter <= 100, "Retry-After " + retryAfter);
-    assertError(http.send("POST", "/v1/jobs/batch", slow, "{\"jobs\":[{\"type\":\"noop\"},{\"type\":\"noop\"},{\"type\":\"noop\"}]}"),
-        429, "rate_limited");
+    assertError(http.send("POST", "/v1/jobs/batch", slow, """
+        {"jobs": [{"type": "noop"}, {"type": "noop"}, {"type": "noop"}]}"""), 429, "rate_limited");
     assertEquals(201, http.send("POST", "/v1/jobs", other, "{\"type\":\"noop\"}").status(), "other tenants are not limited by it");
 
     // Refused submissions changed nothing: the tenant has its two jobs only.
@@ -81,14 +81,14 @@ class LimitsHttpTest {
     for (int i = 0; i < 3; i++) {
       // A queue no worker serves: the jobs stay PENDING.
       Answer created = http.send("POST", "/v1/jobs", small, "{\"queue\":\"parked\",\"type\":\"noop\"}");
-      assertEquals(201, created.status(), created.raw().body());
+      assertEquals(201, created.status(), created.text());
       ids.add(created.body().get("id").asText());
     }
     http.await("/v1/jobs?status=PENDING", small, a -> a.status() == 200 && a.body().get("items").size() == 3);
 
     Answer refused = http.send("POST", "/v1/jobs", small, "{\"queue\":\"parked\",\"type\":\"noop\"}");
     assertError(refused, 429, "quota_exceeded");
-    assertTrue(refused.body().get("message").asText().contains("3"), refused.raw().body());
+    assertTrue(refused.body().get("message").asText().contains("3"), refused.text());
     assertNull(refused.header("Retry-After"), "waiting alone does not free a quota");
 
     assertEquals(200, http.send("POST", "/v1/jobs/" + ids.get(0) + "/cancel", small, null).status());
@@ -99,7 +99,7 @@ class LimitsHttpTest {
       admitted.set(http.send("POST", "/v1/jobs", small, "{\"queue\":\"parked\",\"type\":\"noop\"}"));
       return admitted.get().status() != 429;
     });
-    assertEquals(201, admitted.get().status(), admitted.get().raw().body());
+    assertEquals(201, admitted.get().status(), admitted.get().text());
     assertError(http.send("POST", "/v1/jobs", small, "{\"queue\":\"parked\",\"type\":\"noop\"}"), 429, "quota_exceeded");
   }
 
@@ -110,20 +110,20 @@ class LimitsHttpTest {
     // timeout, which a long poll outlasts); /metrics (not bounded) shows each one arrive.
     List<CompletableFuture<Answer>> polls = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      polls.add(http.sendAsync("POST", "/v1/queues/empty/lease", worker, "{\"workerId\":\"w" + i + "\",\"waitSeconds\":25}",
-          Duration.ofSeconds(60)));
+      polls.add(http.sendAsync("POST", "/v1/queues/empty/lease", worker, """
+          {"workerId": "w%d", "waitSeconds": 25}""".formatted(i), Duration.ofSeconds(60)));
       String inFlight = "jobcluster_http_requests_in_flight " + (double) (i + 1) + "\n";
-      http.await("/metrics", null, a -> a.raw().body().contains(inFlight));
+      http.await("/metrics", null, a -> a.text().contains(inFlight));
     }
     Answer refused = http.send("GET", "/v1/stats", worker, null);
     assertError(refused, 503, "unavailable");
-    assertTrue(refused.body().get("message").asText().contains("limit of 3"), refused.raw().body());
+    assertTrue(refused.body().get("message").asText().contains("limit of 3"), refused.text());
     assertEquals("2", refused.header("Retry-After"));
     assertEquals(200, http.send("GET", "/health/live", null, null).status(), "health is not bounded");
 
     for (CompletableFuture<Answer> poll : polls) {
       Answer answer = poll.get(60, java.util.concurrent.TimeUnit.SECONDS);
-      assertEquals(200, answer.status(), answer.raw().body());
+      assertEquals(200, answer.status(), answer.text());
       assertEquals(0, answer.body().get("items").size());
     }
     assertEquals(403, http.send("GET", "/v1/stats", worker, null).status(), "slots are free again: the request reaches the endpoint");

@@ -49,8 +49,9 @@ class MetricsHttpTest {
     Answer before = http.send("GET", "/metrics", null, null);
     String id = http.send("POST", "/v1/jobs", key, "{\"type\":\"noop\"}").body().get("id").asText();
     http.await("/v1/jobs/" + id, key, a -> a.status() == 200 && a.body().get("status").asText().equals("COMPLETED"));
-    String failing = http.send("POST", "/v1/jobs", key, "{\"type\":\"fail\",\"payload\":{\"times\":1},"
-        + "\"backoff\":{\"initialSeconds\":0.01,\"maxSeconds\":0.01,\"multiplier\":1}}").body().get("id").asText();
+    String failing = http.send("POST", "/v1/jobs", key, """
+        {"type": "fail", "payload": {"times": 1}, "backoff": {"initialSeconds": 0.01, "maxSeconds": 0.01, "multiplier": 1}}""")
+        .body().get("id").asText();
     http.await("/v1/jobs/" + failing, key, a -> a.status() == 200 && a.body().get("status").asText().equals("COMPLETED"));
     http.send("POST", "/v1/jobs", key, "{\"queue\":\"parked\",\"type\":\"noop\"}");
 
@@ -70,14 +71,14 @@ class MetricsHttpTest {
     assertEquals(1, value(scraped, "jobcluster_cluster_members{status=\"up\"}"));
     assertEquals(0, value(scraped, "jobcluster_cluster_unreachable_members"));
     assertTrue(value(scraped, "jobcluster_queue_oldest_pending_age_seconds{queue=\"parked\"}") >= 0);
-    assertFalse(scraped.raw().body().contains(id), "no job ids in metrics labels");
+    assertFalse(scraped.text().contains(id), "no job ids in metrics labels");
   }
 
   @Test
   void metricsShowTheJvmTheProcessTheCommonPoolAndBothConnectionPools() throws Exception {
     Answer scraped = http.send("GET", "/metrics", null, null);
     assertEquals(200, scraped.status());
-    String text = scraped.raw().body();
+    String text = scraped.text();
     for (String series : List.of("jvm_memory_used_bytes{area=\"heap\",", "jvm_gc_memory_allocated_bytes_total ", "jvm_threads_live_threads ",
         "jvm_classes_loaded_classes ", "process_cpu_usage ", "system_cpu_count ", "process_uptime_seconds ", "process_files_open_files ",
         "executor_parallelism_threads{name=\"common\"} ", "hikaricp_connections_max{pool=\"jobcluster-read-model\"} ",
@@ -129,7 +130,7 @@ class MetricsHttpTest {
 
   /** The value of one sample line, or 0 when the series is absent. */
   private static double value(Answer scrape, String series) {
-    Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(scrape.raw().body());
+    Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(scrape.text());
     return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
   }
 }

@@ -10,14 +10,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcluster.node.JobclusterNode;
 import io.jobcluster.node.TestNodes;
 import io.jobcluster.persistence.testing.PostgresExtension;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import io.jobcluster.node.http.HttpTestClient.Answer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -47,16 +42,15 @@ class OpenApiDocumentTest {
   private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
   private static final Pattern TEMPLATE_PARAMETER = Pattern.compile("\\{([^}]+)}");
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private static JobclusterNode node;
-  private static String base;
+  private static HttpTestClient http;
   private static JsonNode document;
 
   @BeforeAll
   static void start() throws Exception {
     node = TestNodes.start(POSTGRES.settings(), "jobcluster.admin-key = \"" + ADMIN_KEY + "\"\njobcluster.worker-queues = \"default:1\"\n");
-    base = "http://127.0.0.1:" + node.httpAddress().getPort();
+    http = new HttpTestClient(node);
     document = JSON.readTree(Files.readAllBytes(SOURCE));
   }
 
@@ -82,27 +76,15 @@ class OpenApiDocumentTest {
     return operations;
   }
 
-  private static HttpResponse<byte[]> send(String method, String path, String key, String body) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    if (key != null) {
-      request.header("Authorization", "Bearer " + key);
-    }
-    if (body != null) {
-      request.header("Content-Type", "application/json");
-    }
-    return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-  }
-
   @Test
   void servesTheDocumentKeptInTheRepository() throws Exception {
-    HttpResponse<byte[]> response = send("GET", "/v1/openapi.json", null, null);
+    Answer answer = http.send("GET", "/v1/openapi.json", null, null);
 
-    assertEquals(200, response.statusCode());
-    assertEquals("application/json", response.headers().firstValue("Content-Type").orElse(""));
-    JsonNode served = JSON.readTree(response.body());
+    assertEquals(200, answer.status());
+    assertEquals("application/json", answer.contentType());
+    JsonNode served = JSON.readTree(answer.bytes());
     assertTrue(served.path("openapi").asText().startsWith("3."), "openapi: " + served.path("openapi"));
-    assertArrayEquals(Files.readAllBytes(SOURCE), response.body(), "the node serves the repository's file byte for byte");
+    assertArrayEquals(Files.readAllBytes(SOURCE), answer.bytes(), "the node serves the repository's file byte for byte");
     assertEquals(document, served);
   }
 
@@ -127,21 +109,21 @@ class OpenApiDocumentTest {
           .replace("{keyId}", "0123456789abcdef");
       assertFalse(path.contains("{"), "no sample value for a parameter of " + operation.name());
       String method = operation.method().toUpperCase();
-      HttpResponse<byte[]> response = send(method, path, ADMIN_KEY, method.equals("POST") ? "{}" : null);
+      Answer answer = http.send(method, path, ADMIN_KEY, method.equals("POST") ? "{}" : null);
 
-      String answer = response.statusCode() + " " + new String(response.body(), StandardCharsets.UTF_8);
-      assertFalse(response.statusCode() == 405, operation.name() + " is not routed for its method: " + answer);
-      assertFalse(isRoutersNotFound(response), operation.name() + " is not routed: " + answer);
-      assertTrue(operation.description().get("responses").has(Integer.toString(response.statusCode())),
-          operation.name() + " answered a status its description does not list: " + answer);
+      String seen = answer.status() + " " + answer.text();
+      assertFalse(answer.status() == 405, operation.name() + " is not routed for its method: " + seen);
+      assertFalse(isRoutersNotFound(answer), operation.name() + " is not routed: " + seen);
+      assertTrue(operation.description().get("responses").has(Integer.toString(answer.status())),
+          operation.name() + " answered a status its description does not list: " + seen);
     }
   }
 
-  private static boolean isRoutersNotFound(HttpResponse<byte[]> response) throws Exception {
-    if (response.statusCode() != 404) {
+  private static boolean isRoutersNotFound(Answer answer) throws Exception {
+    if (answer.status() != 404) {
       return false;
     }
-    JsonNode body = JSON.readTree(response.body());
+    JsonNode body = JSON.readTree(answer.bytes());
     return body.path("error").asText().equals("not_found") && body.path("message").asText().equals("no such path");
   }
 

@@ -61,11 +61,29 @@ class JobclusterClientTest {
 
   /** A job as the server writes it: payload, result and progress are JSON values. */
   private static String jobJson(String status, String payload, String result) {
-    return "{\"id\":\"" + ID + "\",\"queue\":\"default\",\"type\":\"sleep\",\"status\":\"" + status + "\",\"priority\":7,"
-        + "\"payload\":" + payload + ",\"attempts\":1,\"maxAttempts\":3,\"createdAt\":\"2025-01-02T03:04:05.123456Z\","
-        + "\"updatedAt\":\"2025-01-02T03:04:06Z\",\"runAt\":null,\"startedAt\":\"2025-01-02T03:04:05.5Z\",\"finishedAt\":null,"
-        + "\"workerId\":\"node-1/default\",\"leaseExpiresAt\":\"2025-01-02T03:09:05Z\",\"lastError\":null,\"result\":" + result
-        + ",\"progress\":{\"percent\":50},\"tags\":[\"a\",\"b\"],\"someFutureField\":true}";
+    return """
+        {
+          "id": "%s",
+          "queue": "default",
+          "type": "sleep",
+          "status": "%s",
+          "priority": 7,
+          "payload": %s,
+          "attempts": 1,
+          "maxAttempts": 3,
+          "createdAt": "2025-01-02T03:04:05.123456Z",
+          "updatedAt": "2025-01-02T03:04:06Z",
+          "runAt": null,
+          "startedAt": "2025-01-02T03:04:05.5Z",
+          "finishedAt": null,
+          "workerId": "node-1/default",
+          "leaseExpiresAt": "2025-01-02T03:09:05Z",
+          "lastError": null,
+          "result": %s,
+          "progress": {"percent": 50},
+          "tags": ["a", "b"],
+          "someFutureField": true
+        }""".formatted(ID, status, payload, result);
   }
 
   private static JsonNode json(String text) throws Exception {
@@ -86,8 +104,16 @@ class JobclusterClientTest {
     assertEquals("Bearer " + KEY, seen.header("Authorization"));
     assertEquals("application/json", seen.header("Content-Type"));
     assertEquals("order-42", seen.header("Idempotency-Key"));
-    assertEquals(json("{\"type\":\"sleep\",\"payload\":{\"ms\":5},\"priority\":7,\"maxAttempts\":3,"
-        + "\"backoff\":{\"initialSeconds\":0.5,\"multiplier\":2.0,\"maxSeconds\":10.0},\"runAt\":\"2030-01-01T00:00:00Z\",\"tags\":[\"a\",\"b\"]}"),
+    assertEquals(json("""
+        {
+          "type": "sleep",
+          "payload": {"ms": 5},
+          "priority": 7,
+          "maxAttempts": 3,
+          "backoff": {"initialSeconds": 0.5, "multiplier": 2.0, "maxSeconds": 10.0},
+          "runAt": "2030-01-01T00:00:00Z",
+          "tags": ["a", "b"]
+        }"""),
         json(seen.body()), "no null fields, payload as JSON, times as ISO-8601");
 
     assertTrue(submitted.created());
@@ -125,16 +151,20 @@ class JobclusterClientTest {
 
   @Test
   void aBatchSendsAllJobsAndReadsOneResultPerItem() throws Exception {
-    api.answer(200, "{\"items\":[{\"index\":0,\"status\":201,\"job\":" + jobJson("PENDING", "{\"n\":0}", "null") + "},"
-        + "{\"index\":1,\"status\":400,\"error\":{\"error\":\"invalid_request\",\"message\":\"priority: must be 0..9\",\"field\":\"priority\"}},"
-        + "{\"index\":2,\"status\":200,\"job\":" + jobJson("RUNNING", "{\"n\":2}", "null") + "}]}");
+    api.answer(200, """
+        {"items": [
+          {"index": 0, "status": 201, "job": %s},
+          {"index": 1, "status": 400, "error": {"error": "invalid_request", "message": "priority: must be 0..9", "field": "priority"}},
+          {"index": 2, "status": 200, "job": %s}
+        ]}""".formatted(jobJson("PENDING", "{\"n\":0}", "null"), jobJson("RUNNING", "{\"n\":2}", "null")));
 
     List<BatchItem> items = client.submitBatch(List.of(JobRequest.of("noop").withPayload("{\"n\":0}"), JobRequest.of("noop").withPriority(42),
         JobRequest.of("noop").withQueue("media")));
 
     assertEquals("/v1/jobs/batch", api.last().pathAndQuery());
-    assertEquals(json("{\"jobs\":[{\"type\":\"noop\",\"payload\":{\"n\":0}},{\"type\":\"noop\",\"priority\":42},"
-        + "{\"type\":\"noop\",\"queue\":\"media\"}]}"), json(api.last().body()));
+    assertEquals(json("""
+        {"jobs": [{"type": "noop", "payload": {"n": 0}}, {"type": "noop", "priority": 42}, {"type": "noop", "queue": "media"}]}
+        """), json(api.last().body()));
     assertEquals(3, items.size());
     assertTrue(items.get(0).created());
     assertTrue(items.get(0).accepted());
@@ -157,7 +187,8 @@ class JobclusterClientTest {
     assertEquals("POST /v1/jobs", seen.method() + " " + seen.pathAndQuery());
     assertEquals("Bearer " + KEY, seen.header("Authorization"));
     assertEquals("order-43", seen.header("Idempotency-Key"));
-    assertEquals(json("{\"type\":\"sleep\",\"payload\":{\"ms\":5}}"), json(seen.body()));
+    assertEquals(json("""
+        {"type": "sleep", "payload": {"ms": 5}}"""), json(seen.body()));
 
     api.answer(200, jobJson("PENDING", "{}", "null"));
     assertFalse(client.submitAsync(JobRequest.of("noop")).get(10, TimeUnit.SECONDS).created());
@@ -174,11 +205,15 @@ class JobclusterClientTest {
 
   @Test
   void submitBatchAsyncReadsOneItemPerJob() throws Exception {
-    api.answer(200, "{\"items\":[{\"index\":0,\"status\":201,\"job\":" + jobJson("PENDING", "null", "null") + "},"
-        + "{\"index\":1,\"status\":429,\"error\":{\"error\":\"rate_limited\",\"message\":\"slow down\"}}]}");
+    api.answer(200, """
+        {"items": [
+          {"index": 0, "status": 201, "job": %s},
+          {"index": 1, "status": 429, "error": {"error": "rate_limited", "message": "slow down"}}
+        ]}""".formatted(jobJson("PENDING", "null", "null")));
     List<BatchItem> items = client.submitBatchAsync(List.of(JobRequest.of("noop"), JobRequest.of("noop"))).get(10, TimeUnit.SECONDS);
     assertEquals("POST /v1/jobs/batch", api.last().method() + " " + api.last().pathAndQuery());
-    assertEquals(json("{\"jobs\":[{\"type\":\"noop\"},{\"type\":\"noop\"}]}"), json(api.last().body()));
+    assertEquals(json("""
+        {"jobs": [{"type": "noop"}, {"type": "noop"}]}"""), json(api.last().body()));
     assertTrue(items.get(0).created());
     assertEquals("rate_limited", items.get(1).error().error());
   }
@@ -228,9 +263,31 @@ class JobclusterClientTest {
     client.delete(ID);
     assertEquals("DELETE /v1/jobs/" + ID, api.last().method() + " " + api.last().pathAndQuery());
 
-    api.answer(200, "{\"items\":[{\"jobId\":\"" + ID + "\",\"seqNr\":1,\"at\":\"2025-01-02T03:04:05Z\",\"from\":null,\"to\":\"PENDING\","
-        + "\"attempt\":0,\"workerId\":null,\"node\":null,\"detail\":null},{\"jobId\":\"" + ID + "\",\"seqNr\":2,\"at\":\"2025-01-02T03:04:06Z\","
-        + "\"from\":\"PENDING\",\"to\":\"RUNNING\",\"attempt\":1,\"workerId\":\"w\",\"node\":\"n\",\"detail\":\"lease until x\"}]}");
+    api.answer(200, """
+        {"items": [
+          {
+            "jobId": "%s",
+            "seqNr": 1,
+            "at": "2025-01-02T03:04:05Z",
+            "from": null,
+            "to": "PENDING",
+            "attempt": 0,
+            "workerId": null,
+            "node": null,
+            "detail": null
+          },
+          {
+            "jobId": "%s",
+            "seqNr": 2,
+            "at": "2025-01-02T03:04:06Z",
+            "from": "PENDING",
+            "to": "RUNNING",
+            "attempt": 1,
+            "workerId": "w",
+            "node": "n",
+            "detail": "lease until x"
+          }
+        ]}""".formatted(ID, ID));
     List<JobTransition> history = client.history(ID);
     assertEquals("GET /v1/jobs/" + ID + "/history", api.last().method() + " " + api.last().pathAndQuery());
     assertEquals(2, history.size());
@@ -250,9 +307,25 @@ class JobclusterClientTest {
 
   @Test
   void listPutsOnlyTheGivenFiltersIntoTheQueryAndReadsThePage() throws Exception {
-    api.answer(200, "{\"items\":[{\"id\":\"" + ID + "\",\"tenant\":\"acme\",\"queue\":\"q\",\"type\":\"noop\",\"status\":\"COMPLETED\","
-        + "\"priority\":5,\"attempts\":1,\"maxAttempts\":3,\"createdAt\":\"2025-01-02T03:04:05Z\",\"updatedAt\":\"2025-01-02T03:04:05Z\","
-        + "\"tags\":[]}],\"nextCursor\":\"abc+/=\"}");
+    api.answer(200, """
+        {
+          "items": [
+            {
+              "id": "%s",
+              "tenant": "acme",
+              "queue": "q",
+              "type": "noop",
+              "status": "COMPLETED",
+              "priority": 5,
+              "attempts": 1,
+              "maxAttempts": 3,
+              "createdAt": "2025-01-02T03:04:05Z",
+              "updatedAt": "2025-01-02T03:04:05Z",
+              "tags": []
+            }
+          ],
+          "nextCursor": "abc+/="
+        }""".formatted(ID));
     JobPage page = client.list(ListQuery.all().withStatus(JobStatus.COMPLETED).withQueue("q").withType("noop").withLimit(1)
         .withCursor("c+/ d"));
     assertEquals("/v1/jobs?status=COMPLETED&queue=q&type=noop&limit=1&cursor=c%2B%2F%20d", api.last().pathAndQuery());
@@ -271,7 +344,8 @@ class JobclusterClientTest {
 
   @Test
   void statsQueuesAndWorkersAreRead() {
-    api.answer(200, "{\"total\":3,\"byStatus\":{\"COMPLETED\":2,\"FAILED\":1,\"PAUSED\":4},\"successRate\":0.6666}");
+    api.answer(200, """
+        {"total": 3, "byStatus": {"COMPLETED": 2, "FAILED": 1, "PAUSED": 4}, "successRate": 0.6666}""");
     Stats stats = client.stats();
     assertEquals("/v1/stats", api.last().pathAndQuery());
     assertEquals(3, stats.total());
@@ -280,31 +354,54 @@ class JobclusterClientTest {
     assertEquals(2, stats.byStatus().size(), "a status this client does not know is left out");
     assertEquals(0.6666, stats.successRate());
 
-    api.answer(200, "{\"items\":[{\"queue\":\"default\",\"pending\":4,\"scheduled\":1,\"running\":2,\"retrying\":0,"
-        + "\"oldestPendingAgeSeconds\":12,\"workers\":1,\"capacity\":8}]}");
+    api.answer(200, """
+        {"items": [
+          {
+            "queue": "default",
+            "pending": 4,
+            "scheduled": 1,
+            "running": 2,
+            "retrying": 0,
+            "oldestPendingAgeSeconds": 12,
+            "workers": 1,
+            "capacity": 8
+          }
+        ]}""");
     QueueInfo queue = client.queues().get(0);
     assertEquals("/v1/queues", api.last().pathAndQuery());
     assertEquals(new QueueInfo("default", 4, 1, 2, 0, 12L, 1, 8), queue);
 
-    api.answer(200, "{\"items\":[{\"id\":\"pekko://x/default\",\"node\":\"n1\",\"queues\":[\"default\"],\"capacity\":8,\"inFlight\":3,"
-        + "\"draining\":false}]}");
+    api.answer(200, """
+        {"items": [{"id": "pekko://x/default", "node": "n1", "queues": ["default"], "capacity": 8, "inFlight": 3, "draining": false}]}
+        """);
     assertEquals(List.of(new WorkerInfo("pekko://x/default", "n1", List.of("default"), 8, 3, false)), client.workers());
     assertEquals("/v1/workers", api.last().pathAndQuery());
   }
 
   @Test
   void anExternalWorkerLeasesHeartbeatsCompletesAndFails() throws Exception {
-    api.answer(200, "{\"items\":[{\"jobId\":\"" + ID + "\",\"attempt\":2,\"leaseId\":\"lease-1\",\"type\":\"transcode\","
-        + "\"payload\":{\"src\":\"a.mov\"},\"leaseExpiresAt\":\"2025-01-02T03:09:05Z\"}]}");
+    api.answer(200, """
+        {"items": [
+          {
+            "jobId": "%s",
+            "attempt": 2,
+            "leaseId": "lease-1",
+            "type": "transcode",
+            "payload": {"src": "a.mov"},
+            "leaseExpiresAt": "2025-01-02T03:09:05Z"
+          }
+        ]}""".formatted(ID));
     List<LeasedJob> leased = client.lease("media", "py-1", 5, 20);
     assertEquals("POST /v1/queues/media/lease", api.last().method() + " " + api.last().pathAndQuery());
-    assertEquals(json("{\"workerId\":\"py-1\",\"max\":5,\"waitSeconds\":20}"), json(api.last().body()));
+    assertEquals(json("""
+        {"workerId": "py-1", "max": 5, "waitSeconds": 20}"""), json(api.last().body()));
     assertEquals(List.of(new LeasedJob(ID, 2, "lease-1", "transcode", "{\"src\":\"a.mov\"}", Instant.parse("2025-01-02T03:09:05Z"))), leased);
 
     api.answer(200, jobJson("RUNNING", "{}", "null"));
     client.heartbeat(ID, "lease-1", "{\"percent\":50}");
     assertEquals("POST /v1/jobs/" + ID + "/heartbeat", api.last().method() + " " + api.last().pathAndQuery());
-    assertEquals(json("{\"leaseId\":\"lease-1\",\"progress\":{\"percent\":50}}"), json(api.last().body()));
+    assertEquals(json("""
+        {"leaseId": "lease-1", "progress": {"percent": 50}}"""), json(api.last().body()));
 
     api.answer(200, jobJson("RUNNING", "{}", "null"));
     client.heartbeat(ID, "lease-1", null);
@@ -313,12 +410,14 @@ class JobclusterClientTest {
     api.answer(200, jobJson("COMPLETED", "{}", "{\"dst\":\"a.mp4\"}"));
     assertEquals("{\"dst\":\"a.mp4\"}", client.complete(ID, "lease-1", "{\"dst\":\"a.mp4\"}").result());
     assertEquals("/v1/jobs/" + ID + "/complete", api.last().pathAndQuery());
-    assertEquals(json("{\"leaseId\":\"lease-1\",\"result\":{\"dst\":\"a.mp4\"}}"), json(api.last().body()));
+    assertEquals(json("""
+        {"leaseId": "lease-1", "result": {"dst": "a.mp4"}}"""), json(api.last().body()));
 
     api.answer(200, jobJson("FAILED", "{}", "null"));
     assertEquals(JobStatus.FAILED, client.fail(ID, "lease-1", "codec missing", false).status());
     assertEquals("/v1/jobs/" + ID + "/fail", api.last().pathAndQuery());
-    assertEquals(json("{\"leaseId\":\"lease-1\",\"error\":\"codec missing\",\"retryable\":false}"), json(api.last().body()));
+    assertEquals(json("""
+        {"leaseId": "lease-1", "error": "codec missing", "retryable": false}"""), json(api.last().body()));
   }
 
   @Test
@@ -335,22 +434,34 @@ class JobclusterClientTest {
 
   @Test
   void adminCallsIssueListAndRevokeKeysAndAnIssuedKeyDoesNotPrintItsSecret() throws Exception {
-    api.answer(201, "{\"keyId\":\"0123456789abcdef\",\"tenant\":\"acme\",\"scopes\":[\"read\",\"submit\"],\"key\":\"" + KEY + "\","
-        + "\"createdAt\":\"2025-01-02T03:04:05Z\"}");
+    api.answer(201, """
+        {"keyId": "0123456789abcdef", "tenant": "acme", "scopes": ["read", "submit"], "key": "%s", "createdAt": "2025-01-02T03:04:05Z"}
+        """.formatted(KEY));
     IssuedKey issued = client.issueKey("acme", List.of("submit", "read"), "etl");
     assertEquals("POST /v1/admin/keys", api.last().method() + " " + api.last().pathAndQuery());
-    assertEquals(json("{\"tenant\":\"acme\",\"scopes\":[\"submit\",\"read\"],\"description\":\"etl\"}"), json(api.last().body()));
+    assertEquals(json("""
+        {"tenant": "acme", "scopes": ["submit", "read"], "description": "etl"}"""), json(api.last().body()));
     assertEquals(KEY, issued.key());
     assertEquals(List.of("read", "submit"), issued.scopes());
     assertFalse(issued.toString().contains(KEY), issued.toString());
     assertTrue(issued.toString().contains("0123456789abcdef"));
 
-    api.answer(201, "{\"keyId\":\"1\",\"tenant\":\"acme\",\"scopes\":[\"read\"],\"key\":\"k\",\"createdAt\":\"2025-01-02T03:04:05Z\"}");
+    api.answer(201, """
+        {"keyId": "1", "tenant": "acme", "scopes": ["read"], "key": "k", "createdAt": "2025-01-02T03:04:05Z"}""");
     client.issueKey("acme", List.of("read"), null);
     assertEquals(json("{\"tenant\":\"acme\",\"scopes\":[\"read\"]}"), json(api.last().body()));
 
-    api.answer(200, "{\"items\":[{\"keyId\":\"0123456789abcdef\",\"tenant\":\"a b\",\"scopes\":[\"read\"],\"description\":null,"
-        + "\"createdAt\":\"2025-01-02T03:04:05Z\",\"revokedAt\":null}]}");
+    api.answer(200, """
+        {"items": [
+          {
+            "keyId": "0123456789abcdef",
+            "tenant": "a b",
+            "scopes": ["read"],
+            "description": null,
+            "createdAt": "2025-01-02T03:04:05Z",
+            "revokedAt": null
+          }
+        ]}""");
     List<KeyInfo> keys = client.listKeys("a b");
     assertEquals("GET /v1/admin/keys?tenant=a%20b", api.last().method() + " " + api.last().pathAndQuery());
     assertEquals(new KeyInfo("0123456789abcdef", "a b", List.of("read"), null, Instant.parse("2025-01-02T03:04:05Z"), null), keys.get(0));
@@ -368,13 +479,15 @@ class JobclusterClientTest {
     assertEquals("/health/live", api.last().pathAndQuery());
     assertNull(api.last().header("Authorization"), "no key, no header");
 
-    api.answer(503, "{\"status\":\"not_ready\",\"members\":0,\"clusterJoined\":false,\"shardingStarted\":false,\"databaseReachable\":true}");
+    api.answer(503, """
+        {"status": "not_ready", "members": 0, "clusterJoined": false, "shardingStarted": false, "databaseReachable": true}""");
     Readiness notReady = anonymous.ready();
     assertFalse(notReady.isReady());
     assertTrue(notReady.databaseReachable());
     assertEquals("/health/ready", api.last().pathAndQuery());
 
-    api.answer(200, "{\"status\":\"ready\",\"members\":3,\"clusterJoined\":true,\"shardingStarted\":true,\"databaseReachable\":true}");
+    api.answer(200, """
+        {"status": "ready", "members": 3, "clusterJoined": true, "shardingStarted": true, "databaseReachable": true}""");
     assertEquals(new Readiness("ready", 3, true, true, true), anonymous.ready());
 
     api.answer(500, "oops", "Content-Type", "text/plain");
@@ -385,7 +498,8 @@ class JobclusterClientTest {
 
   @Test
   void anInvalidTransitionCarriesItsCodeAndStatuses() {
-    api.answer(409, "{\"error\":\"invalid_transition\",\"message\":\"job is CANCELLED\",\"from\":\"CANCELLED\",\"to\":\"CANCELLED\"}");
+    api.answer(409, """
+        {"error": "invalid_transition", "message": "job is CANCELLED", "from": "CANCELLED", "to": "CANCELLED"}""");
     JobclusterApiException e = assertThrows(JobclusterApiException.class, () -> client.cancel(ID));
     assertEquals(409, e.status());
     assertEquals("invalid_transition", e.error());
@@ -400,7 +514,8 @@ class JobclusterClientTest {
 
   @Test
   void badInputNamesItsField() {
-    api.answer(400, "{\"error\":\"invalid_request\",\"message\":\"priority: must be between 0 and 9\",\"field\":\"priority\"}");
+    api.answer(400, """
+        {"error": "invalid_request", "message": "priority: must be between 0 and 9", "field": "priority"}""");
     JobclusterApiException e = assertThrows(JobclusterApiException.class, () -> client.submit(JobRequest.of("noop").withPriority(10)));
     assertEquals(Optional.of("priority"), e.field());
     assertEquals("400 invalid_request: priority: must be between 0 and 9 (field priority)", e.getMessage());

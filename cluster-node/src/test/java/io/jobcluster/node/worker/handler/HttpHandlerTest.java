@@ -104,14 +104,16 @@ class HttpHandlerTest {
 
   @Test
   void expectedStatusOutsideTheTwoHundredsSucceeds() {
-    HandlerResult result = call("{\"url\":\"" + base + "/status/404\",\"expectStatus\":404}");
+    HandlerResult result = call("""
+        {"url": "%s/status/404", "expectStatus": 404}""".formatted(base));
 
     assertEquals(new HandlerResult.Success("{\"status\":404,\"body\":\"status 404\"}"), result);
   }
 
   @Test
   void otherStatusThanTheExpectedOneIsANonRetryableFailure() {
-    HandlerResult result = call("{\"url\":\"" + base + "/status/200\",\"expectStatus\":201}");
+    HandlerResult result = call("""
+        {"url": "%s/status/200", "expectStatus": 201}""".formatted(base));
 
     assertEquals(new HandlerResult.Failure("status 200 (expected 201): status 200", false), result);
   }
@@ -132,8 +134,8 @@ class HttpHandlerTest {
 
   @Test
   void postSendsAJsonBodyAndTheGivenHeaders() throws InterruptedException {
-    HandlerResult result = call("{\"url\":\"" + base + "/echo?x=1\",\"method\":\"post\","
-        + "\"headers\":{\"X-Token\":\"t0k3n\"},\"body\":{\"a\":[1,2]}}");
+    HandlerResult result = call("""
+        {"url": "%s/echo?x=1", "method": "post", "headers": {"X-Token": "t0k3n"}, "body": {"a": [1, 2]}}""".formatted(base));
 
     assertEquals(new HandlerResult.Success("{\"status\":200,\"body\":\"echo\"}"), result);
     Received request = received.poll(5, TimeUnit.SECONDS);
@@ -146,8 +148,9 @@ class HttpHandlerTest {
 
   @Test
   void stringBodyIsSentAsIsWithTheCallersContentType() throws InterruptedException {
-    call("{\"url\":\"" + base + "/echo\",\"method\":\"PUT\","
-        + "\"headers\":{\"content-type\":\"text/plain\"},\"body\":\"plain {text}\"}");
+    call("""
+        {"url": "%s/echo", "method": "PUT", "headers": {"content-type": "text/plain"}, "body": "plain {text}"}
+        """.formatted(base));
 
     Received request = received.poll(5, TimeUnit.SECONDS);
     assertEquals("PUT", request.method());
@@ -167,8 +170,11 @@ class HttpHandlerTest {
 
   @Test
   void payloadCannotForgeTheIdentityHeaders() throws InterruptedException {
-    call("{\"url\":\"" + base + "/echo\",\"headers\":{\"x-jobcluster-job-id\":\"other\","
-        + "\"X-Jobcluster-Attempt\":\"99\",\"X-JOBCLUSTER-WORKER\":\"elsewhere\",\"X-Kept\":\"yes\"}}");
+    call("""
+        {
+          "url": "%s/echo",
+          "headers": {"x-jobcluster-job-id": "other", "X-Jobcluster-Attempt": "99", "X-JOBCLUSTER-WORKER": "elsewhere", "X-Kept": "yes"}
+        }""".formatted(base));
 
     Received request = received.poll(5, TimeUnit.SECONDS);
     assertEquals("job-1", request.headers().get("x-jobcluster-job-id"));
@@ -180,7 +186,8 @@ class HttpHandlerTest {
 
   @Test
   void headHasAnEmptyBody() {
-    HandlerResult result = call("{\"url\":\"" + base + "/status/200\",\"method\":\"HEAD\"}");
+    HandlerResult result = call("""
+        {"url": "%s/status/200", "method": "HEAD"}""".formatted(base));
 
     assertEquals(new HandlerResult.Success("{\"status\":200,\"body\":\"\"}"), result);
   }
@@ -305,8 +312,9 @@ class HttpHandlerTest {
     Level level = logger.getLevel();
     logger.setLevel(Level.DEBUG);
     try {
-      call("{\"url\":\"http://user:pw-s3cret@127.0.0.1:" + server.getAddress().getPort()
-          + "/status/500?token=s3cret\",\"headers\":{\"Authorization\":\"Bearer s3cret\"}}");
+      call("""
+          {"url": "http://user:pw-s3cret@127.0.0.1:%s/status/500?token=s3cret", "headers": {"Authorization": "Bearer s3cret"}}
+          """.formatted(server.getAddress().getPort()));
     } finally {
       logger.setLevel(level);
       logger.detachAppender(appender);
