@@ -5,6 +5,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.jobcluster.persistence.DatabaseSettings;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * The small HikariCP pools a node keeps apart from the journal's (read model, API keys), all set
@@ -13,6 +17,15 @@ import io.micrometer.core.instrument.MeterRegistry;
  */
 public final class JdbcPool {
   private JdbcPool() {}
+
+  /** Closes {@code pool} with {@code system}: just before it terminates, after sharding stopped the pool's users. */
+  public static HikariDataSource closeWith(ActorSystem<?> system, HikariDataSource pool) {
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-pool-" + pool.getPoolName(), () -> {
+      pool.close();
+      return CompletableFuture.completedFuture(Done.getInstance());
+    });
+    return pool;
+  }
 
   public static HikariDataSource create(String name, DatabaseSettings db, int size, boolean autoCommit, MeterRegistry meters) {
     HikariConfig config = new HikariConfig();

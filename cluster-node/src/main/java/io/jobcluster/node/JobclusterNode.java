@@ -68,15 +68,17 @@ public final class JobclusterNode implements AutoCloseable {
 
   private final ActorSystem<Void> system;
   private final JobService jobs;
+  private final JobQueries queries;
   private final ApiKeys apiKeys;
   private final NodeReadiness readiness;
   private final ServerBinding binding;
   private final GatewayRoutes gateway;
 
-  private JobclusterNode(ActorSystem<Void> system, JobService jobs, ApiKeys apiKeys, NodeReadiness readiness, ServerBinding binding,
-      GatewayRoutes gateway) {
+  private JobclusterNode(ActorSystem<Void> system, JobService jobs, JobQueries queries, ApiKeys apiKeys, NodeReadiness readiness,
+      ServerBinding binding, GatewayRoutes gateway) {
     this.system = system;
     this.jobs = jobs;
+    this.queries = queries;
     this.apiKeys = apiKeys;
     this.readiness = readiness;
     this.binding = binding;
@@ -95,7 +97,7 @@ public final class JobclusterNode implements AutoCloseable {
       Config settings = system.settings().config().getConfig("jobcluster");
       JobService jobs = new JobService(system, Clock.systemUTC(), settings.getDuration("ask-timeout"),
           JobService.LostWorkerAsks.from(settings.getConfig("job.lost-worker-asks")));
-      JobQueries queries = ReadModel.init(system, database, meters).queries();
+      JobQueries queries = ReadModel.start(system, database, meters).queries();
       QueueDispatcher.init(system, jobs, dispatchReadModel(queries), dispatchSettings(settings.getConfig("dispatch")));
       NodeMetrics metrics = new NodeMetrics(meters);
       JobEntity.init(system, JobEntitySettings.fromConfig(settings.getConfig("job"), dispatcherNotice(system), metrics));
@@ -110,7 +112,7 @@ public final class JobclusterNode implements AutoCloseable {
       DatabaseHealth databaseHealth = new DatabaseHealth(database, blocking, Clock.systemUTC(), Duration.ofSeconds(1));
 
       String adminKey = settings.getString("admin-key");
-      ApiKeys apiKeys = ApiKeys.init(system, database, adminKey.isEmpty() ? null : adminKey, meters);
+      ApiKeys apiKeys = ApiKeys.start(system, database, adminKey.isEmpty() ? null : adminKey, meters);
 
       NodeReadiness readiness = new NodeReadiness(system, jobShardsStarted, databaseHealth);
       HealthRoutes health = new HealthRoutes(readiness::check);
@@ -130,7 +132,7 @@ public final class JobclusterNode implements AutoCloseable {
           .toCompletableFuture()
           .get(30, TimeUnit.SECONDS)
           .addToCoordinatedShutdown(Duration.ofSeconds(10), system);
-      return new JobclusterNode(system, jobs, apiKeys, readiness, binding, gateway);
+      return new JobclusterNode(system, jobs, queries, apiKeys, readiness, binding, gateway);
     } catch (Exception e) {
       system.terminate();
       throw new IllegalStateException("node failed to start: " + e.getMessage(), e);
@@ -186,7 +188,7 @@ public final class JobclusterNode implements AutoCloseable {
   }
 
   public JobQueries queries() {
-    return ReadModel.get(system).queries();
+    return queries;
   }
 
   /** Every HTTP endpoint this node serves. */

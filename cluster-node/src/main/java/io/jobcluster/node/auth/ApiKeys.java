@@ -5,13 +5,9 @@ import io.jobcluster.node.JdbcPool;
 import io.jobcluster.persistence.DatabaseSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import org.apache.pekko.Done;
-import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
-import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * {@link Authenticator} in front of it. The schema comes from migration V4 ({@code api_keys}).
  *
  * <pre>{@code
- * ApiKeys keys = ApiKeys.init(system, database, System.getenv(ApiKeys.ENV_ADMIN_KEY), meters);
+ * ApiKeys keys = ApiKeys.start(system, database, System.getenv(ApiKeys.ENV_ADMIN_KEY), meters);
  * keys.authenticator().authenticate(authorizationHeader, xApiKeyHeader);
  * }</pre>
  */
@@ -47,13 +43,8 @@ public final class ApiKeys {
    * @param adminKey the value of {@link #ENV_ADMIN_KEY}; null for no admin key
    * @param meters the node's registry, where the pool reports its connections
    */
-  public static ApiKeys init(ActorSystem<?> system, DatabaseSettings db, String adminKey, MeterRegistry meters) {
-    HikariDataSource pool = pool(db, meters);
-    CoordinatedShutdown.get(Adapter.toClassic(system)).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
-        "close-api-keys-pool", () -> {
-          pool.close();
-          return CompletableFuture.completedFuture(Done.getInstance());
-        });
+  public static ApiKeys start(ActorSystem<?> system, DatabaseSettings db, String adminKey, MeterRegistry meters) {
+    HikariDataSource pool = JdbcPool.closeWith(system, pool(db, meters));
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     ApiKeyStore store = new ApiKeyStore(pool, blocking, Clock.systemUTC());
     Authenticator authenticator = new Authenticator(store, adminKey);

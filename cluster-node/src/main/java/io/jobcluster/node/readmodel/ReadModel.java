@@ -1,16 +1,13 @@
 package io.jobcluster.node.readmodel;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.jobcluster.node.JdbcPool;
 import io.jobcluster.node.job.JobEntity;
 import io.jobcluster.persistence.DatabaseSettings;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import org.apache.pekko.Done;
-import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
-import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,8 +17,7 @@ import org.slf4j.LoggerFactory;
  * find due deadlines; never on the dispatch hot path.
  *
  * <pre>{@code
- * ReadModel.init(system, database, meters);    // once, after job sharding started
- * JobQueries queries = ReadModel.get(system).queries();
+ * JobQueries queries = ReadModel.start(system, database, meters).queries();    // once, after job sharding started
  * }</pre>
  */
 public final class ReadModel {
@@ -36,38 +32,19 @@ public final class ReadModel {
     this.queries = queries;
   }
 
-  /**
-   * Starts the read model on this node: its connection pool (closed when the system terminates),
-   * its queries, and this node's share of the projections. A second call answers the first's.
-   *
-   * @param meters the node's registry, where the pool reports its connections
-   */
-  public static ReadModel init(ActorSystem<?> system, DatabaseSettings db, MeterRegistry meters) {
-    return ReadModelRegistry.ID.apply(system).startOnce(() -> start(system, db, meters));
-  }
-
-  /**
-   * The read model {@link #init} started on {@code system}.
-   *
-   * @throws IllegalStateException when it was not started
-   */
-  public static ReadModel get(ActorSystem<?> system) {
-    return ReadModelRegistry.ID.apply(system).started();
-  }
-
   public JobQueries queries() {
     return queries;
   }
 
-  private static ReadModel start(ActorSystem<?> system, DatabaseSettings db, MeterRegistry meters) {
+  /**
+   * Starts the read model on this node: its connection pool (closed when the system terminates),
+   * its queries, and this node's share of the projections. Once per node, after job sharding started.
+   *
+   * @param meters the node's registry, where the pool reports its connections
+   */
+  public static ReadModel start(ActorSystem<?> system, DatabaseSettings db, MeterRegistry meters) {
     ReadModelSettings settings = ReadModelSettings.fromConfig(system.settings().config().getConfig("jobcluster.read-model"));
-    HikariDataSource pool = ReadModelPool.create(db, settings.poolSize(), meters);
-    // Closed after sharding stopped the projections, just before the system terminates.
-    CoordinatedShutdown.get(Adapter.toClassic(system)).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
-        "close-read-model-pool", () -> {
-          pool.close();
-          return CompletableFuture.completedFuture(Done.getInstance());
-        });
+    HikariDataSource pool = JdbcPool.closeWith(system, ReadModelPool.create(db, settings.poolSize(), meters));
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig(JDBC_DISPATCHER));
     JobsProjection.init(system, settings, pool);
     log.info("Read model started slices={} batchSize={} groupWithin={} poolSize={} database={}", JobEntity.TAG_SLICES,

@@ -26,7 +26,7 @@ class ApiKeysTest {
     ActorTestKit testKit = ActorTestKit.create("api-keys");
     try {
       SimpleMeterRegistry meters = new SimpleMeterRegistry();
-      ApiKeys keys = ApiKeys.init(testKit.system(), db, "admin-key-0123456789-abcdefghijklmnop", meters);
+      ApiKeys keys = ApiKeys.start(testKit.system(), db, "admin-key-0123456789-abcdefghijklmnop", meters);
       IssuedApiKey key = keys.store().issue("acme", Set.of(Scope.SUBMIT), null).toCompletableFuture().get(10, TimeUnit.SECONDS);
       AuthResult result = keys.authenticator().authenticate("Bearer " + key.plaintext(), null).toCompletableFuture()
           .get(10, TimeUnit.SECONDS);
