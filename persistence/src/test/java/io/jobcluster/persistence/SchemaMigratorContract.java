@@ -5,8 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.junit.jupiter.api.Test;
@@ -47,7 +53,7 @@ abstract class SchemaMigratorContract {
     assertEquals(List.of(1L), TestJdbc.queryLongs(db, "SELECT version FROM "
         + SchemaMigrator.HISTORY_TABLE + " WHERE checksum IS NOT NULL AND description = ?"
         + " AND installed_on IS NOT NULL", "pekko persistence jdbc"));
-    assertFalse(TestJdbc.tableExists(db, "jobcluster_schema_version"));
+    assertFalse(TestJdbc.tableExists(db, SchemaMigrator.LEGACY_VERSION_TABLE));
   }
 
   @Test
@@ -176,6 +182,82 @@ abstract class SchemaMigratorContract {
     assertTrue(e.getMessage().contains("missing"), e.getMessage());
   }
 
+  @Test
+  void takesOverADatabaseTheReplacedRunnerMigratedWithoutTouchingItsRows() {
+    DatabaseSettings db = emptyDatabase();
+    long latest = migrateAsTheReplacedRunnerDid(db, 0);
+
+    MigrateResult first = SchemaMigrator.migrate(db);
+    MigrateResult second = SchemaMigrator.migrate(db);
+
+    assertEquals(List.of(), versions(first));
+    assertEquals(List.of(), versions(second));
+    assertEquals(List.of(latest), TestJdbc.queryLongs(db, APPLIED_VERSIONS, "BASELINE", true));
+    assertEquals(1, TestJdbc.count(db, "SELECT count(*) FROM api_keys"));
+    assertEquals(shippedVersions(db), TestJdbc.queryLongs(db,
+        "SELECT version FROM " + SchemaMigrator.LEGACY_VERSION_TABLE + " ORDER BY version"));
+  }
+
+  @Test
+  void takesOverADatabaseTheReplacedRunnerLeftBehindAndAppliesOnlyNewerScripts() {
+    DatabaseSettings db = emptyDatabase();
+    long recorded = migrateAsTheReplacedRunnerDid(db, 2);
+
+    MigrateResult applied = SchemaMigrator.migrate(db);
+
+    List<Long> shipped = shippedVersions(db);
+    assertEquals(shipped.subList(shipped.size() - 2, shipped.size()), versions(applied));
+    assertEquals(List.of(recorded), TestJdbc.queryLongs(db, APPLIED_VERSIONS, "BASELINE", true));
+    assertEquals(1, TestJdbc.count(db, "SELECT count(*) FROM api_keys"));
+    assertEquals(List.of(), versions(SchemaMigrator.migrate(db)));
+  }
+
+  /** As the replaced runner did: a schema created by hand from the plugin's script is adopted. */
+  @Test
+  void adoptsASchemaCreatedWithoutEitherVersionTable() {
+    DatabaseSettings db = emptyDatabase();
+    TestJdbc.update(db, MigrationFolder.read(MigrationFolder.shippedScripts(db.dialect()).get(0)));
+    TestJdbc.update(db, "INSERT INTO event_journal (persistence_id, sequence_number, writer,"
+        + " write_timestamp, adapter_manifest, event_ser_id, event_ser_manifest, event_payload)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", "job|1", 1L, "w", 0L, "", 1, "m", new byte[] {1});
+
+    MigrateResult applied = SchemaMigrator.migrate(db);
+
+    assertEquals(shippedVersions(db), versions(applied));
+    assertEquals(List.of(0L), TestJdbc.queryLongs(db, APPLIED_VERSIONS, "BASELINE", true));
+    assertEquals(1, TestJdbc.count(db, "SELECT count(*) FROM event_journal"));
+  }
+
+  /**
+   * Leaves {@code db} as the hand-written runner Flyway replaced did, {@code behind} scripts
+   * short of the latest: the shipped scripts up to that version applied, each recorded in its
+   * table with the SHA-256 of its text; and one API key in it. Returns the version recorded.
+   */
+  static long migrateAsTheReplacedRunnerDid(DatabaseSettings db, int behind) {
+    List<Long> shipped = shippedVersions(db);
+    long version = shipped.get(shipped.size() - 1 - behind);
+    TestJdbc.update(db, "CREATE TABLE " + SchemaMigrator.LEGACY_VERSION_TABLE
+        + " (version INTEGER NOT NULL PRIMARY KEY,"
+        + " description VARCHAR(200) NOT NULL,"
+        + " checksum VARCHAR(64) NOT NULL,"
+        + " applied_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL)");
+    for (Path script : MigrationFolder.shippedScripts(db.dialect())) {
+      if (MigrationFolder.version(script) <= version) {
+        String sql = MigrationFolder.read(script).replace("\r\n", "\n");
+        String name = script.getFileName().toString();
+        TestJdbc.update(db, sql);
+        TestJdbc.update(db, "INSERT INTO " + SchemaMigrator.LEGACY_VERSION_TABLE
+                + " (version, description, checksum) VALUES (?, ?, ?)",
+            MigrationFolder.version(script),
+            name.substring(name.indexOf("__") + 2, name.length() - ".sql".length()), sha256(sql));
+      }
+    }
+    TestJdbc.update(db, "INSERT INTO api_keys (key_id, tenant, scopes, key_hash, created_at)"
+        + " VALUES (?, ?, ?, ?, ?)", "k1", "acme", "read", "a".repeat(64),
+        Timestamp.from(Instant.parse("2025-01-01T00:00:00Z")));
+    return version;
+  }
+
   static List<Long> shippedVersions(DatabaseSettings db) {
     return MigrationFolder.shippedScripts(db.dialect()).stream()
         .map(script -> (long) MigrationFolder.version(script)).toList();
@@ -192,5 +274,14 @@ abstract class SchemaMigratorContract {
   private static long nextVersion(DatabaseSettings db) {
     List<Long> shipped = shippedVersions(db);
     return shipped.get(shipped.size() - 1) + 1;
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

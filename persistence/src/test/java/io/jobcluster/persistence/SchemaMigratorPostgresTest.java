@@ -38,6 +38,17 @@ class SchemaMigratorPostgresTest extends SchemaMigratorContract {
         TestJdbc.count(db, "SELECT count(*) FROM " + SchemaMigrator.HISTORY_TABLE));
   }
 
+  @Test
+  void nodesStartingTogetherTakeOverTheReplacedRunnersDatabaseOnce() throws Exception {
+    DatabaseSettings db = emptyDatabase();
+    long recorded = migrateAsTheReplacedRunnerDid(db, 1);
+
+    List<Long> applied = startTogether(db, 4);
+
+    assertEquals(List.of(recorded + 1), applied);
+    assertEquals(List.of(recorded), TestJdbc.queryLongs(db, APPLIED_VERSIONS, "BASELINE", true));
+  }
+
   /** Runs {@code nodes} migrators at once; returns the versions they applied, all together. */
   private static List<Long> startTogether(DatabaseSettings db, int nodes) throws Exception {
     CountDownLatch ready = new CountDownLatch(nodes);
