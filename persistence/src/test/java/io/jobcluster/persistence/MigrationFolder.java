@@ -1,86 +1,83 @@
 package io.jobcluster.persistence;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.MalformedURLException;
+import java.net.URISyntaxException;
 import java.net.URL;
-import java.net.URLClassLoader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
-/** A classpath of its own holding a dialect's migration folder, to add or change migrations. */
+/** A folder of migration scripts of its own, to add or change scripts; a Flyway location. */
 final class MigrationFolder {
-  private final Path root;
-  private final Dialect dialect;
+  private final Path folder;
 
-  MigrationFolder(Path root, Dialect dialect) {
-    this.root = root;
-    this.dialect = dialect;
+  private MigrationFolder(Path folder) {
+    this.folder = folder;
   }
 
-  /** The folder with the migrations this module ships, copied verbatim. */
+  /** The scripts this module ships for {@code dialect}, copied verbatim into {@code root}. */
   static MigrationFolder copyOfShipped(Path root, Dialect dialect) {
-    MigrationFolder folder = new MigrationFolder(root, dialect);
-    ClassLoader shipped = MigrationFolder.class.getClassLoader();
-    String index = folder.dialect.migrationFolder() + "/" + MigrationCatalog.INDEX;
-    try (InputStream in = shipped.getResourceAsStream(index)) {
-      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      folder.write(MigrationCatalog.INDEX, text);
-      for (String line : text.split("\n")) {
-        if (line.startsWith("V")) {
-          try (InputStream script =
-              shipped.getResourceAsStream(dialect.migrationFolder() + "/" + line.strip())) {
-            folder.write(line.strip(), new String(script.readAllBytes(),
-                StandardCharsets.UTF_8));
-          }
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    MigrationFolder copy = new MigrationFolder(root.resolve(dialect.migrationFolder()));
+    for (Path script : shippedScripts(dialect)) {
+      copy.write(script.getFileName().toString(), read(script));
     }
-    return folder;
+    return copy;
   }
 
-  /** Adds {@code name} with {@code sql} and lists it in the index. */
-  MigrationFolder add(String name, String sql) {
-    write(name, sql);
-    try {
-      Files.writeString(file(MigrationCatalog.INDEX), name + "\n",
-          StandardOpenOption.APPEND);
+  /** The shipped scripts of {@code dialect} in version order (the test classpath is a folder). */
+  static List<Path> shippedScripts(Dialect dialect) {
+    URL folder = MigrationFolder.class.getClassLoader().getResource(dialect.migrationFolder());
+    try (Stream<Path> paths = Files.list(Path.of(folder.toURI()))) {
+      return paths.filter(path -> path.getFileName().toString().endsWith(".sql"))
+          .sorted(Comparator.comparingInt(MigrationFolder::version))
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-    return this;
-  }
-
-  MigrationFolder write(String name, String content) {
-    try {
-      Files.createDirectories(file(name).getParent());
-      Files.writeString(file(name), content);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return this;
-  }
-
-  /** A loader that sees only this folder (and the JDK), not the module's own migrations. */
-  ClassLoader classLoader() {
-    try {
-      return new URLClassLoader(new URL[] {root.toUri().toURL()}, null);
-    } catch (MalformedURLException e) {
+    } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  List<MigrationCatalog.Script> load() {
-    return MigrationCatalog.load(dialect, classLoader());
+  /** The version of a script named {@code V<version>__<description>.sql}. */
+  static int version(Path script) {
+    String name = script.getFileName().toString();
+    return Integer.parseInt(name.substring(1, name.indexOf("__")));
   }
 
-  private Path file(String name) {
-    return root.resolve(dialect.migrationFolder()).resolve(name);
+  static String read(Path script) {
+    try {
+      return Files.readString(script);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  MigrationFolder write(String name, String content) {
+    try {
+      Files.createDirectories(folder);
+      Files.writeString(folder.resolve(name), content);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return this;
+  }
+
+  /** Every script with its line endings turned into CRLF, as a Windows checkout has them. */
+  MigrationFolder withWindowsLineEndings() {
+    try (Stream<Path> scripts = Files.list(folder)) {
+      scripts.forEach(script -> write(script.getFileName().toString(),
+          read(script).replace("\r\n", "\n").replace("\n", "\r\n")));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return this;
+  }
+
+  /** This folder as a Flyway location. */
+  String location() {
+    return "filesystem:" + folder;
   }
 }

@@ -1,12 +1,20 @@
 package io.jobcluster.persistence;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import org.flywaydb.core.api.output.MigrateResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +26,9 @@ abstract class SchemaMigratorContract {
   static final List<String> READ_MODEL_TABLES =
       List.of("pekko_projection_offset_store", "pekko_projection_management", "jobs");
 
+  static final String APPLIED_VERSIONS = "SELECT version FROM " + SchemaMigrator.HISTORY_TABLE
+      + " WHERE type = ? AND success = ? ORDER BY installed_rank";
+
   @TempDir Path migrations;
 
   /** A new, empty database. */
@@ -27,94 +38,250 @@ abstract class SchemaMigratorContract {
   void appliesEveryShippedMigrationToAnEmptyDatabaseAndNothingOnTheNextStart() {
     DatabaseSettings db = emptyDatabase();
 
-    List<Migration> first = SchemaMigrator.migrate(db);
-    List<Migration> second = SchemaMigrator.migrate(db);
+    MigrateResult first = SchemaMigrator.migrate(db);
+    MigrateResult second = SchemaMigrator.migrate(db);
 
-    assertEquals(shippedVersions(db), first.stream().map(Migration::version).toList());
-    assertEquals(List.of(1, 2, 3), first.stream().map(Migration::version).toList().subList(0, 3));
-    assertEquals(List.of(), second);
+    assertEquals(shippedVersions(db), versions(first));
+    assertEquals(List.of(1L, 2L, 3L), versions(first).subList(0, 3));
+    assertEquals(List.of(), versions(second));
     for (String table : PLUGIN_TABLES) {
       assertEquals(0, TestJdbc.count(db, "SELECT count(*) FROM " + table), table);
     }
     for (String table : READ_MODEL_TABLES) {
       assertEquals(0, TestJdbc.count(db, "SELECT count(*) FROM " + table), table);
     }
-    assertEquals(List.of(1L), TestJdbc.queryLongs(db,
-        "SELECT version FROM jobcluster_schema_version WHERE checksum = ? AND description = ?"
-            + " AND applied_at IS NOT NULL",
-        first.get(0).checksum(), "pekko_persistence_jdbc"));
+    assertEquals(List.of(1L), TestJdbc.queryLongs(db, "SELECT version FROM "
+        + SchemaMigrator.HISTORY_TABLE + " WHERE checksum IS NOT NULL AND description = ?"
+        + " AND installed_on IS NOT NULL", "pekko persistence jdbc"));
+    assertFalse(TestJdbc.tableExists(db, SchemaMigrator.LEGACY_VERSION_TABLE));
   }
 
   @Test
   void refusesToStartWhenAnAppliedMigrationWasChanged() {
     DatabaseSettings db = emptyDatabase();
-    SchemaMigrator.migrate(db);
-    TestJdbc.update(db, "UPDATE jobcluster_schema_version SET checksum = ? WHERE version = ?",
-        "0".repeat(64), 1);
+    MigrationFolder folder = MigrationFolder.copyOfShipped(migrations, db.dialect());
+    SchemaMigrator.migrate(db, folder.location());
+    Path first = MigrationFolder.shippedScripts(db.dialect()).get(0);
+    folder.write(first.getFileName().toString(), MigrationFolder.read(first) + "-- edited\n");
 
-    SchemaMigrationException e =
-        assertThrows(SchemaMigrationException.class, () -> SchemaMigrator.migrate(db));
+    SchemaMigrationException e = assertThrows(SchemaMigrationException.class,
+        () -> SchemaMigrator.migrate(db, folder.location()));
 
-    assertTrue(e.getMessage().contains("Migration V1 (pekko_persistence_jdbc) was changed after"
-        + " it was applied"), e.getMessage());
+    assertTrue(e.getMessage().contains("checksum mismatch for migration version 1"),
+        e.getMessage());
     assertTrue(e.getMessage().contains("add a new V<n> migration instead"), e.getMessage());
+  }
+
+  @Test
+  void acceptsTheShippedScriptsWithWindowsLineEndings() {
+    DatabaseSettings db = emptyDatabase();
+    SchemaMigrator.migrate(db);
+    MigrationFolder windows =
+        MigrationFolder.copyOfShipped(migrations, db.dialect()).withWindowsLineEndings();
+
+    assertEquals(List.of(), versions(SchemaMigrator.migrate(db, windows.location())));
   }
 
   @Test
   void appliesOnlyTheMigrationsAddedSinceTheLastStart() {
     DatabaseSettings db = emptyDatabase();
     SchemaMigrator.migrate(db);
-    int next = nextVersion(db);
+    long next = nextVersion(db);
     MigrationFolder folder = MigrationFolder.copyOfShipped(migrations, db.dialect())
-        .add("V" + next + "__probe.sql",
+        .write("V" + next + "__probe.sql",
             "CREATE TABLE IF NOT EXISTS probe (id VARCHAR(36) PRIMARY KEY, status VARCHAR(16));\n"
                 + "CREATE INDEX IF NOT EXISTS probe_status_idx ON probe (status);\n");
 
-    List<Migration> applied = SchemaMigrator.migrate(db, folder.classLoader());
+    MigrateResult applied = SchemaMigrator.migrate(db, folder.location());
 
-    assertEquals(List.of("probe"), applied.stream().map(Migration::description).toList());
+    assertEquals(List.of("probe"), applied.migrations.stream().map(m -> m.description).toList());
     assertEquals(0, TestJdbc.count(db, "SELECT count(*) FROM probe"));
-    List<Long> expected = new ArrayList<>(shippedVersions(db).stream().map(Long::valueOf).toList());
-    expected.add((long) next);
-    assertEquals(expected,
-        TestJdbc.queryLongs(db, "SELECT version FROM jobcluster_schema_version ORDER BY version"));
-    assertEquals(List.of(), SchemaMigrator.migrate(db, folder.classLoader()));
+    List<Long> expected = new ArrayList<>(shippedVersions(db));
+    expected.add(next);
+    assertEquals(expected, appliedVersions(db));
+    assertEquals(List.of(), versions(SchemaMigrator.migrate(db, folder.location())));
+  }
+
+  @Test
+  void appliesAMigrationOlderThanOneAppliedBefore() {
+    DatabaseSettings db = emptyDatabase();
+    long next = nextVersion(db);
+    MigrationFolder folder = MigrationFolder.copyOfShipped(migrations, db.dialect())
+        .write("V" + (next + 1) + "__second_branch.sql", "CREATE TABLE second_probe (id INTEGER);\n");
+    SchemaMigrator.migrate(db, folder.location());
+    folder.write("V" + next + "__first_branch.sql", "CREATE TABLE first_probe (id INTEGER);\n");
+
+    MigrateResult applied = SchemaMigrator.migrate(db, folder.location());
+
+    assertEquals(List.of(next), versions(applied));
+    assertEquals(0, TestJdbc.count(db, "SELECT count(*) FROM first_probe"));
   }
 
   @Test
   void keepsRunningOnASchemaANewerNodeMigratedFurther() {
     DatabaseSettings db = emptyDatabase();
-    SchemaMigrator.migrate(db);
-    TestJdbc.update(db, "INSERT INTO jobcluster_schema_version (version, description, checksum)"
-        + " VALUES (?, ?, ?)", 99, "from_the_future", "f".repeat(64));
+    MigrationFolder newer = MigrationFolder.copyOfShipped(migrations, db.dialect())
+        .write("V" + nextVersion(db) + "__from_the_future.sql", "CREATE TABLE future (id INTEGER);\n");
+    SchemaMigrator.migrate(db, newer.location());
 
-    assertEquals(List.of(), SchemaMigrator.migrate(db));
+    assertEquals(List.of(), versions(SchemaMigrator.migrate(db)));
   }
 
   @Test
   void namesTheMigrationThatFailed() {
     DatabaseSettings db = emptyDatabase();
     SchemaMigrator.migrate(db);
-    int next = nextVersion(db);
+    long next = nextVersion(db);
     MigrationFolder broken = MigrationFolder.copyOfShipped(migrations, db.dialect())
-        .add("V" + next + "__broken.sql", "CREATE TABLE broken_probe (id INTEGER);\nSELECT * FROM nowhere;\n");
+        .write("V" + next + "__broken.sql",
+            "CREATE TABLE broken_probe (id INTEGER);\nSELECT * FROM nowhere;\n");
 
     SchemaMigrationException e = assertThrows(SchemaMigrationException.class,
-        () -> SchemaMigrator.migrate(db, broken.classLoader()));
+        () -> SchemaMigrator.migrate(db, broken.location()));
 
-    assertTrue(e.getMessage().contains("V" + next + " from db/" + (db.dialect() == Dialect.H2 ? "h2" : "postgres")
-        + "/V" + next + "__broken.sql"), e.getMessage());
-    assertEquals(shippedVersions(db).stream().map(Long::valueOf).toList(),
-        TestJdbc.queryLongs(db, "SELECT version FROM jobcluster_schema_version ORDER BY version"));
+    assertTrue(e.getMessage().contains("V" + next + "__broken.sql"), e.getMessage());
+    assertTrue(e.getMessage().contains("nowhere"), e.getMessage());
+    assertEquals(shippedVersions(db), appliedVersions(db));
   }
 
-  private static List<Integer> shippedVersions(DatabaseSettings db) {
-    return MigrationCatalog.load(db.dialect(), SchemaMigratorContract.class.getClassLoader()).stream()
-        .map(script -> script.migration().version()).toList();
+  @Test
+  void refusesAScriptNotNamedByTheConvention() {
+    DatabaseSettings db = emptyDatabase();
+    MigrationFolder folder = MigrationFolder.copyOfShipped(migrations, db.dialect())
+        .write("v7_jobs.sql", "CREATE TABLE misnamed (id INTEGER);\n");
+
+    SchemaMigrationException e = assertThrows(SchemaMigrationException.class,
+        () -> SchemaMigrator.migrate(db, folder.location()));
+
+    assertTrue(e.getMessage().contains("v7_jobs.sql"), e.getMessage());
+    assertFalse(TestJdbc.tableExists(db, "event_journal"));
   }
 
-  private static int nextVersion(DatabaseSettings db) {
-    List<Integer> shipped = shippedVersions(db);
+  @Test
+  void refusesTwoScriptsWithTheSameVersion() {
+    DatabaseSettings db = emptyDatabase();
+    long next = nextVersion(db);
+    MigrationFolder folder = MigrationFolder.copyOfShipped(migrations, db.dialect())
+        .write("V" + next + "__jobs.sql", "CREATE TABLE twin_a (id INTEGER);\n")
+        .write("V" + next + "__stats.sql", "CREATE TABLE twin_b (id INTEGER);\n");
+
+    SchemaMigrationException e = assertThrows(SchemaMigrationException.class,
+        () -> SchemaMigrator.migrate(db, folder.location()));
+
+    assertTrue(e.getMessage().contains("more than one migration with version " + next),
+        e.getMessage());
+  }
+
+  @Test
+  void refusesToStartWithoutItsScripts() {
+    DatabaseSettings db = emptyDatabase();
+
+    SchemaMigrationException e = assertThrows(SchemaMigrationException.class,
+        () -> SchemaMigrator.migrate(db, "filesystem:" + migrations.resolve("missing")));
+
+    assertTrue(e.getMessage().contains("missing"), e.getMessage());
+  }
+
+  @Test
+  void takesOverADatabaseTheReplacedRunnerMigratedWithoutTouchingItsRows() {
+    DatabaseSettings db = emptyDatabase();
+    long latest = migrateAsTheReplacedRunnerDid(db, 0);
+
+    MigrateResult first = SchemaMigrator.migrate(db);
+    MigrateResult second = SchemaMigrator.migrate(db);
+
+    assertEquals(List.of(), versions(first));
+    assertEquals(List.of(), versions(second));
+    assertEquals(List.of(latest), TestJdbc.queryLongs(db, APPLIED_VERSIONS, "BASELINE", true));
+    assertEquals(1, TestJdbc.count(db, "SELECT count(*) FROM api_keys"));
+    assertEquals(shippedVersions(db), TestJdbc.queryLongs(db,
+        "SELECT version FROM " + SchemaMigrator.LEGACY_VERSION_TABLE + " ORDER BY version"));
+  }
+
+  @Test
+  void takesOverADatabaseTheReplacedRunnerLeftBehindAndAppliesOnlyNewerScripts() {
+    DatabaseSettings db = emptyDatabase();
+    long recorded = migrateAsTheReplacedRunnerDid(db, 2);
+
+    MigrateResult applied = SchemaMigrator.migrate(db);
+
+    List<Long> shipped = shippedVersions(db);
+    assertEquals(shipped.subList(shipped.size() - 2, shipped.size()), versions(applied));
+    assertEquals(List.of(recorded), TestJdbc.queryLongs(db, APPLIED_VERSIONS, "BASELINE", true));
+    assertEquals(1, TestJdbc.count(db, "SELECT count(*) FROM api_keys"));
+    assertEquals(List.of(), versions(SchemaMigrator.migrate(db)));
+  }
+
+  /** As the replaced runner did: a schema created by hand from the plugin's script is adopted. */
+  @Test
+  void adoptsASchemaCreatedWithoutEitherVersionTable() {
+    DatabaseSettings db = emptyDatabase();
+    TestJdbc.update(db, MigrationFolder.read(MigrationFolder.shippedScripts(db.dialect()).get(0)));
+    TestJdbc.update(db, "INSERT INTO event_journal (persistence_id, sequence_number, writer,"
+        + " write_timestamp, adapter_manifest, event_ser_id, event_ser_manifest, event_payload)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", "job|1", 1L, "w", 0L, "", 1, "m", new byte[] {1});
+
+    MigrateResult applied = SchemaMigrator.migrate(db);
+
+    assertEquals(shippedVersions(db), versions(applied));
+    assertEquals(List.of(0L), TestJdbc.queryLongs(db, APPLIED_VERSIONS, "BASELINE", true));
+    assertEquals(1, TestJdbc.count(db, "SELECT count(*) FROM event_journal"));
+  }
+
+  /**
+   * Leaves {@code db} as the hand-written runner Flyway replaced did, {@code behind} scripts
+   * short of the latest: the shipped scripts up to that version applied, each recorded in its
+   * table with the SHA-256 of its text; and one API key in it. Returns the version recorded.
+   */
+  static long migrateAsTheReplacedRunnerDid(DatabaseSettings db, int behind) {
+    List<Long> shipped = shippedVersions(db);
+    long version = shipped.get(shipped.size() - 1 - behind);
+    TestJdbc.update(db, "CREATE TABLE " + SchemaMigrator.LEGACY_VERSION_TABLE
+        + " (version INTEGER NOT NULL PRIMARY KEY,"
+        + " description VARCHAR(200) NOT NULL,"
+        + " checksum VARCHAR(64) NOT NULL,"
+        + " applied_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL)");
+    for (Path script : MigrationFolder.shippedScripts(db.dialect())) {
+      if (MigrationFolder.version(script) <= version) {
+        String sql = MigrationFolder.read(script).replace("\r\n", "\n");
+        String name = script.getFileName().toString();
+        TestJdbc.update(db, sql);
+        TestJdbc.update(db, "INSERT INTO " + SchemaMigrator.LEGACY_VERSION_TABLE
+                + " (version, description, checksum) VALUES (?, ?, ?)",
+            MigrationFolder.version(script),
+            name.substring(name.indexOf("__") + 2, name.length() - ".sql".length()), sha256(sql));
+      }
+    }
+    TestJdbc.update(db, "INSERT INTO api_keys (key_id, tenant, scopes, key_hash, created_at)"
+        + " VALUES (?, ?, ?, ?, ?)", "k1", "acme", "read", "a".repeat(64),
+        Timestamp.from(Instant.parse("2025-01-01T00:00:00Z")));
+    return version;
+  }
+
+  static List<Long> shippedVersions(DatabaseSettings db) {
+    return MigrationFolder.shippedScripts(db.dialect()).stream()
+        .map(script -> (long) MigrationFolder.version(script)).toList();
+  }
+
+  static List<Long> versions(MigrateResult result) {
+    return result.migrations.stream().map(migration -> Long.valueOf(migration.version)).toList();
+  }
+
+  private static List<Long> appliedVersions(DatabaseSettings db) {
+    return TestJdbc.queryLongs(db, APPLIED_VERSIONS, "SQL", true);
+  }
+
+  private static long nextVersion(DatabaseSettings db) {
+    List<Long> shipped = shippedVersions(db);
     return shipped.get(shipped.size() - 1) + 1;
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.flywaydb.core.api.output.MigrateResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,27 +30,44 @@ class SchemaMigratorPostgresTest extends SchemaMigratorContract {
   @Test
   void nodesStartingTogetherApplyTheSchemaExactlyOnce() throws Exception {
     DatabaseSettings db = emptyDatabase();
-    int nodes = 4;
+
+    List<Long> applied = startTogether(db, 4);
+
+    assertEquals(shippedVersions(db), applied.stream().sorted().toList());
+    assertEquals(shippedVersions(db).size(),
+        TestJdbc.count(db, "SELECT count(*) FROM " + SchemaMigrator.HISTORY_TABLE));
+  }
+
+  @Test
+  void nodesStartingTogetherTakeOverTheReplacedRunnersDatabaseOnce() throws Exception {
+    DatabaseSettings db = emptyDatabase();
+    long recorded = migrateAsTheReplacedRunnerDid(db, 1);
+
+    List<Long> applied = startTogether(db, 4);
+
+    assertEquals(List.of(recorded + 1), applied);
+    assertEquals(List.of(recorded), TestJdbc.queryLongs(db, APPLIED_VERSIONS, "BASELINE", true));
+  }
+
+  /** Runs {@code nodes} migrators at once; returns the versions they applied, all together. */
+  private static List<Long> startTogether(DatabaseSettings db, int nodes) throws Exception {
     CountDownLatch ready = new CountDownLatch(nodes);
     ExecutorService executor = Executors.newFixedThreadPool(nodes);
     try {
-      List<Future<List<Migration>>> results = new ArrayList<>();
+      List<Future<MigrateResult>> results = new ArrayList<>();
       for (int i = 0; i < nodes; i++) {
-        Callable<List<Migration>> node = () -> {
+        Callable<MigrateResult> node = () -> {
           ready.countDown();
           ready.await();
           return SchemaMigrator.migrate(db);
         };
         results.add(executor.submit(node));
       }
-      int applied = 0;
-      for (Future<List<Migration>> result : results) {
-        applied += result.get(60, TimeUnit.SECONDS).size();
+      List<Long> applied = new ArrayList<>();
+      for (Future<MigrateResult> result : results) {
+        applied.addAll(versions(result.get(60, TimeUnit.SECONDS)));
       }
-
-      int shipped = MigrationCatalog.load(Dialect.POSTGRES, getClass().getClassLoader()).size();
-      assertEquals(shipped, applied);
-      assertEquals(shipped, TestJdbc.count(db, "SELECT count(*) FROM jobcluster_schema_version"));
+      return applied;
     } finally {
       executor.shutdownNow();
     }
@@ -59,14 +77,14 @@ class SchemaMigratorPostgresTest extends SchemaMigratorContract {
   void aFailedMigrationLeavesNoTraceOnPostgres() {
     DatabaseSettings db = emptyDatabase();
     MigrationFolder broken = MigrationFolder.copyOfShipped(migrations, Dialect.POSTGRES)
-        .add("V99__broken.sql", "CREATE TABLE broken_probe (id INTEGER);\nSELECT * FROM nowhere;\n");
+        .write("V99__broken.sql", "CREATE TABLE broken_probe (id INTEGER);\nSELECT * FROM nowhere;\n");
 
     assertThrows(SchemaMigrationException.class,
-        () -> SchemaMigrator.migrate(db, broken.classLoader()));
+        () -> SchemaMigrator.migrate(db, broken.location()));
 
     assertFalse(TestJdbc.tableExists(db, "broken_probe"));
     assertFalse(TestJdbc.tableExists(db, "event_journal"));
-    assertFalse(TestJdbc.tableExists(db, "jobcluster_schema_version"));
+    assertEquals(0, TestJdbc.count(db, "SELECT count(*) FROM " + SchemaMigrator.HISTORY_TABLE));
   }
 
   @Test
