@@ -29,9 +29,10 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    DatabaseSettings database = DatabaseSettings.fromEnvironment(System.getenv());
     // A node process ends with its actor system (left the cluster, downed by the split brain resolver).
-    Config config = NodeConfig.load(database, ConfigFactory.parseString("pekko.coordinated-shutdown.exit-jvm = on"));
+    Config overrides = ConfigFactory.parseString("pekko.coordinated-shutdown.exit-jvm = on");
+    DatabaseSettings database = NodeConfig.database(overrides);
+    Config config = NodeConfig.load(database, overrides);
     try {
       JobclusterNode node = JobclusterNode.start(config, database);
       Readiness ready = node.awaitReady(Duration.ofMinutes(5)).toCompletableFuture().get(5, TimeUnit.MINUTES);

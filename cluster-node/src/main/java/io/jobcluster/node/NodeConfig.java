@@ -22,6 +22,15 @@ public final class NodeConfig {
 
   private NodeConfig() {}
 
+  /**
+   * The database the configuration names ({@code jobcluster.database}, from the environment by
+   * default), read before the rest because the persistence settings {@link #load} layers follow it.
+   */
+  public static DatabaseSettings database(Config overrides) {
+    Config config = ConfigFactory.load(overrides.withFallback(ConfigFactory.parseResourcesAnySyntax("application")));
+    return DatabaseSettings.fromConfig(config.getConfig("jobcluster.database"));
+  }
+
   public static Config load(DatabaseSettings database, Config overrides) {
     Config resolved = ConfigFactory.load(overrides
         .withFallback(PersistenceConfig.forDatabase(database))

@@ -14,9 +14,11 @@ import io.jobcluster.node.job.JobEntitySettings;
 import io.jobcluster.node.worker.WorkerPools;
 import io.jobcluster.persistence.DatabaseSettings;
 import io.jobcluster.persistence.PersistenceConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -152,6 +154,29 @@ class NodeConfigTest {
     var asks = JobService.LostWorkerAsks.from(config.getConfig("jobcluster.job.lost-worker-asks"));
     assertEquals(new JobService.LostWorkerAsks(Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofSeconds(60)), asks);
     assertEquals(Duration.ofSeconds(5), config.getDuration("jobcluster.http.lease-linger"));
+  }
+
+  @Test
+  void theDatabaseIsTheJobclusterDatabaseBlockAndWithoutAUrlTheEmbeddedH2InTheDataDir() {
+    DatabaseSettings postgres = NodeConfig.database(ConfigFactory.parseString("""
+        jobcluster.database { url = "jdbc:postgresql://db.internal:5432/jobs", user = "jc", password = "pw" }"""));
+    assertEquals(DatabaseSettings.postgres("jdbc:postgresql://db.internal:5432/jobs", "jc", "pw"), postgres);
+
+    DatabaseSettings embedded = NodeConfig.database(ConfigFactory.parseMap(Map.of("jobcluster.database.data-dir", dataDir.toString())));
+    assertEquals(DatabaseSettings.h2(dataDir), embedded);
+  }
+
+  @Test
+  void everyJobclusterKeyIsListedInTheConfigurationGuide() throws Exception {
+    String guide = Files.readString(Path.of("../docs/CONFIGURATION.md"));
+    // jobcluster.db and jobcluster.fresh-journal are derived from jobcluster.database, not settings.
+    List<String> missing = load("").getConfig("jobcluster").entrySet().stream()
+        .map(Map.Entry::getKey)
+        .filter(key -> !key.startsWith("db.") && !key.startsWith("fresh-journal."))
+        .filter(key -> !guide.contains("`" + key + "`"))
+        .sorted()
+        .toList();
+    assertEquals(List.of(), missing, "keys of application.conf not in docs/CONFIGURATION.md");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.jobcluster.persistence;
 
+import com.typesafe.config.Config;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -12,12 +13,6 @@ import java.util.regex.Pattern;
  * construction so every instance carries the options the node relies on (see {@link #url()}).
  */
 public record DatabaseSettings(String url, String user, String password) {
-
-  public static final String ENV_URL = "JOBCLUSTER_DB_URL";
-  public static final String ENV_USER = "JOBCLUSTER_DB_USER";
-  public static final String ENV_PASSWORD = "JOBCLUSTER_DB_PASSWORD";
-  public static final String ENV_DATA_DIR = "JOBCLUSTER_DATA_DIR";
-  public static final String DEFAULT_DATA_DIR = "./data";
 
   /** User of the embedded H2 database; H2 makes the creator of a new file database its admin. */
   public static final String H2_USER = "sa";
@@ -61,17 +56,18 @@ public record DatabaseSettings(String url, String user, String password) {
     url = normalise(url.strip());
   }
 
-  /** Settings from {@code JOBCLUSTER_DB_*}; without a URL, the embedded H2 under the data dir. */
-  public static DatabaseSettings fromEnvironment(Map<String, String> env) {
-    String url = nonBlank(env.get(ENV_URL));
+  /**
+   * Settings from the node's {@code jobcluster.database} block: {@code url}, {@code user},
+   * {@code password}; an empty URL means the embedded H2 under {@code data-dir}.
+   */
+  public static DatabaseSettings fromConfig(Config database) {
+    String url = nonBlank(database.getString("url"));
     if (url == null) {
-      String dataDir = nonBlank(env.get(ENV_DATA_DIR));
-      return h2(Path.of(dataDir == null ? DEFAULT_DATA_DIR : dataDir));
+      return h2(Path.of(database.getString("data-dir")));
     }
     String defaultUser = Dialect.fromUrl(url) == Dialect.H2 ? H2_USER : "";
-    String user = nonBlank(env.get(ENV_USER));
-    String password = env.get(ENV_PASSWORD);
-    return new DatabaseSettings(url, user == null ? defaultUser : user, password);
+    String user = nonBlank(database.getString("user"));
+    return new DatabaseSettings(url, user == null ? defaultUser : user, database.getString("password"));
   }
 
   public static DatabaseSettings postgres(String url, String user, String password) {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,7 +17,7 @@ class DatabaseSettingsTest {
   @Test
   void defaultsToAnEmbeddedH2FileUnderTheDataDirectoryWithWriteDelayZero(@TempDir Path dir) {
     DatabaseSettings db =
-        DatabaseSettings.fromEnvironment(Map.of(DatabaseSettings.ENV_DATA_DIR, dir.toString()));
+        fromConfig(Map.of("data-dir", dir.toString()));
 
     assertEquals(Dialect.H2, db.dialect());
     assertEquals("jdbc:h2:file:" + dir.toAbsolutePath() + "/jobcluster;WRITE_DELAY=0;"
@@ -26,7 +28,7 @@ class DatabaseSettingsTest {
 
   @Test
   void defaultDataDirectoryIsDataInTheWorkingDirectory() {
-    DatabaseSettings db = DatabaseSettings.fromEnvironment(Map.of(DatabaseSettings.ENV_URL, " "));
+    DatabaseSettings db = fromConfig(Map.of("url", " "));
 
     String expected = Path.of("data").toAbsolutePath().normalize() + "/jobcluster;";
     assertTrue(db.url().startsWith("jdbc:h2:file:" + expected), db.url());
@@ -34,10 +36,10 @@ class DatabaseSettingsTest {
 
   @Test
   void postgresUrlGetsBatchedInsertsAndTimeoutsOfSeconds() {
-    DatabaseSettings db = DatabaseSettings.fromEnvironment(Map.of(
-        DatabaseSettings.ENV_URL, "jdbc:postgresql://db.internal:5432/jobs",
-        DatabaseSettings.ENV_USER, "jobcluster",
-        DatabaseSettings.ENV_PASSWORD, "s3cret"));
+    DatabaseSettings db = fromConfig(Map.of(
+        "url", "jdbc:postgresql://db.internal:5432/jobs",
+        "user", "jobcluster",
+        "password", "s3cret"));
 
     assertEquals(Dialect.POSTGRES, db.dialect());
     assertEquals("jdbc:postgresql://db.internal:5432/jobs?reWriteBatchedInserts=true"
@@ -68,8 +70,8 @@ class DatabaseSettingsTest {
 
   @Test
   void givenH2UrlGetsTheRequiredOptionsAndTheDefaultUser() {
-    DatabaseSettings db = DatabaseSettings.fromEnvironment(Map.of(
-        DatabaseSettings.ENV_URL, "jdbc:h2:file:/var/lib/jobcluster/db;db_close_on_exit=true"));
+    DatabaseSettings db = fromConfig(Map.of(
+        "url", "jdbc:h2:file:/var/lib/jobcluster/db;db_close_on_exit=true"));
 
     assertEquals("jdbc:h2:file:/var/lib/jobcluster/db;db_close_on_exit=true;WRITE_DELAY=0;"
         + "DATABASE_TO_UPPER=FALSE", db.url());
@@ -100,8 +102,7 @@ class DatabaseSettingsTest {
   @Test
   void rejectsDatabasesOtherThanPostgresAndH2WithoutShowingThePassword() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> DatabaseSettings.fromEnvironment(
-            Map.of(DatabaseSettings.ENV_URL, "jdbc:mysql://db/jobs?password=hunter2")));
+        () -> fromConfig(Map.of("url", "jdbc:mysql://db/jobs?password=hunter2")));
 
     assertTrue(e.getMessage().contains("jdbc:postgresql"), e.getMessage());
     assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
@@ -116,5 +117,11 @@ class DatabaseSettingsTest {
   @Test
   void h2DataDirectoryMustNotContainTheSettingsSeparator() {
     assertThrows(IllegalArgumentException.class, () -> DatabaseSettings.h2(Path.of("/tmp/a;b")));
+  }
+
+  /** A {@code jobcluster.database} block: the node's defaults, then {@code values}. */
+  private static DatabaseSettings fromConfig(Map<String, String> values) {
+    Config defaults = ConfigFactory.parseMap(Map.of("url", "", "user", "", "password", "", "data-dir", "./data"));
+    return DatabaseSettings.fromConfig(ConfigFactory.parseMap(values).withFallback(defaults));
   }
 }
