@@ -142,7 +142,7 @@ public final class JobsApi {
       if (!JobIds.isValid(id)) {
         return CompletableFuture.completedFuture(notFound(id));
       }
-      return jobs.history(visibleTenant(principal), id).thenApply(history -> history
+      return jobs.history(principal.visibleTenant(), id).thenApply(history -> history
           .map(items -> Responses.json(StatusCodes.OK, new Items<>(items)))
           .orElseGet(() -> notFound(id)));
     });
@@ -152,7 +152,7 @@ public final class JobsApi {
     return ScopedCall.run(principal, Scope.READ, () -> {
       JobStatus status = parameters.containsKey("status") ? status(parameters.get("status")) : null;
       int limit = parameters.containsKey("limit") ? limit(parameters.get("limit")) : DEFAULT_PAGE;
-      return queries.list(visibleTenant(principal), status, parameters.get("queue"), parameters.get("type"), limit, parameters.get("cursor"))
+      return queries.list(principal.visibleTenant(), status, parameters.get("queue"), parameters.get("type"), limit, parameters.get("cursor"))
           .thenApply(page -> Responses.json(StatusCodes.OK, page));
     });
   }
@@ -163,7 +163,7 @@ public final class JobsApi {
       if (!JobIds.isValid(id)) {
         return CompletableFuture.completedFuture(notFound(id));
       }
-      return deadline.guard(command.apply(visibleTenant(principal)).thenApply(reply -> {
+      return deadline.guard(command.apply(principal.visibleTenant()).thenApply(reply -> {
         if (reply instanceof JobReply.Accepted accepted) {
           return success == StatusCodes.NO_CONTENT ? HttpResponse.create().withStatus(success)
               : Responses.json(success, JobJson.of(accepted.job()));
@@ -171,12 +171,6 @@ public final class JobsApi {
         return Responses.rejected((JobReply.Rejected) reply);
       }));
     });
-  }
-
-
-  /** The tenant whose jobs the principal sees; null (all) for admin keys. */
-  private static String visibleTenant(Principal principal) {
-    return principal.isAdmin() ? null : principal.tenant();
   }
 
   private static HttpResponse notFound(String id) {

@@ -40,7 +40,7 @@ public final class OpsApi {
   CompletionStage<HttpResponse> stats(Principal principal, Map<String, String> parameters) {
     return ScopedCall.run(principal, Scope.READ, () -> {
       StatsWindow window = StatsWindow.parse(parameters.get("window"));
-      String tenant = tenantOf(principal);
+      String tenant = principal.visibleTenant();
       return queries.countsByStatus(tenant).thenCombine(queries.finishedTimings(tenant, clock.instant().minus(window.length())),
           (counts, timings) -> Responses.json(StatusCodes.OK, stats(counts, window, timings)));
     });
@@ -53,7 +53,7 @@ public final class OpsApi {
   }
 
   CompletionStage<HttpResponse> queues(Principal principal) {
-    return ScopedCall.run(principal, Scope.READ, () -> queries.queueStats(tenantOf(principal)).thenCombine(workers.pools(), (stats, pools) -> {
+    return ScopedCall.run(principal, Scope.READ, () -> queries.queueStats(principal.visibleTenant()).thenCombine(workers.pools(), (stats, pools) -> {
       Map<String, List<WorkerPool.PoolInfo>> poolsByQueue = pools.stream().collect(Collectors.groupingBy(WorkerPool.PoolInfo::queue));
       Map<String, QueueInfo> byQueue = new TreeMap<>();
       for (QueueStats queue : stats) {
@@ -75,10 +75,5 @@ public final class OpsApi {
           .toList();
       return Responses.json(StatusCodes.OK, new Items<>(items));
     }));
-  }
-
-
-  private static String tenantOf(Principal principal) {
-    return principal.isAdmin() ? null : principal.tenant();
   }
 }

@@ -72,10 +72,8 @@ public final class WorkApi {
         throw new InvalidRequestException("waitSeconds", "must be between 0 and " + MAX_WAIT_SECONDS);
       }
       Duration window = Duration.ofSeconds(waitSeconds).compareTo(MIN_WINDOW) < 0 ? MIN_WINDOW : Duration.ofSeconds(waitSeconds);
-      // Admin keys lease any tenant's jobs; every other key only its own tenant's.
-      String onlyTenant = principal.isAdmin() ? null : principal.tenant();
       CompletableFuture<List<LeasedAttempt>> leased = new CompletableFuture<>();
-      system.systemActorOf(ExternalLease.create(queue, onlyTenant, lease.workerId(), max, window, leaseLinger, jobs, leased),
+      system.systemActorOf(ExternalLease.create(queue, principal.visibleTenant(), lease.workerId(), max, window, leaseLinger, jobs, leased),
           "external-lease-" + UUID.randomUUID(), Props.empty());
       return leased.thenApply(got -> Responses.json(StatusCodes.OK, new Items<>(got.stream().map(WorkApi::leasedJson).toList())));
     });
