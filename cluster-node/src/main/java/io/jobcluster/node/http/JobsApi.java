@@ -185,15 +185,12 @@ public final class JobsApi {
     }
   }
 
+  /** The page size asked for; {@link JobQueries#list} checks its range. */
   private static int limit(String value) {
     try {
-      int limit = Integer.parseInt(value);
-      if (limit >= 1 && limit <= JobQueries.MAX_LIMIT) {
-        return limit;
-      }
+      return Integer.parseInt(value);
     } catch (NumberFormatException e) {
-      // answered below
+      throw JobQueries.invalidLimit();
     }
-    throw new InvalidRequestException("limit", "must be a whole number from 1 to " + JobQueries.MAX_LIMIT);
   }
 }

@@ -434,7 +434,12 @@ class JobsHttpTest {
     assertError(send("POST", "/v1/jobs", acme, "type=noop", "Content-Type", "text/plain"), 415, "unsupported_media_type");
     assertError(send("GET", "/v1/jobs/not-a-job-id", acme, null), 404, "not_found");
     assertError(send("GET", "/v1/jobs?status=DONE", acme, null), 400, "invalid_request");
-    assertError(send("GET", "/v1/jobs?limit=0", acme, null), 400, "invalid_request");
+    for (String limit : List.of("0", "1001", "abc")) {
+      Answer badLimit = send("GET", "/v1/jobs?limit=" + limit, acme, null);
+      assertError(badLimit, 400, "invalid_request");
+      assertEquals("limit", badLimit.body().get("field").asText(), limit);
+      assertEquals("limit: must be a whole number from 1 to 1000", badLimit.body().get("message").asText(), "one message for every bad limit: " + limit);
+    }
     assertError(send("GET", "/v1/jobs?cursor=bm90LWEtY3Vyc29y", acme, null), 400, "invalid_request");
     assertError(send("GET", "/v1/nothing-here", acme, null), 404, "not_found");
     assertError(send("PUT", "/v1/jobs", acme, "{}"), 405, "method_not_allowed");
