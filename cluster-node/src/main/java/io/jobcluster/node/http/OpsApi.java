@@ -1,7 +1,6 @@
 package io.jobcluster.node.http;
 
 import io.jobcluster.node.auth.Principal;
-import io.jobcluster.node.auth.Scope;
 import io.jobcluster.node.readmodel.JobQueries;
 import io.jobcluster.node.readmodel.QueueStats;
 import io.jobcluster.node.worker.WorkerDirectory;
@@ -38,12 +37,10 @@ public final class OpsApi {
 
   /** Counts of every job by status, and timings of the jobs that finished in {@code ?window=} (default the last hour). */
   CompletionStage<HttpResponse> stats(Principal principal, Map<String, String> parameters) {
-    return ScopedCall.run(principal, Scope.READ, () -> {
-      StatsWindow window = StatsWindow.parse(parameters.get("window"));
-      String tenant = tenantOf(principal);
-      return queries.countsByStatus(tenant).thenCombine(queries.finishedTimings(tenant, clock.instant().minus(window.length())),
-          (counts, timings) -> Responses.json(StatusCodes.OK, stats(counts, window, timings)));
-    });
+    StatsWindow window = StatsWindow.parse(parameters.get("window"));
+    String tenant = principal.visibleTenant();
+    return queries.countsByStatus(tenant).thenCombine(queries.finishedTimings(tenant, clock.instant().minus(window.length())),
+        (counts, timings) -> Responses.json(StatusCodes.OK, stats(counts, window, timings)));
   }
 
   private static Stats stats(Map<JobStatus, Long> counts, StatsWindow window, List<FinishedTimings> timings) {
@@ -53,7 +50,7 @@ public final class OpsApi {
   }
 
   CompletionStage<HttpResponse> queues(Principal principal) {
-    return ScopedCall.run(principal, Scope.READ, () -> queries.queueStats(tenantOf(principal)).thenCombine(workers.pools(), (stats, pools) -> {
+    return queries.queueStats(principal.visibleTenant()).thenCombine(workers.pools(), (stats, pools) -> {
       Map<String, List<WorkerPool.PoolInfo>> poolsByQueue = pools.stream().collect(Collectors.groupingBy(WorkerPool.PoolInfo::queue));
       Map<String, QueueInfo> byQueue = new TreeMap<>();
       for (QueueStats queue : stats) {
@@ -65,20 +62,15 @@ public final class OpsApi {
       poolsByQueue.forEach((queue, serving) -> byQueue.computeIfAbsent(queue, name -> new QueueInfo(name, 0, 0, 0, 0, null, serving.size(),
           serving.stream().mapToInt(WorkerPool.PoolInfo::capacity).sum())));
       return Responses.json(StatusCodes.OK, new Items<>(List.copyOf(byQueue.values())));
-    }));
+    });
   }
 
   CompletionStage<HttpResponse> workers(Principal principal) {
-    return ScopedCall.run(principal, Scope.READ, () -> workers.pools().thenApply(pools -> {
+    return workers.pools().thenApply(pools -> {
       List<WorkerInfo> items = pools.stream()
           .map(pool -> new WorkerInfo(pool.workerId(), pool.node(), List.of(pool.queue()), pool.capacity(), pool.inFlight(), pool.draining()))
           .toList();
       return Responses.json(StatusCodes.OK, new Items<>(items));
-    }));
-  }
-
-
-  private static String tenantOf(Principal principal) {
-    return principal.isAdmin() ? null : principal.tenant();
+    });
   }
 }

@@ -2,7 +2,6 @@ package io.jobcluster.node.http;
 
 import io.jobcluster.node.JobService;
 import io.jobcluster.node.auth.Principal;
-import io.jobcluster.node.auth.Scope;
 import io.jobcluster.node.worker.ExternalLease;
 import io.jobcluster.node.worker.LeasedAttempt;
 import io.jobcluster.protocol.ErrorCode;
@@ -29,7 +28,7 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 
 /**
- * External workers over HTTP ({@code work} scope): lease jobs of their tenant from a queue with a
+ * External workers over HTTP: lease jobs of their tenant from a queue with a
  * long poll, then heartbeat, complete or fail each one by its lease id. A stale lease id answers
  * 409 and changes nothing: stop working on that job.
  */
@@ -57,58 +56,48 @@ public final class WorkApi {
 
 
   CompletionStage<HttpResponse> lease(Principal principal, String queue, String body) {
-    return ScopedCall.run(principal, Scope.WORK, () -> {
-      QueueName.require(queue);
-      LeaseRequest lease = JsonCodec.read(body, LeaseRequest.class);
-      if (lease.workerId() == null || !WORKER_ID.matcher(lease.workerId()).matches()) {
-        throw new InvalidRequestException("workerId", "is required and must match [A-Za-z0-9._:-]{1,128}");
-      }
-      int max = lease.max() == null ? 1 : lease.max();
-      if (max < 1 || max > MAX_LEASE) {
-        throw new InvalidRequestException("max", "must be between 1 and " + MAX_LEASE);
-      }
-      int waitSeconds = lease.waitSeconds() == null ? 0 : lease.waitSeconds();
-      if (waitSeconds < 0 || waitSeconds > MAX_WAIT_SECONDS) {
-        throw new InvalidRequestException("waitSeconds", "must be between 0 and " + MAX_WAIT_SECONDS);
-      }
-      Duration window = Duration.ofSeconds(waitSeconds).compareTo(MIN_WINDOW) < 0 ? MIN_WINDOW : Duration.ofSeconds(waitSeconds);
-      // Admin keys lease any tenant's jobs; every other key only its own tenant's.
-      String onlyTenant = principal.isAdmin() ? null : principal.tenant();
-      CompletableFuture<List<LeasedAttempt>> leased = new CompletableFuture<>();
-      system.systemActorOf(ExternalLease.create(queue, onlyTenant, lease.workerId(), max, window, leaseLinger, jobs, leased),
-          "external-lease-" + UUID.randomUUID(), Props.empty());
-      return leased.thenApply(got -> Responses.json(StatusCodes.OK, new Items<>(got.stream().map(WorkApi::leasedJson).toList())));
-    });
+    QueueName.require(queue);
+    LeaseRequest lease = JsonCodec.read(body, LeaseRequest.class);
+    if (lease.workerId() == null || !WORKER_ID.matcher(lease.workerId()).matches()) {
+      throw new InvalidRequestException("workerId", "is required and must match [A-Za-z0-9._:-]{1,128}");
+    }
+    int max = lease.max() == null ? 1 : lease.max();
+    if (max < 1 || max > MAX_LEASE) {
+      throw new InvalidRequestException("max", "must be between 1 and " + MAX_LEASE);
+    }
+    int waitSeconds = lease.waitSeconds() == null ? 0 : lease.waitSeconds();
+    if (waitSeconds < 0 || waitSeconds > MAX_WAIT_SECONDS) {
+      throw new InvalidRequestException("waitSeconds", "must be between 0 and " + MAX_WAIT_SECONDS);
+    }
+    Duration window = Duration.ofSeconds(waitSeconds).compareTo(MIN_WINDOW) < 0 ? MIN_WINDOW : Duration.ofSeconds(waitSeconds);
+    CompletableFuture<List<LeasedAttempt>> leased = new CompletableFuture<>();
+    system.systemActorOf(ExternalLease.create(queue, principal.visibleTenant(), lease.workerId(), max, window, leaseLinger, jobs, leased),
+        "external-lease-" + UUID.randomUUID(), Props.empty());
+    return leased.thenApply(got -> Responses.json(StatusCodes.OK, new Items<>(got.stream().map(WorkApi::leasedJson).toList())));
   }
 
   CompletionStage<HttpResponse> heartbeat(Principal principal, String id, String body) {
-    return ScopedCall.run(principal, Scope.WORK, () -> {
-      HeartbeatRequest heartbeat = JsonCodec.read(body, HeartbeatRequest.class);
-      String progress = heartbeat.progress() == null || heartbeat.progress().isNull() ? null : heartbeat.progress().toString();
-      return onLease(id, heartbeat.leaseId(), leaseId -> jobs.heartbeat(id, leaseId, progress));
-    });
+    HeartbeatRequest heartbeat = JsonCodec.read(body, HeartbeatRequest.class);
+    String progress = heartbeat.progress() == null || heartbeat.progress().isNull() ? null : heartbeat.progress().toString();
+    return onLease(id, heartbeat.leaseId(), leaseId -> jobs.heartbeat(id, leaseId, progress));
   }
 
   CompletionStage<HttpResponse> complete(Principal principal, String id, String body) {
-    return ScopedCall.run(principal, Scope.WORK, () -> {
-      CompleteRequest complete = JsonCodec.read(body, CompleteRequest.class);
-      String result = complete.result() == null || complete.result().isNull() ? null : complete.result().toString();
-      return onLease(id, complete.leaseId(), leaseId -> jobs.complete(id, leaseId, result));
-    });
+    CompleteRequest complete = JsonCodec.read(body, CompleteRequest.class);
+    String result = complete.result() == null || complete.result().isNull() ? null : complete.result().toString();
+    return onLease(id, complete.leaseId(), leaseId -> jobs.complete(id, leaseId, result));
   }
 
   CompletionStage<HttpResponse> fail(Principal principal, String id, String body) {
-    return ScopedCall.run(principal, Scope.WORK, () -> {
-      FailRequest fail = JsonCodec.read(body, FailRequest.class);
-      if (fail.error() == null || fail.error().isBlank()) {
-        throw new InvalidRequestException("error", "is required");
-      }
-      if (fail.error().indexOf('\u0000') >= 0) {
-        throw new InvalidRequestException("error", "must not contain NUL");
-      }
-      boolean retryable = fail.retryable() == null || fail.retryable();
-      return onLease(id, fail.leaseId(), leaseId -> jobs.fail(id, leaseId, fail.error(), retryable));
-    });
+    FailRequest fail = JsonCodec.read(body, FailRequest.class);
+    if (fail.error() == null || fail.error().isBlank()) {
+      throw new InvalidRequestException("error", "is required");
+    }
+    if (fail.error().indexOf('\u0000') >= 0) {
+      throw new InvalidRequestException("error", "must not contain NUL");
+    }
+    boolean retryable = fail.retryable() == null || fail.retryable();
+    return onLease(id, fail.leaseId(), leaseId -> jobs.fail(id, leaseId, fail.error(), retryable));
   }
 
   private CompletionStage<HttpResponse> onLease(String id, String leaseId, java.util.function.Function<String, CompletionStage<JobReply>> command) {

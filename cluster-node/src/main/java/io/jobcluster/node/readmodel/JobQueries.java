@@ -62,6 +62,7 @@ public final class JobQueries {
   public CompletionStage<JobPage> list(String tenant, JobStatus status, String queue, String type, int limit, String cursor) {
     ListCursor after;
     try {
+      requireLimit(limit);
       after = cursor == null ? null : ListCursor.decode(cursor);
       validFilter("queue", queue, QueueName.PATTERN);
       validFilter("type", type, JobSpec.TYPE);
@@ -69,7 +70,7 @@ public final class JobQueries {
       return CompletableFuture.failedFuture(e);
     }
     PageQuery query = new PageQuery(tenant, status, queue, type, limit, after);
-    return validLimit(limit).thenCompose(ok -> run("list", connection -> list(connection, query)));
+    return run("list", connection -> list(connection, query));
   }
 
   /** The number of jobs in each status, every status present. */
@@ -156,10 +157,23 @@ public final class JobQueries {
   }
 
   private static CompletionStage<Void> validLimit(int limit) {
-    if (limit < 1 || limit > MAX_LIMIT) {
-      return CompletableFuture.failedFuture(new InvalidRequestException("limit", "must be between 1 and " + MAX_LIMIT));
+    try {
+      requireLimit(limit);
+      return CompletableFuture.completedFuture(null);
+    } catch (InvalidRequestException e) {
+      return CompletableFuture.failedFuture(e);
     }
-    return CompletableFuture.completedFuture(null);
+  }
+
+  private static void requireLimit(int limit) {
+    if (limit < 1 || limit > MAX_LIMIT) {
+      throw invalidLimit();
+    }
+  }
+
+  /** The one answer to a page size out of range or not a number, for these queries and for a request's {@code ?limit=}. */
+  public static InvalidRequestException invalidLimit() {
+    return new InvalidRequestException("limit", "must be a whole number from 1 to " + MAX_LIMIT);
   }
 
   private static List<PendingJobRow> readyJobs(Connection connection, String queue, int limit) throws SQLException {

@@ -2,6 +2,7 @@ package io.jobcluster.node.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,6 +43,13 @@ class ScopeAndPrincipalTest {
     assertFalse(worker.isAdmin());
     assertTrue(Principal.admin().isAdmin());
     assertTrue(EnumSet.allOf(Scope.class).stream().allMatch(Principal.admin()::require));
+  }
+
+  @Test
+  void aTenantKeySeesItsOwnTenantAndAnAdminKeySeesEvery() {
+    assertEquals("acme", new Principal("acme", "0123456789abcdef", EnumSet.of(Scope.SUBMIT, Scope.READ, Scope.WORK)).visibleTenant());
+    assertNull(Principal.admin().visibleTenant());
+    assertNull(new Principal("acme", "0123456789abcdef", EnumSet.of(Scope.ADMIN)).visibleTenant(), "an issued admin-scope key sees every tenant");
   }
 
   @Test

@@ -14,7 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -140,7 +143,12 @@ class JobsHttpTest {
     String revoked = issue("acme", Set.of(Scope.READ));
     node.apiKeys().store().revoke(revoked.split("_")[1]).toCompletableFuture().get(30, TimeUnit.SECONDS);
     assertError(send("GET", "/v1/jobs/" + id, revoked, null), 401, "unauthorized");
-    assertError(send("POST", "/v1/jobs", acmeReadOnly, "{\"type\":\"noop\"}"), 403, "forbidden");
+    Answer forbidden = send("POST", "/v1/jobs", acmeReadOnly, "{\"type\":\"noop\"}");
+    assertError(forbidden, 403, "forbidden");
+    assertEquals("this key lacks the 'submit' scope", forbidden.body().get("message").asText());
+    // The scope comes before the body: a key that may not submit learns that, whatever it sent.
+    assertError(send("POST", "/v1/jobs", acmeReadOnly, "{\"type\":"), 403, "forbidden");
+    assertError(send("POST", "/v1/jobs", acmeReadOnly, "type=noop", "Content-Type", "text/plain"), 403, "forbidden");
     assertError(send("POST", "/v1/jobs/" + id + "/cancel", acmeReadOnly, null), 403, "forbidden");
     assertError(send("GET", "/v1/jobs/" + id, globex, null), 404, "not_found");
     assertError(send("POST", "/v1/jobs/" + id + "/cancel", globex, null), 404, "not_found");
@@ -149,6 +157,30 @@ class JobsHttpTest {
     assertEquals(200, send("GET", "/v1/jobs/" + id, null, null, "X-API-Key", acme).status());
     assertEquals(200, send("GET", "/v1/jobs/" + id, ADMIN_KEY, null).status(), "an admin key sees every tenant's jobs");
     assertEquals("SCHEDULED", send("GET", "/v1/jobs/" + id, acme, null).body().get("status").asText(), "nothing changed");
+  }
+
+  @Test
+  void everyEndpointAnswersWithoutAKeyOnlyIfPublicAndRefusesAKeyWithoutItsScope() throws Exception {
+    Map<Scope, String> lacking = new EnumMap<>(Scope.class);
+    for (Scope scope : Scope.values()) {
+      Set<Scope> others = EnumSet.complementOf(EnumSet.of(scope, Scope.ADMIN));
+      lacking.put(scope, issue("acme", others));
+    }
+    for (Endpoint endpoint : node.httpEndpoints()) {
+      String path = endpoint.path().replace("{id}", UUID.randomUUID().toString()).replace("{queue}", "default")
+          .replace("{keyId}", "0123456789abcdef");
+      String body = endpoint.method().equals("POST") ? "{}" : null;
+      Answer anonymous = send(endpoint.method(), path, null, body);
+      if (endpoint.scope().isEmpty()) {
+        assertTrue(anonymous.status() != 401 && anonymous.status() != 403, endpoint.name() + " is public: " + anonymous.status());
+        continue;
+      }
+      Scope scope = endpoint.scope().get();
+      assertError(anonymous, 401, "unauthorized");
+      Answer refused = send(endpoint.method(), path, lacking.get(scope), body);
+      assertError(refused, 403, "forbidden");
+      assertEquals("this key lacks the '" + scope.wireName() + "' scope", refused.body().get("message").asText(), endpoint.name());
+    }
   }
 
   @Test
@@ -434,7 +466,12 @@ class JobsHttpTest {
     assertError(send("POST", "/v1/jobs", acme, "type=noop", "Content-Type", "text/plain"), 415, "unsupported_media_type");
     assertError(send("GET", "/v1/jobs/not-a-job-id", acme, null), 404, "not_found");
     assertError(send("GET", "/v1/jobs?status=DONE", acme, null), 400, "invalid_request");
-    assertError(send("GET", "/v1/jobs?limit=0", acme, null), 400, "invalid_request");
+    for (String limit : List.of("0", "1001", "abc")) {
+      Answer badLimit = send("GET", "/v1/jobs?limit=" + limit, acme, null);
+      assertError(badLimit, 400, "invalid_request");
+      assertEquals("limit", badLimit.body().get("field").asText(), limit);
+      assertEquals("limit: must be a whole number from 1 to 1000", badLimit.body().get("message").asText(), "one message for every bad limit: " + limit);
+    }
     assertError(send("GET", "/v1/jobs?cursor=bm90LWEtY3Vyc29y", acme, null), 400, "invalid_request");
     assertError(send("GET", "/v1/nothing-here", acme, null), 404, "not_found");
     assertError(send("PUT", "/v1/jobs", acme, "{}"), 405, "method_not_allowed");

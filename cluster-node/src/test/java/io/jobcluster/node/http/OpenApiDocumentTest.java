@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcluster.node.JobclusterNode;
 import io.jobcluster.node.TestNodes;
+import io.jobcluster.node.auth.Scope;
 import io.jobcluster.persistence.testing.PostgresExtension;
 import io.jobcluster.node.http.HttpTestClient.Answer;
 import java.nio.file.Files;
@@ -18,6 +19,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -165,6 +167,21 @@ class OpenApiDocumentTest {
     assertTrue(document.path("security").size() > 0, "a key is needed unless an operation says otherwise");
     Set<String> open = operations().stream().filter(OpenApiDocumentTest::isPublic).map(Operation::name).collect(Collectors.toSet());
     assertEquals(Set.of("GET /health/live", "GET /health/ready", "GET /metrics", "GET /v1/openapi.json"), open);
+  }
+
+  @Test
+  void everyOperationNeedsTheScopeItsEndpointDeclares() {
+    Map<String, Optional<Scope>> declared = node.httpEndpoints().stream().collect(Collectors.toMap(Endpoint::name, Endpoint::scope));
+    for (Operation operation : operations()) {
+      String name = operation.name();
+      assertTrue(declared.containsKey(name), name + " is an endpoint of the node");
+      Optional<String> expected = declared.get(name).map(Scope::wireName);
+      JsonNode required = operation.description().path("x-required-scope");
+      assertEquals(expected, required.isMissingNode() ? Optional.empty() : Optional.of(required.asText()), name + ": x-required-scope");
+      assertEquals(expected.isEmpty(), isPublic(operation), name + ": public (security: []) exactly when it needs no scope");
+      expected.ifPresent(scope -> assertTrue(operation.description().path("description").asText().contains("Scope `" + scope + "`"),
+          name + ": the description names scope " + scope));
+    }
   }
 
   @Test
