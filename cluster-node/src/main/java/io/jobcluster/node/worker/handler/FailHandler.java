@@ -28,9 +28,9 @@ public final class FailHandler implements JobHandler {
   }
 
   private static HandlerResult resultOf(int attempt, FailPayload payload) {
-    if (attempt <= payload.times()) {
+    if (attempt <= payload.failingAttempts()) {
       return HandlerResult.failure(
-          "failing attempt " + attempt + " of " + payload.times(), payload.retryable());
+          "failing attempt " + attempt + " of " + payload.failingAttempts(), payload.retryable());
     }
     return HandlerResult.success(Payloads.toJson(Payloads.newObject().put("attempt", attempt)));
   }
