@@ -1,5 +1,6 @@
 package io.jobcluster.node.worker.handler;
 
+import io.jobcluster.node.json.NodeJson;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -32,6 +33,9 @@ public final class FailHandler implements JobHandler {
       return HandlerResult.failure(
           "failing attempt " + attempt + " of " + payload.failingAttempts(), payload.retryable());
     }
-    return HandlerResult.success(Payloads.toJson(Payloads.newObject().put("attempt", attempt)));
+    return HandlerResult.success(NodeJson.write(new Succeeded(attempt)));
   }
+
+  /** The result: which attempt succeeded. */
+  private record Succeeded(int attempt) {}
 }

@@ -1,14 +1,12 @@
 package io.jobcluster.node.worker.handler;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jobcluster.node.json.NodeJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,24 +17,18 @@ import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
- * Reads job payloads (JSON text) into values, with one set of error messages for every handler.
- * A JSON {@code null} counts as absent. Every problem is an {@link InvalidPayloadException}.
+ * Reads a job payload (JSON text) into its record through the node's JSON mapper, with one set of
+ * error messages for every handler: "payload field 'name' problem". No payload is an empty object,
+ * a JSON {@code null} counts as absent, fields the record does not name are ignored. Every problem
+ * is an {@link InvalidPayloadException}.
  */
 public final class Payloads {
 
-  // Fields the record does not name are ignored: handlers never refused them.
+  // Unknown fields are ignored, as handlers always did: only the mapper's strictness on them differs.
   private static final ObjectReader READER =
       NodeJson.mapper().reader().without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
-  private static final JsonMapper MAPPER =
-      JsonMapper.builder()
-          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .build();
 
   private Payloads() {}
 
@@ -74,8 +66,13 @@ public final class Payloads {
     return value;
   }
 
+  /** "payload field 'name' problem", the one wording every handler uses. */
+  public static InvalidPayloadException invalid(String field, String problem) {
+    return new InvalidPayloadException("payload field '" + field + "' " + problem);
+  }
+
   /** The payload as a JSON object; no payload (null or blank) is an empty object. */
-  public static ObjectNode object(String payload) {
+  private static ObjectNode object(String payload) {
     if (payload == null || payload.isBlank()) {
       return NodeJson.mapper().createObjectNode();
     }
@@ -90,75 +87,6 @@ public final class Payloads {
       throw new InvalidPayloadException("payload must be a JSON object");
     }
     return object;
-  }
-
-  /** The field's value, empty when it is missing or JSON null. */
-  public static Optional<JsonNode> field(ObjectNode payload, String field) {
-    JsonNode value = payload.get(field);
-    return value == null || value.isNull() ? Optional.empty() : Optional.of(value);
-  }
-
-  public static long requiredLong(ObjectNode payload, String field, long min, long max) {
-    return optionalLong(payload, field, min, max)
-        .orElseThrow(() -> invalid(field, "is required"));
-  }
-
-  /** An integral number within [min, max]; {@code 5.0} and {@code "5"} are not integers. */
-  public static OptionalLong optionalLong(ObjectNode payload, String field, long min, long max) {
-    Optional<JsonNode> value = field(payload, field);
-    if (value.isEmpty()) {
-      return OptionalLong.empty();
-    }
-    JsonNode node = value.get();
-    if (!node.isIntegralNumber()) {
-      throw invalid(field, "must be an integer");
-    }
-    if (!node.canConvertToLong() || node.longValue() < min || node.longValue() > max) {
-      throw invalid(field, "must be between " + min + " and " + max);
-    }
-    return OptionalLong.of(node.longValue());
-  }
-
-  public static Optional<Boolean> optionalBoolean(ObjectNode payload, String field) {
-    return field(payload, field).map(node -> {
-      if (!node.isBoolean()) {
-        throw invalid(field, "must be true or false");
-      }
-      return node.booleanValue();
-    });
-  }
-
-  public static Optional<String> optionalText(ObjectNode payload, String field) {
-    return field(payload, field).map(node -> {
-      if (!node.isTextual()) {
-        throw invalid(field, "must be a string");
-      }
-      return node.textValue();
-    });
-  }
-
-  public static String requiredText(ObjectNode payload, String field) {
-    return optionalText(payload, field).orElseThrow(() -> invalid(field, "is required"));
-  }
-
-  /** A new, empty object to build a result or progress document with. */
-  public static ObjectNode newObject() {
-    return MAPPER.createObjectNode();
-  }
-
-  /** JSON text of a node. */
-  public static String toJson(JsonNode node) {
-    try {
-      return MAPPER.writeValueAsString(node);
-    } catch (JsonProcessingException e) {
-      // A tree built in memory always serializes; reaching this is a bug, not a bad payload.
-      throw new IllegalStateException("cannot write JSON", e);
-    }
-  }
-
-  /** "payload field 'name' problem", the one wording every handler uses. */
-  public static InvalidPayloadException invalid(String field, String problem) {
-    return new InvalidPayloadException("payload field '" + field + "' " + problem);
   }
 
   /** A rule of the record failed: its own {@link InvalidPayloadException}, or a bug. */

@@ -60,6 +60,7 @@ class SleepHandlerTest {
     assertEquals(new HandlerResult.Success(null), result);
     assertTrue(context.heartbeats().size() >= 2, "heartbeats: " + context.heartbeats());
     assertTrue(context.heartbeats().get(0).contains("\"ms\":1000"), context.heartbeats().get(0));
+    assertTrue(context.heartbeats().get(0).matches("\\{\"sleptMs\":\\d+,\"ms\":1000}"), context.heartbeats().get(0));
   }
 
   @Test
