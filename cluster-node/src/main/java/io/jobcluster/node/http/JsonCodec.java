@@ -1,26 +1,14 @@
 package io.jobcluster.node.http;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.cfg.CoercionAction;
-import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.type.LogicalType;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import com.fasterxml.jackson.module.paramnames.ParameterNamesModule;
+import io.jobcluster.node.json.NodeJson;
 import io.jobcluster.protocol.InvalidRequestException;
 import io.jobcluster.protocol.wire.JsonText;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -32,30 +20,7 @@ import java.util.stream.Collectors;
  * huge numbers are refused with a message naming the field), ISO-8601 timestamps on output.
  */
 public final class JsonCodec {
-  private static final int MAX_NESTING = 64;
-  private static final int MAX_NUMBER_LENGTH = 100;
-
-  private static final ObjectMapper MAPPER = JsonMapper.builder()
-      .addModule(new JavaTimeModule())
-      .addModule(new ParameterNamesModule())
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-      .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-      .disable(JsonParser.Feature.INCLUDE_SOURCE_IN_LOCATION)
-      .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-      // A number or boolean where text belongs is the wrong type, not text to make of it.
-      .withCoercionConfig(LogicalType.Textual, config -> config.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-          .setCoercion(CoercionInputShape.Float, CoercionAction.Fail).setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
-      .build();
-
-  static {
-    MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-        .maxNestingDepth(MAX_NESTING).maxNumberLength(MAX_NUMBER_LENGTH).build());
-  }
+  private static final ObjectMapper MAPPER = NodeJson.mapper();
 
   private JsonCodec() {}
 
@@ -118,11 +83,7 @@ public final class JsonCodec {
   }
 
   public static String write(Object value) {
-    try {
-      return MAPPER.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
+    return NodeJson.write(value);
   }
 
   /** JSON text kept by the entity (payload, result, progress) back as a tree; null stays null. */

@@ -1,5 +1,6 @@
 package io.jobcluster.node.worker.handler;
 
+import io.jobcluster.node.json.NodeJson;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -28,10 +29,13 @@ public final class FailHandler implements JobHandler {
   }
 
   private static HandlerResult resultOf(int attempt, FailPayload payload) {
-    if (attempt <= payload.times()) {
+    if (attempt <= payload.failingAttempts()) {
       return HandlerResult.failure(
-          "failing attempt " + attempt + " of " + payload.times(), payload.retryable());
+          "failing attempt " + attempt + " of " + payload.failingAttempts(), payload.retryable());
     }
-    return HandlerResult.success(Payloads.toJson(Payloads.newObject().put("attempt", attempt)));
+    return HandlerResult.success(NodeJson.write(new Succeeded(attempt)));
   }
+
+  /** The result: which attempt succeeded. */
+  private record Succeeded(int attempt) {}
 }

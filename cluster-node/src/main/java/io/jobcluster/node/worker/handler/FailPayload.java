@@ -1,14 +1,21 @@
 package io.jobcluster.node.worker.handler;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigInteger;
 
 /** The payload of {@code fail}: {@code {"times": 1, "retryable": true}}, both optional. */
-record FailPayload(int times, boolean retryable) {
+record FailPayload(BigInteger times, Boolean retryable) {
+
+  FailPayload {
+    times = times == null ? BigInteger.ONE : Payloads.within("times", times, 0, Integer.MAX_VALUE);
+    retryable = retryable == null || retryable;
+  }
 
   static FailPayload parse(String json) {
-    ObjectNode payload = Payloads.object(json);
-    int times = (int) Payloads.optionalLong(payload, "times", 0, Integer.MAX_VALUE).orElse(1);
-    boolean retryable = Payloads.optionalBoolean(payload, "retryable").orElse(true);
-    return new FailPayload(times, retryable);
+    return Payloads.read(json, FailPayload.class);
+  }
+
+  /** How many attempts fail: {@code times}, which fits an int. */
+  int failingAttempts() {
+    return times.intValueExact();
   }
 }

@@ -1,5 +1,7 @@
 package io.jobcluster.node.worker.handler;
 
+import io.jobcluster.node.json.NodeJson;
+
 /**
  * What an HTTP answer means for the attempt: success on a 2xx (or on exactly the expected status)
  * with {@code {"status":N,"body":"..."}}; otherwise a failure that is retryable for server trouble
@@ -11,10 +13,13 @@ final class HttpOutcome {
 
   private HttpOutcome() {}
 
+  /** The result of a call that got the answer it expected. */
+  private record Answered(int status, String body) {}
+
   static HandlerResult of(int status, String body, Integer expectStatus) {
     boolean expected = expectStatus == null ? status >= 200 && status < 300 : status == expectStatus;
     if (expected) {
-      return HandlerResult.success(Payloads.toJson(Payloads.newObject().put("status", status).put("body", body)));
+      return HandlerResult.success(NodeJson.write(new Answered(status, body)));
     }
     String wanted = expectStatus == null ? "" : " (expected " + expectStatus + ")";
     return HandlerResult.failure("status " + status + wanted + errorBody(body), retryable(status));

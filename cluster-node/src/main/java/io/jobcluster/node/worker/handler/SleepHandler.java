@@ -1,5 +1,6 @@
 package io.jobcluster.node.worker.handler;
 
+import io.jobcluster.node.json.NodeJson;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -35,6 +36,9 @@ public final class SleepHandler implements JobHandler {
     }
     return new Sleep(context, payload.duration()).start();
   }
+
+  /** The progress a heartbeat reports: how long of how long. */
+  private record Progress(long sleptMs, long ms) {}
 
   /** One attempt's sleep: its timer, its lease keeper and its result. */
   private static final class Sleep {
@@ -77,7 +81,7 @@ public final class SleepHandler implements JobHandler {
 
     private String progress() {
       long sleptMs = Math.min(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), duration.toMillis());
-      return Payloads.toJson(Payloads.newObject().put("sleptMs", sleptMs).put("ms", duration.toMillis()));
+      return NodeJson.write(new Progress(sleptMs, duration.toMillis()));
     }
   }
 }

@@ -1,14 +1,22 @@
 package io.jobcluster.node.worker.handler;
 
+import java.math.BigInteger;
 import java.time.Duration;
 
 /** The payload of {@code sleep}: {@code {"ms": 1000}}, 0 to 24 h. */
-record SleepPayload(Duration duration) {
+record SleepPayload(BigInteger ms) {
 
   static final long MAX_MS = Duration.ofHours(24).toMillis();
 
+  SleepPayload {
+    Payloads.within("ms", Payloads.required("ms", ms), 0, MAX_MS);
+  }
+
   static SleepPayload parse(String json) {
-    long ms = Payloads.requiredLong(Payloads.object(json), "ms", 0, MAX_MS);
-    return new SleepPayload(Duration.ofMillis(ms));
+    return Payloads.read(json, SleepPayload.class);
+  }
+
+  Duration duration() {
+    return Duration.ofMillis(ms.longValueExact());
   }
 }

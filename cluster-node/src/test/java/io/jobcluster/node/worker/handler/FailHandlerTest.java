@@ -28,9 +28,19 @@ class FailHandlerTest {
     assertEquals(new HandlerResult.Success("{\"attempt\":1}"), run("{\"times\":0}", 1));
   }
 
+  @Test
+  void nullFieldsTakeTheirDefaultsAndUnknownFieldsAreIgnored() {
+    String payload = "{\"times\":null,\"retryable\":null,\"note\":\"x\"}";
+
+    assertEquals(new HandlerResult.Failure("failing attempt 1 of 1", true), run(payload, 1));
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
     "{\"times\":-1}          | payload field 'times' must be between 0 and 2147483647",
+    "{\"times\":2147483648}  | payload field 'times' must be between 0 and 2147483647",
+    "{\"times\":1.0}         | payload field 'times' must be an integer",
+    "{\"retryable\":1}       | payload field 'retryable' must be true or false",
     "{\"times\":\"2\"}       | payload field 'times' must be an integer",
     "{\"retryable\":\"yes\"} | payload field 'retryable' must be true or false",
     "[]                      | payload must be a JSON object"

@@ -11,6 +11,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.jobcluster.node.json.NodeJson;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -159,6 +160,24 @@ class HttpHandlerTest {
   }
 
   @Test
+  void aScalarBodyIsSentAsItsJsonTextWithoutAContentType() throws InterruptedException {
+    call("""
+        {"url": "%s/echo", "method": "POST", "body": 42}""".formatted(base));
+
+    Received request = received.poll(5, TimeUnit.SECONDS);
+    assertEquals("42", request.body());
+    assertFalse(request.headers().containsKey("content-type"), request.headers().toString());
+  }
+
+  @Test
+  void nullFieldsAndUnknownFieldsAreIgnored() {
+    HandlerResult result = call("""
+        {"url": "%s/status/200", "method": null, "headers": null, "body": null, "expectStatus": null, "note": "x"}""".formatted(base));
+
+    assertEquals(new HandlerResult.Success("{\"status\":200,\"body\":\"status 200\"}"), result);
+  }
+
+  @Test
   void everyCallNamesItsJobAttemptAndWorker() throws InterruptedException {
     Results.await(handler.handle(context("{\"url\":\"" + base + "/echo\"}").attempt(3)));
 
@@ -193,11 +212,11 @@ class HttpHandlerTest {
   }
 
   @Test
-  void keepsTheFirst64KiBOfALargeBody() {
+  void keepsTheFirst64KiBOfALargeBody() throws IOException {
     HandlerResult.Success result =
         assertInstanceOf(HandlerResult.Success.class, call("{\"url\":\"" + base + "/big\"}"));
 
-    String body = Payloads.object(result.resultJson()).get("body").textValue();
+    String body = NodeJson.mapper().readTree(result.resultJson()).get("body").textValue();
     assertEquals(HttpHandler.BODY_LIMIT_BYTES, body.length());
   }
 
@@ -297,7 +316,16 @@ class HttpHandlerTest {
     "{\"url\":\"http://h/\",\"headers\":{\"Host\":\"x\"}} | payload field 'headers' must not set the restricted header 'Host'",
     "{\"url\":\"http://h/\",\"headers\":{\"content-length\":\"1\"}} | payload field 'headers' must not set the restricted header 'content-length'",
     "{\"url\":\"http://h/\",\"headers\":{\"bad name\":\"x\"}} | payload field 'headers' holds an invalid header name or value",
-    "{\"url\":\"http://h/\",\"expectStatus\":99}         | payload field 'expectStatus' must be between 100 and 599"
+    "{\"url\":\"http://h/\",\"expectStatus\":99}         | payload field 'expectStatus' must be between 100 and 599",
+    "{\"url\":\"http://h/\",\"expectStatus\":99999999999999999999999} | payload field 'expectStatus' must be between 100 and 599",
+    "{\"url\":\"http://h/\",\"expectStatus\":200.0}      | payload field 'expectStatus' must be an integer",
+    "{\"url\":5}                                         | payload field 'url' must be a string",
+    "{\"url\":\"http://h/\",\"method\":1}               | payload field 'method' must be a string",
+    "{\"url\":\"http://h/\",\"method\":\"HEAD\",\"body\":{}} | payload field 'body' is not allowed with HEAD",
+    "{\"url\":\"http://h/\",\"headers\":\"x\"}           | payload field 'headers' must be an object of strings",
+    "{\"url\":\"http://h/\",\"headers\":{\"X-N\":null}}  | payload field 'headers' must be an object of strings ('X-N' is not)",
+    "{\"url\":\"http://h/\",\"url\":\"http://h/\"}        | payload is not valid JSON",
+    "[]                                                  | payload must be a JSON object"
   })
   void invalidPayloadIsANonRetryableFailureNamingTheField(String payload, String error) {
     assertEquals(new HandlerResult.Failure(error, false), call(payload));

@@ -60,6 +60,7 @@ class SleepHandlerTest {
     assertEquals(new HandlerResult.Success(null), result);
     assertTrue(context.heartbeats().size() >= 2, "heartbeats: " + context.heartbeats());
     assertTrue(context.heartbeats().get(0).contains("\"ms\":1000"), context.heartbeats().get(0));
+    assertTrue(context.heartbeats().get(0).matches("\\{\"sleptMs\":\\d+,\"ms\":1000}"), context.heartbeats().get(0));
   }
 
   @Test
@@ -120,15 +121,24 @@ class SleepHandlerTest {
     assertEquals(1, context.heartbeats().size());
   }
 
+  @Test
+  void ignoresFieldsItDoesNotKnow() {
+    assertEquals(new HandlerResult.Success(null), Results.await(handler.handle(context("{\"ms\":0,\"note\":\"x\"}"))));
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
     "{}                 | payload field 'ms' is required",
     "{\"ms\":null}      | payload field 'ms' is required",
     "{\"ms\":-1}        | payload field 'ms' must be between 0 and 86400000",
     "{\"ms\":86400001}  | payload field 'ms' must be between 0 and 86400000",
+    "{\"ms\":99999999999999999999999} | payload field 'ms' must be between 0 and 86400000",
     "{\"ms\":1.5}       | payload field 'ms' must be an integer",
+    "{\"ms\":5.0}       | payload field 'ms' must be an integer",
     "{\"ms\":\"100\"}   | payload field 'ms' must be an integer",
-    "{ms:1}             | payload is not valid JSON"
+    "{ms:1}             | payload is not valid JSON",
+    "{\"ms\":1,\"ms\":2} | payload is not valid JSON",
+    "[]                 | payload must be a JSON object"
   })
   void invalidPayloadIsANonRetryableFailureNamingTheField(String payload, String error) {
     assertEquals(new HandlerResult.Failure(error, false), Results.await(handler.handle(context(payload))));
