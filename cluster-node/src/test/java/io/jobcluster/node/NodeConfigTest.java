@@ -154,6 +154,7 @@ class NodeConfigTest {
     var asks = JobService.LostWorkerAsks.from(config.getConfig("jobcluster.job.lost-worker-asks"));
     assertEquals(new JobService.LostWorkerAsks(Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofSeconds(60)), asks);
     assertEquals(Duration.ofSeconds(5), config.getDuration("jobcluster.http.lease-linger"));
+    assertEquals(Duration.ofSeconds(2), config.getDuration("jobcluster.http.retry-after"));
   }
 
   @Test

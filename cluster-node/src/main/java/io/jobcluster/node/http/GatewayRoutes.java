@@ -41,6 +41,7 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Allow;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
 import org.apache.pekko.http.javadsl.server.MethodRejection;
@@ -65,16 +66,19 @@ public final class GatewayRoutes {
   private final Parts parts;
   private final long maxBodyBytes;
   private final long maxBatchBytes;
+  private final RawHeader retryAfter;
   private final List<Endpoint> endpoints;
 
   /**
    * @param maxBodyBytes the largest body of a request ({@code 413} above it)
    * @param maxBatchBytes the largest body of {@code POST /v1/jobs/batch}
+   * @param retryAfter how long a client should wait after a {@code 503}; every 503 says it in {@code Retry-After}
    */
-  public GatewayRoutes(Parts parts, long maxBodyBytes, long maxBatchBytes) {
+  public GatewayRoutes(Parts parts, long maxBodyBytes, long maxBatchBytes, Duration retryAfter) {
     this.parts = parts;
     this.maxBodyBytes = maxBodyBytes;
     this.maxBatchBytes = maxBatchBytes;
+    this.retryAfter = RawHeader.create("Retry-After", Long.toString(Math.max(1, retryAfter.toSeconds())));
     this.endpoints = List.copyOf(endpoints());
   }
 
@@ -85,8 +89,14 @@ public final class GatewayRoutes {
 
   public Route routes() {
     Route[] routes = endpoints.stream().map(endpoint -> endpoint.route(parameters -> admit(endpoint, parameters))).toArray(Route[]::new);
-    return parts.observer().observe(() -> withRequestTimeoutResponse(GatewayRoutes::timedOut, () -> handleExceptions(exceptions(),
-        () -> handleRejections(rejections(), () -> concat(routes[0], Arrays.copyOfRange(routes, 1, routes.length))))));
+    return mapResponse(this::withRetryAfter, () -> parts.observer().observe(() -> withRequestTimeoutResponse(this::timedOut,
+        () -> handleExceptions(exceptions(), () -> handleRejections(rejections(),
+            () -> concat(routes[0], Arrays.copyOfRange(routes, 1, routes.length)))))));
+  }
+
+  /** A 503 tells the client when to try again (a 429 sets its own, from the tenant's rate). */
+  private HttpResponse withRetryAfter(HttpResponse response) {
+    return response.status().intValue() == 503 && response.getHeader("Retry-After").isEmpty() ? response.addHeader(retryAfter) : response;
   }
 
   private List<Endpoint> endpoints() {
@@ -112,7 +122,7 @@ public final class GatewayRoutes {
         Endpoint.post("/v1/jobs/{id}/complete", WORK, withBody("id", work::complete)).writing(),
         Endpoint.post("/v1/jobs/{id}/fail", WORK, withBody("id", work::fail)).writing(),
         // A long poll waits up to WorkApi.MAX_WAIT_SECONDS, longer than pekko.http.server.request-timeout.
-        Endpoint.post("/v1/queues/{queue}/lease", WORK, call -> withRequestTimeout(LONG_POLL_TIMEOUT, GatewayRoutes::timedOut,
+        Endpoint.post("/v1/queues/{queue}/lease", WORK, call -> withRequestTimeout(LONG_POLL_TIMEOUT, this::timedOut,
             () -> withBody("queue", work::lease).apply(call))).writing(),
         Endpoint.get("/v1/stats", READ, withQuery(ops::stats)),
         Endpoint.get("/v1/queues", READ, call -> answer(() -> ops.queues(call.principal()))),
@@ -172,8 +182,8 @@ public final class GatewayRoutes {
   }
 
   /** What a request gets when the server's request timeout passes before the route answered. */
-  private static HttpResponse timedOut(HttpRequest request) {
-    return Responses.unavailable("the request took too long to answer; try again");
+  private HttpResponse timedOut(HttpRequest request) {
+    return withRetryAfter(Responses.unavailable("the request took too long to answer; try again"));
   }
 
   /** Resolves the request's API key (Authorization: Bearer, or X-API-Key) to a principal, else 401. */

@@ -17,9 +17,6 @@ import org.apache.pekko.pattern.AskTimeoutException;
 
 /** Building JSON answers, and turning every kind of failure into the API's error shape. */
 final class Responses {
-  /** How long a client should wait before trying again after {@code 503 unavailable}. */
-  static final String RETRY_AFTER_SECONDS = "2";
-
   private Responses() {}
 
   static HttpResponse json(StatusCode status, Object body) {
@@ -39,8 +36,9 @@ final class Responses {
     return json(StatusCodes.BAD_REQUEST, new ApiError(ErrorCode.INVALID_REQUEST.code(), e.getMessage(), e.field(), null, null));
   }
 
+  /** {@code 503 unavailable}; the gateway adds its Retry-After to every 503 (see {@link GatewayRoutes}). */
   static HttpResponse unavailable(String message) {
-    return error(ErrorCode.UNAVAILABLE, message).addHeader(RawHeader.create("Retry-After", RETRY_AFTER_SECONDS));
+    return error(ErrorCode.UNAVAILABLE, message);
   }
 
   /** A submission the tenant's limits refused: 429 {@code rate_limited} (with Retry-After when waiting helps) or {@code quota_exceeded}. */
@@ -59,9 +57,7 @@ final class Responses {
   /** A failed stage: bad input is the client's, anything else means the cluster could not answer in time. */
   static HttpResponse failure(Throwable failure) {
     ApiError error = failureError(failure);
-    HttpResponse response = json(StatusCodes.get(failureStatus(failure)), error);
-    return error.error().equals(ErrorCode.UNAVAILABLE.code()) ? response.addHeader(RawHeader.create("Retry-After", RETRY_AFTER_SECONDS))
-        : response;
+    return json(StatusCodes.get(failureStatus(failure)), error);
   }
 
   static int failureStatus(Throwable failure) {

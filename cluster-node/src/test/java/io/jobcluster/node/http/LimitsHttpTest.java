@@ -35,6 +35,7 @@ class LimitsHttpTest {
     node = TestNodes.start(POSTGRES.settings(), String.join("\n",
         "jobcluster.worker-queues = \"default:2\"",
         "jobcluster.limits.max-in-flight-requests = 3",
+        "jobcluster.http.retry-after = 7s",
         "jobcluster.limits.active-count-ttl = 100ms",
         // One token per 100 s: after the burst of 2, a third submission is refused however slow the machine is.
         "jobcluster.limits.tenants { \"slow\" { submit-rate = 0.01, submit-burst = 2 } }",
@@ -118,7 +119,7 @@ class LimitsHttpTest {
     Answer refused = http.send("GET", "/v1/stats", worker, null);
     assertError(refused, 503, "unavailable");
     assertTrue(refused.body().get("message").asText().contains("limit of 3"), refused.text());
-    assertEquals("2", refused.header("Retry-After"));
+    assertEquals("7", refused.header("Retry-After"), "jobcluster.http.retry-after");
     assertEquals(200, http.send("GET", "/health/live", null, null).status(), "health is not bounded");
 
     for (CompletableFuture<Answer> poll : polls) {
