@@ -6,7 +6,9 @@ import io.jobcluster.node.job.AttemptCancelled;
 import io.jobcluster.node.worker.Assigned;
 import io.jobcluster.node.worker.LeasedAttempt;
 import io.jobcluster.protocol.CborSerializable;
+import io.jobcluster.protocol.JobId;
 import io.jobcluster.protocol.JobReply;
+import io.jobcluster.protocol.LeaseId;
 import io.jobcluster.protocol.WorkerId;
 import io.jobcluster.protocol.JobStatus;
 import io.jobcluster.protocol.JobView;
@@ -77,7 +79,7 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
    * pool got from dispatcher incarnation {@code epoch}; the difference to what was sent is in transit.
    * {@code running} maps the lease id of every attempt the pool runs to its job id.
    */
-  public record RequestWork(Requester requester, int freeSlots, String epoch, long received, Map<String, String> running)
+  public record RequestWork(Requester requester, int freeSlots, String epoch, long received, Map<LeaseId, JobId> running)
       implements Command {
 
     /** A request that has received nothing and runs nothing: an external lease's only one. */
@@ -100,7 +102,7 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
 
   public record PoolStatus(String workerId, String node, int freeSlots, int leases, boolean leaving) implements CborSerializable {}
 
-  private record LeaseAnswered(ReadyJob job, ActorRef<Assigned> pool, String leaseId, JobReply reply, Throwable failure) implements Command {}
+  private record LeaseAnswered(ReadyJob job, ActorRef<Assigned> pool, LeaseId leaseId, JobReply reply, Throwable failure) implements Command {}
 
   private record PoolTerminated(ActorRef<Assigned> pool) implements Command {}
 
@@ -132,7 +134,7 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
     int asking;
     boolean leaving;
     /** leaseId -> (jobId, number of the assignment that carried it). */
-    final Map<String, SentLease> leases = new HashMap<>();
+    final Map<LeaseId, SentLease> leases = new HashMap<>();
 
     Pool(ActorRef<Assigned> ref) {
       this.ref = ref;
@@ -143,7 +145,7 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
     }
   }
 
-  private record SentLease(String jobId, long sequence) {}
+  private record SentLease(JobId jobId, long sequence) {}
 
   /** A lease that got no answer: it may have persisted for {@code pool}, so only that pool may get it. */
   private record Unanswered(ReadyJob job, ActorRef<Assigned> pool) {}
@@ -271,7 +273,7 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
       Pool pool = pools.get(retry.pool());
       if (pool == null || pool.leaving) {
         it.remove();
-        jobs.handBack(retry.job().jobId(), retry.job().leaseId());
+        jobs.handBack(retry.job().jobId(), retry.job().leaseId().value());
         ready.add(retry.job().withLeaseId(null));
       } else if (pool.demand() > 0) {
         it.remove();
@@ -281,12 +283,12 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
   }
 
   private void lease(Pool pool, ReadyJob job) {
-    String leaseId = job.leaseId() != null ? job.leaseId() : UUID.randomUUID().toString();
+    LeaseId leaseId = job.leaseId() != null ? job.leaseId() : LeaseId.random();
     leasing.put(job.jobId(), job);
     pool.asking++;
     ActorRef<Assigned> poolRef = pool.ref;
     Requester requester = pool.requester;
-    var leased = jobs.lease(job.jobId(), leaseId, requester.workerId(), requester.node(), requester.cancelListener(), settings.leaseTimeout());
+    var leased = jobs.lease(job.jobId(), leaseId.value(), requester.workerId(), requester.node(), requester.cancelListener(), settings.leaseTimeout());
     getContext().pipeToSelf(leased, (reply, failure) -> new LeaseAnswered(job, poolRef, leaseId, reply, failure));
   }
 
@@ -310,18 +312,19 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
     return dispatch();
   }
 
-  private void handOver(Pool pool, JobView job, String leaseId) {
+  private void handOver(Pool pool, JobView job, LeaseId leaseId) {
     if (pool == null || pool.leaving) {
       // The pool went away while the lease was asked for: the attempt never started.
-      jobs.handBack(job.id(), leaseId);
+      jobs.handBack(job.id(), leaseId.value());
       return;
     }
     pool.sent++;
-    pool.leases.put(leaseId, new SentLease(job.id(), pool.sent));
+    JobId jobId = JobId.of(job.id());
+    pool.leases.put(leaseId, new SentLease(jobId, pool.sent));
     recentlyLeased.remove(job.id());
     recentlyLeased.put(job.id(), System.nanoTime());
     pool.ref.tell(new Assigned(
-        new LeasedAttempt(job.id(), leaseId, job.attempts(), job.workerId(), job.queue(), job.type(), job.payload(), job.leaseExpiresAt()), epoch));
+        new LeasedAttempt(jobId, leaseId, job.attempts(), job.workerId(), job.queue(), job.type(), job.payload(), job.leaseExpiresAt()), epoch));
   }
 
   private Behavior<Command> onPoolTerminated(PoolTerminated msg) {
@@ -331,7 +334,7 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
     }
     getContext().getLog().info("worker pool gone queue={} worker={} node={} leases={}", queue, pool.requester.workerId(), pool.requester.node(), pool.leases.size());
     // Leases the pool handed back itself are stale by now and the entity ignores them.
-    pool.leases.forEach((leaseId, lease) -> jobs.workerLost(lease.jobId(), leaseId));
+    pool.leases.forEach((leaseId, lease) -> jobs.workerLost(lease.jobId().value(), leaseId.value()));
     return dispatch();
   }
 
@@ -409,7 +412,7 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
   private boolean isLeased(String jobId) {
     for (Pool pool : pools.values()) {
       for (SentLease lease : pool.leases.values()) {
-        if (lease.jobId().equals(jobId)) {
+        if (lease.jobId().value().equals(jobId)) {
           return true;
         }
       }

@@ -1,5 +1,6 @@
 package io.jobcluster.node.dispatch;
 
+import io.jobcluster.protocol.LeaseId;
 import java.time.Instant;
 import java.util.Comparator;
 
@@ -8,7 +9,7 @@ import java.util.Comparator;
  * waited longest. {@code leaseId} is set when an earlier lease attempt got no answer: asking again
  * with the same id is idempotent, so a lease that did persist is not granted twice.
  */
-public record ReadyJob(String jobId, String tenant, int priority, Instant readyAt, String leaseId) {
+public record ReadyJob(String jobId, String tenant, int priority, Instant readyAt, LeaseId leaseId) {
 
   public static final Comparator<ReadyJob> DISPATCH_ORDER = Comparator
       .comparingInt(ReadyJob::priority).reversed()
@@ -19,7 +20,7 @@ public record ReadyJob(String jobId, String tenant, int priority, Instant readyA
     return new ReadyJob(jobId, tenant, priority, readyAt, null);
   }
 
-  ReadyJob withLeaseId(String id) {
+  ReadyJob withLeaseId(LeaseId id) {
     return new ReadyJob(jobId, tenant, priority, readyAt, id);
   }
 

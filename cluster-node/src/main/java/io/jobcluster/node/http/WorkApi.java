@@ -114,6 +114,6 @@ public final class WorkApi {
 
 
   private static LeasedJobJson leasedJson(LeasedAttempt job) {
-    return new LeasedJobJson(job.jobId(), job.attempt(), job.leaseId(), job.type(), JsonCodec.tree(job.payload()), job.leaseExpiresAt());
+    return new LeasedJobJson(job.jobId().value(), job.attempt(), job.leaseId().value(), job.type(), JsonCodec.tree(job.payload()), job.leaseExpiresAt());
   }
 }

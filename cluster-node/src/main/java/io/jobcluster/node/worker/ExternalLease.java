@@ -56,7 +56,7 @@ public final class ExternalLease {
       return Behaviors.receive(Command.class)
           .onMessage(Assigned.class, assigned -> {
             if (result.isDone()) {
-              jobs.handBack(assigned.job().jobId(), assigned.job().leaseId());
+              jobs.handBack(assigned.job().jobId().value(), assigned.job().leaseId().value());
             } else {
               leased.add(assigned.job());
               if (leased.size() >= max) {

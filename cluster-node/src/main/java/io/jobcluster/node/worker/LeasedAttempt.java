@@ -1,6 +1,8 @@
 package io.jobcluster.node.worker;
 
 import io.jobcluster.protocol.CborSerializable;
+import io.jobcluster.protocol.JobId;
+import io.jobcluster.protocol.LeaseId;
 import java.time.Instant;
 
 /**
@@ -8,6 +10,6 @@ import java.time.Instant;
  *
  * @param workerId the worker the lease names ({@code host:port/queue} for a node's pool)
  */
-public record LeasedAttempt(String jobId, String leaseId, int attempt, String workerId, String queue, String type, String payload,
+public record LeasedAttempt(JobId jobId, LeaseId leaseId, int attempt, String workerId, String queue, String type, String payload,
     Instant leaseExpiresAt)
     implements CborSerializable {}

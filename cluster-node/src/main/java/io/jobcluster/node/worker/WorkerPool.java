@@ -6,7 +6,9 @@ import io.jobcluster.node.job.AttemptCancelled;
 import io.jobcluster.node.worker.handler.HandlerResult;
 import io.jobcluster.node.worker.handler.JobHandlers;
 import io.jobcluster.protocol.CborSerializable;
+import io.jobcluster.protocol.JobId;
 import io.jobcluster.protocol.JobReply;
+import io.jobcluster.protocol.LeaseId;
 import io.jobcluster.protocol.WorkerId;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,7 +63,7 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
   /** Stop taking work, finish or hand back what runs, then answer. */
   public record Drain(Duration grace, ActorRef<Done> replyTo) implements Command {}
 
-  private record Finished(String leaseId, HandlerResult result) implements Command {}
+  private record Finished(LeaseId leaseId, HandlerResult result) implements Command {}
 
   private record Reported(AttemptContext attempt, HandlerResult result, int tries, JobReply reply, Throwable failure) implements Command {}
 
@@ -69,7 +71,7 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
 
   private record Cancel(AttemptCancelled notice) implements Command {}
 
-  private record HandedBack(String leaseId) implements Command {}
+  private record HandedBack(LeaseId leaseId) implements Command {}
 
   private enum Tick implements Command {
     REQUEST_WORK, DRAIN_DEADLINE
@@ -96,10 +98,10 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
   private final ActorRef<AttemptCancelled> cancelListener;
   private final BoundedSourceQueue<AttemptContext> intake;
   /** Running attempts by lease id: a hung attempt and the retry of the same job may both be here. */
-  private final Map<String, AttemptContext> running = new LinkedHashMap<>();
-  private final Set<String> reporting = new HashSet<>();
+  private final Map<LeaseId, AttemptContext> running = new LinkedHashMap<>();
+  private final Set<LeaseId> reporting = new HashSet<>();
   /** Attempts being handed back on drain: they count as running until the entity answered. */
-  private final Set<String> handingBack = new HashSet<>();
+  private final Set<LeaseId> handingBack = new HashSet<>();
   private String epoch = "";
   private long received;
   private ActorRef<Done> drainedReplyTo;
@@ -179,7 +181,7 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
     Duration leaseTimeout = Duration.between(clock.instant(), job.leaseExpiresAt());
     AttemptContext attempt = new AttemptContext(job, leaseTimeout.isNegative() ? Duration.ZERO : leaseTimeout, jobs, blockingExecutor, scheduler);
     if (drainedReplyTo != null) {
-      jobs.handBack(job.jobId(), job.leaseId());
+      jobs.handBack(job.jobId().value(), job.leaseId().value());
       return this;
     }
     running.put(job.leaseId(), attempt);
@@ -194,7 +196,7 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
       // Cannot happen while the dispatcher respects our free slots; give the job back rather than lose it.
       getContext().getLog().error("worker intake refused job={} result={}", job.jobId(), offered);
       running.remove(job.leaseId());
-      jobs.handBack(job.jobId(), job.leaseId());
+      jobs.handBack(job.jobId().value(), job.leaseId().value());
     }
     return this;
   }
@@ -221,15 +223,15 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
   private Behavior<Command> report(AttemptContext attempt, HandlerResult result, int tries) {
     LeasedAttempt job = attempt.job();
     CompletionStage<JobReply> answer = result instanceof HandlerResult.Failure failure
-        ? jobs.fail(job.jobId(), job.leaseId(), failure.error(), failure.retryable())
-        : jobs.complete(job.jobId(), job.leaseId(), ((HandlerResult.Success) result).resultJson());
+        ? jobs.fail(job.jobId().value(), job.leaseId().value(), failure.error(), failure.retryable())
+        : jobs.complete(job.jobId().value(), job.leaseId().value(), ((HandlerResult.Success) result).resultJson());
     getContext().pipeToSelf(answer, (reply, failure) -> new Reported(attempt, result, tries + 1, reply, failure));
     return this;
   }
 
   private Behavior<Command> onReported(Reported msg) {
     String jobId = msg.attempt().jobId();
-    String leaseId = msg.attempt().job().leaseId();
+    LeaseId leaseId = msg.attempt().job().leaseId();
     if (msg.failure() != null && msg.tries() < settings.reportTries()) {
       // The entity did not answer (database or node trouble): the lease still protects the job; try again.
       Duration delay = Duration.ofMillis(250L << msg.tries());
@@ -248,7 +250,7 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
     return this;
   }
 
-  private void finish(String leaseId) {
+  private void finish(LeaseId leaseId) {
     boolean reportsFull = running.size() >= 2 * settings.concurrency();
     boolean wasExecuting = running.containsKey(leaseId) && !reporting.contains(leaseId);
     running.remove(leaseId);
@@ -270,7 +272,7 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
   }
 
   private Behavior<Command> onCancel(Cancel msg) {
-    AttemptContext attempt = running.get(msg.notice().leaseId());
+    AttemptContext attempt = running.get(LeaseId.of(msg.notice().leaseId()));
     if (attempt != null) {
       getContext().getLog().info("attempt cancelled job={} attempt={}", attempt.jobId(), attempt.attempt());
       attempt.cancel();
@@ -280,8 +282,8 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
 
   private Behavior<Command> requestWork() {
     int free = drainedReplyTo != null ? 0 : freeSlots();
-    Map<String, String> leases = new HashMap<>();
-    running.forEach((leaseId, attempt) -> leases.put(leaseId, attempt.jobId()));
+    Map<LeaseId, JobId> leases = new HashMap<>();
+    running.forEach((leaseId, attempt) -> leases.put(leaseId, attempt.job().jobId()));
     var requester = QueueDispatcher.Requester.workerPool(getContext().getSelf().narrow(), cancelListener, settings.workerId());
     dispatcher.tell(new QueueDispatcher.RequestWork(requester, Math.max(0, free), epoch, received, leases));
     return this;
@@ -301,10 +303,10 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
   /** Past the grace period: stop what still runs and give it back, without charging an attempt. */
   private Behavior<Command> handBackRemaining() {
     for (AttemptContext attempt : running.values()) {
-      String leaseId = attempt.job().leaseId();
+      LeaseId leaseId = attempt.job().leaseId();
       if (!reporting.contains(leaseId) && handingBack.add(leaseId)) {
         attempt.cancel();
-        getContext().pipeToSelf(jobs.handBack(attempt.jobId(), leaseId), (reply, failure) -> new HandedBack(leaseId));
+        getContext().pipeToSelf(jobs.handBack(attempt.jobId(), leaseId.value()), (reply, failure) -> new HandedBack(leaseId));
       }
     }
     return this;

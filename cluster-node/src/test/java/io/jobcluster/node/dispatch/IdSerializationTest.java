@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigFactory;
 import io.jobcluster.protocol.CborSerializable;
 import io.jobcluster.protocol.JobId;
 import io.jobcluster.protocol.LeaseId;
+import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.serialization.Serialization;
@@ -22,14 +23,28 @@ class IdSerializationTest {
 
   record Plain(String jobId, int attempt, String leaseId) implements CborSerializable {}
 
+  /** Like {@code RequestWork.running}: lease id to job id. */
+  record TypedRunning(Map<LeaseId, JobId> running) implements CborSerializable {}
+
+  record PlainRunning(Map<String, String> running) implements CborSerializable {}
+
   @Test
   void aMessageWithIdsHasTheBytesOfOneWithStrings() {
+    assertSameFormAs(new Plain(JOB, 2, "lease-1"), new Typed(JobId.of(JOB), 2, LeaseId.of("lease-1")));
+  }
+
+  @Test
+  void aMapOfLeaseIdsToJobIdsHasTheBytesOfOneOfStrings() {
+    assertSameFormAs(new PlainRunning(Map.of("lease-1", JOB)), new TypedRunning(Map.of(LeaseId.of("lease-1"), JobId.of(JOB))));
+  }
+
+  /** {@code typed} serializes to the bytes of {@code plain}, and those bytes read back as {@code typed}. */
+  private static void assertSameFormAs(Object plain, Object typed) {
     ActorTestKit node = ActorTestKit.create(
         ConfigFactory.parseResources("serialization.conf").withFallback(ConfigFactory.defaultReference()).resolve());
     try {
       Serialization serialization = SerializationExtension.get(Adapter.toClassic(node.system()));
-      Typed typed = new Typed(JobId.of(JOB), 2, LeaseId.of("lease-1"));
-      byte[] plainBytes = serialization.serialize(new Plain(JOB, 2, "lease-1")).get();
+      byte[] plainBytes = serialization.serialize(plain).get();
 
       assertArrayEquals(plainBytes, serialization.serialize(typed).get());
       var serializer = serialization.findSerializerFor(typed);
