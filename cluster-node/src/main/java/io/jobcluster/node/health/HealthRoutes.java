@@ -3,7 +3,7 @@ package io.jobcluster.node.health;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
 
-import io.jobcluster.node.http.JsonCodec;
+import io.jobcluster.node.json.NodeJson;
 import io.jobcluster.protocol.wire.Readiness;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -32,7 +32,7 @@ public final class HealthRoutes {
   }
 
   private static HttpResponse readyResponse(Readiness r) {
-    return json(r.isReady() ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, JsonCodec.write(r));
+    return json(r.isReady() ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, NodeJson.write(r));
   }
 
   private static HttpResponse json(org.apache.pekko.http.javadsl.model.StatusCode status, String body) {

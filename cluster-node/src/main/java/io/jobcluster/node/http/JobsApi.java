@@ -101,7 +101,7 @@ public final class JobsApi {
       submit = JsonCodec.convert(item, JobRequest.class);
     } catch (InvalidRequestException e) {
       return CompletableFuture.completedFuture(new BatchItemJson(index, 400,
-          null, new ApiError(ErrorCode.INVALID_REQUEST.code(), e.getMessage(), e.field(), null, null)));
+          null, ApiError.invalid(e)));
     }
     return jobs.submit(principal.tenant(), submit).handle((reply, failure) -> {
       if (failure != null) {
@@ -111,8 +111,7 @@ public final class JobsApi {
         return new BatchItemJson(index, accepted.created() ? 201 : 200, JobJson.of(accepted.job()), null);
       }
       JobReply.Rejected rejected = (JobReply.Rejected) reply;
-      return new BatchItemJson(index, rejected.error().httpStatus(), null,
-          new ApiError(rejected.error().code(), rejected.message(), null, rejected.from(), rejected.to()));
+      return new BatchItemJson(index, rejected.error().httpStatus(), null, ApiError.rejected(rejected));
     });
   }
 

@@ -28,12 +28,11 @@ final class Responses {
   }
 
   static HttpResponse rejected(JobReply.Rejected rejected) {
-    return json(StatusCodes.get(rejected.error().httpStatus()),
-        new ApiError(rejected.error().code(), rejected.message(), null, rejected.from(), rejected.to()));
+    return json(StatusCodes.get(rejected.error().httpStatus()), ApiError.rejected(rejected));
   }
 
   static HttpResponse invalid(InvalidRequestException e) {
-    return json(StatusCodes.BAD_REQUEST, new ApiError(ErrorCode.INVALID_REQUEST.code(), e.getMessage(), e.field(), null, null));
+    return json(StatusCodes.BAD_REQUEST, ApiError.invalid(e));
   }
 
   /** {@code 503 unavailable}; the gateway adds its Retry-After to every 503 (see {@link GatewayRoutes}). */
@@ -67,7 +66,7 @@ final class Responses {
   static ApiError failureError(Throwable failure) {
     Throwable cause = unwrap(failure);
     if (cause instanceof InvalidRequestException invalid) {
-      return new ApiError(ErrorCode.INVALID_REQUEST.code(), invalid.getMessage(), invalid.field(), null, null);
+      return ApiError.invalid(invalid);
     }
     if (cause instanceof AskTimeoutException || cause instanceof TimeoutException) {
       return ApiError.of(ErrorCode.UNAVAILABLE.code(), "the job store did not answer in time; try again");

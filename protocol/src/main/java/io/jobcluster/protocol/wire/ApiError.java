@@ -1,6 +1,9 @@
 package io.jobcluster.protocol.wire;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.jobcluster.protocol.ErrorCode;
+import io.jobcluster.protocol.InvalidRequestException;
+import io.jobcluster.protocol.JobReply;
 import io.jobcluster.protocol.JobStatus;
 
 /**
@@ -14,5 +17,15 @@ public record ApiError(String error, String message, String field, JobStatus fro
 
   public static ApiError of(String error, String message) {
     return new ApiError(error, message, null, null, null);
+  }
+
+  /** {@code invalid_request} naming the field at fault. */
+  public static ApiError invalid(InvalidRequestException e) {
+    return new ApiError(ErrorCode.INVALID_REQUEST.code(), e.getMessage(), e.field(), null, null);
+  }
+
+  /** A command the job refused, with the refused transition when there is one. */
+  public static ApiError rejected(JobReply.Rejected rejected) {
+    return new ApiError(rejected.error().code(), rejected.message(), null, rejected.from(), rejected.to());
   }
 }

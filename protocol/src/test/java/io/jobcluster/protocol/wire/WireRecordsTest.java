@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jobcluster.protocol.ErrorCode;
+import io.jobcluster.protocol.InvalidRequestException;
+import io.jobcluster.protocol.JobReply;
 import io.jobcluster.protocol.JobRequest;
 import io.jobcluster.protocol.JobStatus;
 import java.util.HashMap;
@@ -68,5 +71,13 @@ class WireRecordsTest {
   void anErrorLeavesOutTheDetailsItHasNot() throws Exception {
     assertEquals("""
         {"error":"not_found","message":"no such job"}""", JSON.writeValueAsString(ApiError.of("not_found", "no such job")));
+  }
+
+  @Test
+  void invalidInputAndRefusedCommandsBecomeTheirErrorAnswers() {
+    assertEquals(new ApiError("invalid_request", "queue: must match [a-z0-9_-]{1,64}", "queue", null, null),
+        ApiError.invalid(new InvalidRequestException("queue", "must match [a-z0-9_-]{1,64}")));
+    JobReply.Rejected refused = new JobReply.Rejected(ErrorCode.INVALID_TRANSITION, "cannot go", JobStatus.COMPLETED, JobStatus.CANCELLED);
+    assertEquals(new ApiError("invalid_transition", "cannot go", null, JobStatus.COMPLETED, JobStatus.CANCELLED), ApiError.rejected(refused));
   }
 }
