@@ -1,5 +1,7 @@
 package io.jobcluster.protocol.wire;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 /**
  * A node's answer to {@code GET /health/ready}: ready when it is an Up member of the cluster, job
  * sharding runs with every job shard started, and the database answers.
@@ -17,6 +19,7 @@ public record Readiness(String status, int members, boolean clusterJoined, boole
     return new Readiness(ready ? READY : NOT_READY, members, clusterJoined, shardingStarted, databaseReachable);
   }
 
+  @JsonIgnore
   public boolean isReady() {
     return READY.equals(status);
   }

@@ -80,4 +80,11 @@ class WireRecordsTest {
     JobReply.Rejected refused = new JobReply.Rejected(ErrorCode.INVALID_TRANSITION, "cannot go", JobStatus.COMPLETED, JobStatus.CANCELLED);
     assertEquals(new ApiError("invalid_transition", "cannot go", null, JobStatus.COMPLETED, JobStatus.CANCELLED), ApiError.rejected(refused));
   }
+
+  @Test
+  void readinessIsWrittenWithItsFiveFieldsOnly() throws Exception {
+    assertEquals("""
+        {"status":"ready","members":3,"clusterJoined":true,"shardingStarted":true,"databaseReachable":true}""",
+        JSON.writeValueAsString(Readiness.of(true, true, true, 3)));
+  }
 }
