@@ -18,6 +18,7 @@ import io.jobcluster.node.http.JobsApi;
 import io.jobcluster.node.http.OpsApi;
 import io.jobcluster.node.http.WorkApi;
 import io.jobcluster.node.dispatch.QueueDispatcher;
+import io.jobcluster.node.dispatch.QueueDispatchers;
 import io.jobcluster.node.dispatch.ReadyJob;
 import io.jobcluster.node.dispatch.DispatchReadModel;
 import io.jobcluster.node.job.DeadlineSweeper;
@@ -123,7 +124,8 @@ public final class JobclusterNode implements AutoCloseable {
       GatewayRoutes gateway = new GatewayRoutes(new GatewayRoutes.Parts(health,
           new MetricsApi(metrics, system, queries, Clock.systemUTC(), settings.getDuration("metrics.queue-refresh")),
           new JobsApi(jobs, queries, deadline, gate), new AdminKeysApi(apiKeys.store(), apiKeys.authenticator()),
-          new OpsApi(queries, new WorkerDirectory(system), Clock.systemUTC()), new WorkApi(system, jobs, deadline, settings.getDuration("http.lease-linger")), apiKeys.authenticator(),
+          new OpsApi(queries, new WorkerDirectory(system), new QueueDispatchers(system, settings.getDuration("ask-timeout")), Clock.systemUTC()),
+          new WorkApi(system, jobs, deadline, settings.getDuration("http.lease-linger")), apiKeys.authenticator(),
           databaseHealth::isReachable, new RequestObserver(metrics, limits.getInt("max-in-flight-requests"))),
           settings.getBytes("http.max-body"), settings.getBytes("http.max-batch-body"), settings.getDuration("http.retry-after"));
       ServerBinding binding = Http.get(system)

@@ -25,7 +25,7 @@ class NodeIdentityTest {
       first = node.nodeId();
       assertEquals("127.0.0.1:" + port, node.clusterAddress());
       assertTrue(first.matches("127\\.0\\.0\\.1:" + port + "#-?[0-9]+"), first);
-      String dispatcherNode = DispatcherStatus.of(node, "default").dispatcherNode();
+      String dispatcherNode = DispatcherStatus.of(node, "default").node();
       assertEquals(first, dispatcherNode, "dispatchers name nodes the same way");
     }
     try (JobclusterNode again = TestNodes.start(POSTGRES.settings(), port, "", "")) {

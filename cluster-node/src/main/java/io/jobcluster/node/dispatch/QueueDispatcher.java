@@ -12,6 +12,8 @@ import io.jobcluster.protocol.LeaseId;
 import io.jobcluster.protocol.WorkerId;
 import io.jobcluster.protocol.JobStatus;
 import io.jobcluster.protocol.JobView;
+import io.jobcluster.protocol.wire.DispatcherInfo;
+import io.jobcluster.protocol.wire.DispatcherPool;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -95,12 +97,8 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
    */
   public record PoolLeaving(ActorRef<Assigned> pool, boolean leasesMoveOn) implements Command {}
 
-  /** What the dispatcher holds right now, for /v1/queues, /v1/workers and tests. */
-  public record GetStatus(ActorRef<QueueStatus> replyTo) implements Command {}
-
-  public record QueueStatus(String queue, String dispatcherNode, int ready, int leasing, List<PoolStatus> pools) implements CborSerializable {}
-
-  public record PoolStatus(String workerId, String node, int freeSlots, int leases, boolean leaving) implements CborSerializable {}
+  /** What the dispatcher holds right now, for {@code GET /v1/queues/{queue}/dispatcher}. */
+  public record GetStatus(ActorRef<DispatcherInfo> replyTo) implements Command {}
 
   private record LeaseAnswered(ReadyJob job, ActorRef<Assigned> pool, LeaseId leaseId, JobReply reply, Throwable failure) implements Command {}
 
@@ -394,10 +392,10 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
   }
 
   private Behavior<Command> onGetStatus(GetStatus msg) {
-    List<PoolStatus> poolStatus = pools.values().stream()
-        .map(pool -> new PoolStatus(pool.requester.workerId(), pool.requester.node(), pool.freeSlots, pool.leases.size(), pool.leaving))
+    List<DispatcherPool> poolStatus = pools.values().stream()
+        .map(pool -> new DispatcherPool(pool.requester.workerId(), pool.requester.node(), pool.freeSlots, pool.leases.size(), pool.leaving))
         .toList();
-    msg.replyTo().tell(new QueueStatus(queue, NodeIdentity.self(getContext().getSystem()), ready.size(), leasing.size(), poolStatus));
+    msg.replyTo().tell(new DispatcherInfo(queue, NodeIdentity.self(getContext().getSystem()), ready.size(), leasing.size(), poolStatus));
     return this;
   }
 

@@ -126,6 +126,7 @@ public final class GatewayRoutes {
             () -> withBody("queue", work::lease).apply(call))).writing(),
         Endpoint.get("/v1/stats", READ, withQuery(ops::stats)),
         Endpoint.get("/v1/queues", READ, call -> answer(() -> ops.queues(call.principal()))),
+        Endpoint.get("/v1/queues/{queue}/dispatcher", ADMIN, on("queue", ops::dispatcher)),
         Endpoint.get("/v1/workers", READ, call -> answer(() -> ops.workers(call.principal()))),
         Endpoint.post("/v1/admin/keys", ADMIN, withBody(maxBodyBytes, keys::issue)),
         Endpoint.get("/v1/admin/keys", ADMIN, withQuery(keys::list)),

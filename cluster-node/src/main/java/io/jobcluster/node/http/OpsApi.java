@@ -1,6 +1,7 @@
 package io.jobcluster.node.http;
 
 import io.jobcluster.node.auth.Principal;
+import io.jobcluster.node.dispatch.QueueDispatchers;
 import io.jobcluster.node.readmodel.JobQueries;
 import io.jobcluster.node.readmodel.QueueStats;
 import io.jobcluster.node.worker.WorkerDirectory;
@@ -22,16 +23,19 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 
 /**
  * {@code /v1/stats}, {@code /v1/queues} and {@code /v1/workers}: counts and timings from the read
- * model (the caller's tenant, or all for an admin) and worker pools as they report themselves.
+ * model (the caller's tenant, or all for an admin) and worker pools as they report themselves;
+ * {@code /v1/queues/{queue}/dispatcher}: what a queue's dispatcher holds in memory.
  */
 public final class OpsApi {
   private final JobQueries queries;
   private final WorkerDirectory workers;
+  private final QueueDispatchers dispatchers;
   private final Clock clock;
 
-  public OpsApi(JobQueries queries, WorkerDirectory workers, Clock clock) {
+  public OpsApi(JobQueries queries, WorkerDirectory workers, QueueDispatchers dispatchers, Clock clock) {
     this.queries = queries;
     this.workers = workers;
+    this.dispatchers = dispatchers;
     this.clock = clock;
   }
 
@@ -63,6 +67,11 @@ public final class OpsApi {
           serving.stream().mapToInt(WorkerPool.PoolInfo::capacity).sum())));
       return Responses.json(StatusCodes.OK, new Items<>(List.copyOf(byQueue.values())));
     });
+  }
+
+  /** The dispatcher's own state: where it runs, what is ready, which pools asked (operators; the state spans tenants). */
+  CompletionStage<HttpResponse> dispatcher(Principal principal, String queue) {
+    return dispatchers.status(queue).thenApply(info -> Responses.json(StatusCodes.OK, info));
   }
 
   CompletionStage<HttpResponse> workers(Principal principal) {

@@ -60,7 +60,7 @@ class WorkerLossTest {
         TestHandlers.started(id).get(60, TimeUnit.SECONDS);
       }
       Map<String, JobView> running = Jobs.awaitStatus(first.jobs(), ids, JobStatus.RUNNING, Duration.ofSeconds(60));
-      String dispatcherNode = DispatcherStatus.of(first, "spread").dispatcherNode();
+      String dispatcherNode = DispatcherStatus.of(first, "spread").node();
 
       JobclusterNode victim = nodes.subList(1, 3).stream()
           .filter(node -> !node.nodeId().equals(dispatcherNode))

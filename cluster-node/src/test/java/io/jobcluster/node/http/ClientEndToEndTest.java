@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jobcluster.node.JobclusterNode;
+import io.jobcluster.node.NodeIdentity;
 import io.jobcluster.node.TestNodes;
 import io.jobcluster.persistence.testing.PostgresExtension;
 import io.jobcluster.protocol.BackoffPolicy;
@@ -20,6 +21,8 @@ import io.jobcluster.protocol.client.JobclusterApiException;
 import io.jobcluster.protocol.client.JobclusterClient;
 import io.jobcluster.protocol.client.LeasedJob;
 import io.jobcluster.protocol.client.ListQuery;
+import io.jobcluster.protocol.wire.DispatcherInfo;
+import io.jobcluster.protocol.wire.DispatcherPool;
 import io.jobcluster.protocol.wire.QueueInfo;
 import io.jobcluster.protocol.wire.Stats;
 import io.jobcluster.protocol.client.Submission;
@@ -351,5 +354,12 @@ class ClientEndToEndTest {
         .stream().filter(q -> q.queue().equals("default")).findFirst().orElseThrow();
     assertEquals(1, queue.workers());
     assertEquals(4, queue.capacity());
+
+    DispatcherInfo dispatcher = admin.dispatcher("default");
+    assertEquals("default", dispatcher.queue());
+    assertEquals(NodeIdentity.self(node.system()), dispatcher.node());
+    assertTrue(dispatcher.pools().stream().map(DispatcherPool::workerId).anyMatch(pool.id()::equals), () -> "the pool asked for work: " + dispatcher);
+    refused(403, "forbidden", () -> client.dispatcher("default"));
+    assertEquals("queue", refused(400, "invalid_request", () -> admin.dispatcher("Not A Queue")).field().orElseThrow());
   }
 }

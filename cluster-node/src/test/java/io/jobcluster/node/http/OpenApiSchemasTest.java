@@ -17,6 +17,8 @@ import io.jobcluster.protocol.wire.BatchItemJson;
 import io.jobcluster.protocol.wire.BatchRequest;
 import io.jobcluster.protocol.wire.CompleteRequest;
 import io.jobcluster.protocol.wire.FailRequest;
+import io.jobcluster.protocol.wire.DispatcherInfo;
+import io.jobcluster.protocol.wire.DispatcherPool;
 import io.jobcluster.protocol.wire.FinishedTimings;
 import io.jobcluster.protocol.wire.HeartbeatRequest;
 import io.jobcluster.protocol.wire.IssueKeyRequest;
@@ -84,6 +86,8 @@ class OpenApiSchemasTest {
         Arguments.of("Stats", Stats.class),
         Arguments.of("Queue", QueueInfo.class),
         Arguments.of("Worker", WorkerInfo.class),
+        Arguments.of("Dispatcher", DispatcherInfo.class),
+        Arguments.of("DispatcherPool", DispatcherPool.class),
         Arguments.of("LeaseRequest", LeaseRequest.class),
         Arguments.of("LeasedJob", LeasedJobJson.class),
         Arguments.of("HeartbeatRequest", HeartbeatRequest.class),

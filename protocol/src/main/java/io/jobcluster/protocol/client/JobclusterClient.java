@@ -8,6 +8,7 @@ import io.jobcluster.protocol.wire.ApiError;
 import io.jobcluster.protocol.wire.BatchItemJson;
 import io.jobcluster.protocol.wire.BatchRequest;
 import io.jobcluster.protocol.wire.CompleteRequest;
+import io.jobcluster.protocol.wire.DispatcherInfo;
 import io.jobcluster.protocol.wire.FailRequest;
 import io.jobcluster.protocol.wire.HeartbeatRequest;
 import io.jobcluster.protocol.wire.IssueKeyRequest;
@@ -199,6 +200,11 @@ public final class JobclusterClient {
   /** {@code GET /v1/queues}. */
   public List<QueueInfo> queues() {
     return read(send(Call.get("/v1/queues")), new TypeReference<Items<QueueInfo>>() { }).items();
+  }
+
+  /** {@code GET /v1/queues/{queue}/dispatcher}: what the queue's dispatcher holds right now (scope {@code admin}). */
+  public DispatcherInfo dispatcher(String queue) {
+    return read(send(Call.get("/v1/queues/" + encode(Objects.requireNonNull(queue, "queue")) + "/dispatcher")), DispatcherInfo.class);
   }
 
   /** {@code GET /v1/workers}. */

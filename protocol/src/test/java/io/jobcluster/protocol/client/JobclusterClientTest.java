@@ -18,6 +18,8 @@ import io.jobcluster.protocol.wire.IssuedKey;
 import io.jobcluster.protocol.wire.JobPage;
 import io.jobcluster.protocol.wire.JobTransition;
 import io.jobcluster.protocol.wire.KeyInfo;
+import io.jobcluster.protocol.wire.DispatcherInfo;
+import io.jobcluster.protocol.wire.DispatcherPool;
 import io.jobcluster.protocol.wire.QueueInfo;
 import io.jobcluster.protocol.wire.Readiness;
 import io.jobcluster.protocol.wire.Stats;
@@ -376,6 +378,14 @@ class JobclusterClientTest {
         """);
     assertEquals(List.of(new WorkerInfo("pekko://x/default", "n1", List.of("default"), 8, 3, false)), client.workers());
     assertEquals("/v1/workers", api.last().pathAndQuery());
+
+    api.answer(200, """
+        {"queue": "media", "node": "127.0.0.1:25520#7", "ready": 3, "leasing": 1,
+         "pools": [{"workerId": "127.0.0.1:25520#7/media", "node": "127.0.0.1:25520#7", "freeSlots": 2, "leases": 4, "leaving": false}]}
+        """);
+    assertEquals(new DispatcherInfo("media", "127.0.0.1:25520#7", 3, 1,
+        List.of(new DispatcherPool("127.0.0.1:25520#7/media", "127.0.0.1:25520#7", 2, 4, false))), client.dispatcher("media"));
+    assertEquals("/v1/queues/media/dispatcher", api.last().pathAndQuery());
   }
 
   @Test

@@ -1,0 +1,12 @@
+package io.jobcluster.protocol.wire;
+
+import io.jobcluster.protocol.CborSerializable;
+
+/**
+ * One worker pool as a queue's dispatcher sees it.
+ *
+ * @param freeSlots how many more jobs the pool asked for
+ * @param leases jobs the dispatcher handed to the pool that are not finished yet
+ * @param leaving whether the pool takes no more work (draining)
+ */
+public record DispatcherPool(String workerId, String node, int freeSlots, int leases, boolean leaving) implements CborSerializable {}
