@@ -16,6 +16,27 @@ public record PostgresBinaries(Path binDirectory) {
       "PostgreSQL server binaries not found (initdb/pg_ctl); install them with: "
           + "apt-get install postgresql";
 
+  /**
+   * The system's binaries when it has them, else those from Maven Central for this OS and
+   * architecture ({@link MavenPostgresBinaries}); {@code -Djobcluster.test.postgres-binaries=maven}
+   * takes the Maven ones first.
+   *
+   * @throws IllegalStateException naming what to install when neither exists
+   */
+  public static PostgresBinaries find() {
+    List<Path> searchPath = defaultSearchPath();
+    if (MavenPostgresBinaries.preferred()) {
+      return MavenPostgresBinaries.extracted().orElseGet(() -> locate(searchPath));
+    }
+    try {
+      return locate(searchPath);
+    } catch (IllegalStateException missing) {
+      return MavenPostgresBinaries.extracted().orElseThrow(() -> new IllegalStateException(missing.getMessage()
+          + "; no PostgreSQL binaries from Maven Central for this machine either (" + MavenPostgresBinaries.archiveName()
+          + " is not on the test classpath: the root pom's postgres-binaries profiles know Linux and macOS on x86_64 and arm64)"));
+    }
+  }
+
   private static final Path DEBIAN_ROOT = Path.of("/usr/lib/postgresql");
 
   /** Debian's {@code /usr/lib/postgresql/<version>/bin}, newest version first, then the PATH. */

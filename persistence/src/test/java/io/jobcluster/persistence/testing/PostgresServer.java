@@ -68,15 +68,19 @@ public final class PostgresServer implements AutoCloseable {
     this.runAsPostgresUser = runAsPostgresUser;
   }
 
-  /** A server from the default binary locations, not started yet. */
+  /** A server from the system's binaries, else those from Maven Central ({@link PostgresBinaries#find()}); not started yet. */
   public static PostgresServer create() {
-    return create(PostgresBinaries.defaultSearchPath());
+    return create(PostgresBinaries.find());
   }
 
   /** A server from the first directory of {@code searchPath} holding initdb and pg_ctl. */
   public static PostgresServer create(List<Path> searchPath) {
-    PostgresBinaries binaries = PostgresBinaries.locate(searchPath);
-    boolean asPostgres = "root".equals(System.getProperty("user.name"));
+    return create(PostgresBinaries.locate(searchPath));
+  }
+
+  /** A server run by {@code binaries}, not started yet. */
+  public static PostgresServer create(PostgresBinaries binaries) {
+    boolean asPostgres = MavenPostgresBinaries.runsAsRoot();
     try {
       // Under /tmp: short enough for the unix socket path, and traversable by postgres.
       Path parent = Files.isDirectory(Path.of("/tmp"))
@@ -88,7 +92,8 @@ public final class PostgresServer implements AutoCloseable {
       return new PostgresServer(binaries, base, freePort(), asPostgres);
     } catch (UserPrincipalNotFoundException e) {
       throw new IllegalStateException("Running as root, the server must run as the '" + OS_USER
-          + "' OS user, which does not exist; apt-get install postgresql creates it", e);
+          + "' OS user (PostgreSQL refuses root), which does not exist: run the tests as another user, or create it with "
+          + "'useradd --system --user-group --home-dir /var/lib/postgresql " + OS_USER + "' (apt-get install postgresql creates it too)", e);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot prepare a PostgreSQL directory", e);
     }
@@ -294,7 +299,7 @@ public final class PostgresServer implements AutoCloseable {
     view.setGroup(group);
   }
 
-  private static void deleteRecursively(Path directory) {
+  static void deleteRecursively(Path directory) {
     if (!Files.exists(directory)) {
       return;
     }
