@@ -5,6 +5,8 @@ import com.typesafe.config.ConfigFactory;
 import io.jobcluster.persistence.DatabaseSettings;
 import io.jobcluster.protocol.wire.Readiness;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,14 +33,23 @@ public final class Main {
   public static void main(String[] args) {
     // A node process ends with its actor system (left the cluster, downed by the split brain resolver).
     Config overrides = ConfigFactory.parseString("pekko.coordinated-shutdown.exit-jvm = on");
-    DatabaseSettings database = NodeConfig.database(overrides);
-    Config config = NodeConfig.load(database, overrides);
     try {
-      JobclusterNode node = JobclusterNode.start(config, database);
+      Config settings = NodeConfig.settings(overrides);
+      DatabaseSettings database = DatabaseSettings.fromConfig(settings.getConfig("database"));
+      Optional<FirstStartAdminKey> firstStartKey = FirstStartAdminKey.forEmbeddedNode(settings);
+      if (firstStartKey.isPresent()) {
+        overrides = ConfigFactory.parseMap(Map.of("jobcluster.admin-key", firstStartKey.get().key())).withFallback(overrides);
+      } else if (settings.getString("admin-key").isBlank()) {
+        log.warn("No admin key is configured: every /v1 call answers 401 until the node is started with JOBCLUSTER_ADMIN_KEY "
+            + "(at least 32 characters, the same on every node), e.g. JOBCLUSTER_ADMIN_KEY=$(openssl rand -hex 32)");
+      }
+      JobclusterNode node = JobclusterNode.start(NodeConfig.load(database, overrides), database);
       Readiness ready = node.awaitReady(Duration.ofMinutes(5)).toCompletableFuture().get(5, TimeUnit.MINUTES);
       var http = node.httpAddress();
       log.info("Jobcluster node ready http={}:{} cluster={} members={} database={}",
           http.getHostString(), http.getPort(), node.clusterAddress(), ready.members(), database.redactedUrl());
+      // The console, not the log: the key is shown once, to whoever started the node, and never reaches log files.
+      firstStartKey.ifPresent(key -> System.out.println(key.banner("http://" + http.getHostString() + ":" + http.getPort())));
     } catch (Exception e) {
       log.error("Jobcluster node failed to start: {}", e.getMessage(), e);
       System.exit(1);

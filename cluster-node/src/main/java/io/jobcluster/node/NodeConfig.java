@@ -27,8 +27,12 @@ public final class NodeConfig {
    * default), read before the rest because the persistence settings {@link #load} layers follow it.
    */
   public static DatabaseSettings database(Config overrides) {
-    Config config = ConfigFactory.load(overrides.withFallback(ConfigFactory.parseResourcesAnySyntax("application")));
-    return DatabaseSettings.fromConfig(config.getConfig("jobcluster.database"));
+    return DatabaseSettings.fromConfig(settings(overrides).getConfig("database"));
+  }
+
+  /** The {@code jobcluster} block as {@code overrides}, the environment and application.conf give it, before {@link #load}. */
+  public static Config settings(Config overrides) {
+    return ConfigFactory.load(overrides.withFallback(ConfigFactory.parseResourcesAnySyntax("application"))).getConfig("jobcluster");
   }
 
   public static Config load(DatabaseSettings database, Config overrides) {
