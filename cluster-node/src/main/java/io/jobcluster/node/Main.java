@@ -31,9 +31,10 @@ public final class Main {
   public static void main(String[] args) {
     // A node process ends with its actor system (left the cluster, downed by the split brain resolver).
     Config overrides = ConfigFactory.parseString("pekko.coordinated-shutdown.exit-jvm = on");
-    DatabaseSettings database = NodeConfig.database(overrides);
-    Config config = NodeConfig.load(database, overrides);
     try {
+      DatabaseSettings database = NodeConfig.database(overrides);
+      // Refuses listeners other machines reach without TLS (NodeConfig.refuseUnprotectedListeners).
+      Config config = NodeConfig.load(database, overrides);
       JobclusterNode node = JobclusterNode.start(config, database);
       Readiness ready = node.awaitReady(Duration.ofMinutes(5)).toCompletableFuture().get(5, TimeUnit.MINUTES);
       var http = node.httpAddress();
