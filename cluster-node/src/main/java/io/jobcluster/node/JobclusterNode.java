@@ -148,8 +148,7 @@ public final class JobclusterNode implements AutoCloseable {
     }
   }
 
-  private static ServerBinding bind(ActorSystem<?> system, ServerBuilder server, Route routes)
-      throws Exception {
+  private static ServerBinding bind(ActorSystem<?> system, ServerBuilder server, Route routes) throws Exception {
     return server.bind(routes).toCompletableFuture().get(30, TimeUnit.SECONDS).addToCoordinatedShutdown(Duration.ofSeconds(10), system);
   }
 

@@ -1,5 +1,6 @@
 package io.jobcluster.node.tls;
 
+import com.typesafe.config.Config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +9,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.Optional;
-import com.typesafe.config.Config;
 
 /**
  * A key store or trust store on disk (PKCS12) with its password in a file of its own, so that no
