@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Starts N Jobcluster nodes on 127.0.0.1 against one PostgreSQL and waits; Ctrl-C stops them all.
-# Node i serves HTTP on 8080+i and the cluster on 25520+i; node 0 is the seed.
+# Node i serves HTTP on 8080+i, the cluster on 25520+i and metrics on 8558+i; node 0 is the seed.
 # Logs (and per-node data) go to deploy/logs/.
+# With JOBCLUSTER_LOCAL_CERTS=DIR, made by `deploy/tls/make-test-certs.sh DIR node-0 node-1 ...`, the
+# cluster transport runs mutual TLS: node i uses DIR/node-i.p12 and every node DIR/truststore.p12.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -50,14 +52,33 @@ stop_all() {
 trap stop_all EXIT
 trap 'stop_all; exit 130' INT TERM
 
+certs="${JOBCLUSTER_LOCAL_CERTS:-}"
+if [[ -n "$certs" ]]; then
+  certs="$(cd "$certs" && pwd)"
+  for ((i = 0; i < n; i++)); do
+    if [[ ! -f "$certs/node-$i.p12" ]]; then
+      echo "$certs/node-$i.p12 is missing: run deploy/tls/make-test-certs.sh $certs$(printf ' node-%d' $(seq 0 $((n - 1))))" >&2
+      exit 2
+    fi
+  done
+fi
+
 for ((i = 0; i < n; i++)); do
+  tls=()
+  if [[ -n "$certs" ]]; then
+    # Paths only: the passwords stay in their files.
+    tls=("JOBCLUSTER_CLUSTER_TLS_KEY_STORE=$certs/node-$i.p12" "JOBCLUSTER_CLUSTER_TLS_KEY_STORE_PASSWORD_FILE=$certs/node-$i.password"
+      "JOBCLUSTER_CLUSTER_TLS_TRUST_STORE=$certs/truststore.p12" "JOBCLUSTER_CLUSTER_TLS_TRUST_STORE_PASSWORD_FILE=$certs/truststore.password")
+  fi
+  env "${tls[@]}" \
   JOBCLUSTER_HTTP_HOST=127.0.0.1 JOBCLUSTER_HTTP_PORT=$((8080 + i)) \
   JOBCLUSTER_CLUSTER_HOST=127.0.0.1 JOBCLUSTER_CLUSTER_PORT=$((25520 + i)) \
+  JOBCLUSTER_MANAGEMENT_HOST=127.0.0.1 JOBCLUSTER_MANAGEMENT_PORT=$((8558 + i)) \
   JOBCLUSTER_SEED_NODES=127.0.0.1:25520 \
   JOBCLUSTER_DATA_DIR="$logs/node-$i-data" \
     "$here/start-node.sh" >"$logs/node-$i.log" 2>&1 &
   pids+=($!)
-  echo "node-$i  http://127.0.0.1:$((8080 + i))  cluster 127.0.0.1:$((25520 + i))  log deploy/logs/node-$i.log"
+  echo "node-$i  http://127.0.0.1:$((8080 + i))  cluster 127.0.0.1:$((25520 + i))  metrics http://127.0.0.1:$((8558 + i))/metrics  log deploy/logs/node-$i.log"
 done
 
 # Report each node's ready line (or its early death) within a deadline; then just wait.

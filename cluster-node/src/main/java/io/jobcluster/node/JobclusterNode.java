@@ -7,6 +7,7 @@ import io.jobcluster.node.health.HealthRoutes;
 import io.jobcluster.node.http.AdminKeysApi;
 import io.jobcluster.node.http.AnswerDeadline;
 import io.jobcluster.node.http.Endpoint;
+import io.jobcluster.node.http.ManagementRoutes;
 import io.jobcluster.node.http.MetricsApi;
 import io.jobcluster.node.http.RequestObserver;
 import io.jobcluster.node.limits.SubmissionGate;
@@ -33,6 +34,7 @@ import io.jobcluster.node.job.JobEntitySettings;
 import io.jobcluster.node.readmodel.JobQueries;
 import io.jobcluster.node.readmodel.ReadModel;
 import io.jobcluster.node.readmodel.RunningAttempt;
+import io.jobcluster.node.tls.GatewayTls;
 import io.jobcluster.persistence.DatabaseSettings;
 import io.jobcluster.persistence.SchemaMigrator;
 import io.jobcluster.protocol.wire.Readiness;
@@ -43,6 +45,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -56,6 +59,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.ServerBuilder;
+import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.pattern.Patterns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,16 +78,18 @@ public final class JobclusterNode implements AutoCloseable {
   private final ApiKeys apiKeys;
   private final NodeReadiness readiness;
   private final ServerBinding binding;
+  private final ServerBinding management;
   private final GatewayRoutes gateway;
 
   private JobclusterNode(ActorSystem<Void> system, JobService jobs, JobQueries queries, ApiKeys apiKeys, NodeReadiness readiness,
-      ServerBinding binding, GatewayRoutes gateway) {
+      ServerBinding binding, ServerBinding management, GatewayRoutes gateway) {
     this.system = system;
     this.jobs = jobs;
     this.queries = queries;
     this.apiKeys = apiKeys;
     this.readiness = readiness;
     this.binding = binding;
+    this.management = management;
     this.gateway = gateway;
   }
 
@@ -100,7 +107,7 @@ public final class JobclusterNode implements AutoCloseable {
           JobService.LostWorkerAsks.from(settings.getConfig("job.lost-worker-asks")));
       JobQueries queries = ReadModel.start(system, database, meters).queries();
       QueueDispatcher.init(system, jobs, dispatchReadModel(queries), dispatchSettings(settings.getConfig("dispatch")));
-      NodeMetrics metrics = new NodeMetrics(meters);
+      NodeMetrics metrics = new NodeMetrics(meters, settings.getBoolean("metrics.tenant-labels"));
       JobEntity.init(system, JobEntitySettings.fromConfig(settings.getConfig("job"), dispatcherNotice(system), metrics));
       CompletableFuture<Done> jobShardsStarted = JobShards.startAll(system, settings.getDuration("ask-timeout")).toCompletableFuture();
       Config sweep = settings.getConfig("deadline-sweep");
@@ -122,23 +129,33 @@ public final class JobclusterNode implements AutoCloseable {
       SubmissionGate gate = new SubmissionGate(TenantLimits.Table.fromConfig(limits), queries::activeJobs, () -> NodeReadiness.upMembers(system),
           System::nanoTime, limits.getDuration("active-count-ttl"), limits.getDuration("admission-memory"));
       GatewayRoutes gateway = new GatewayRoutes(new GatewayRoutes.Parts(health,
-          new MetricsApi(metrics, system, queries, Clock.systemUTC(), settings.getDuration("metrics.queue-refresh")),
           new JobsApi(jobs, queries, deadline, gate), new AdminKeysApi(apiKeys.store(), apiKeys.authenticator()),
           new OpsApi(queries, new WorkerDirectory(system), new QueueDispatchers(system, settings.getDuration("ask-timeout")), Clock.systemUTC()),
           new WorkApi(system, jobs, deadline, settings.getDuration("http.lease-linger")), apiKeys.authenticator(),
           databaseHealth::isReachable, new RequestObserver(metrics, limits.getInt("max-in-flight-requests"))),
           settings.getBytes("http.max-body"), settings.getBytes("http.max-batch-body"), settings.getDuration("http.retry-after"));
-      ServerBinding binding = Http.get(system)
-          .newServerAt(settings.getString("http.host"), settings.getInt("http.port"))
-          .bind(gateway.routes())
-          .toCompletableFuture()
-          .get(30, TimeUnit.SECONDS)
-          .addToCoordinatedShutdown(Duration.ofSeconds(10), system);
-      return new JobclusterNode(system, jobs, queries, apiKeys, readiness, binding, gateway);
+      ServerBuilder api = Http.get(system).newServerAt(settings.getString("http.host"), settings.getInt("http.port"));
+      Optional<GatewayTls> https = GatewayTls.fromConfig(settings.getConfig("http.tls"));
+      ServerBinding binding = bind(system, https.isPresent() ? api.enableHttps(https.get().serverContext()) : api, gateway.routes());
+      ManagementRoutes managementRoutes = new ManagementRoutes(health,
+          new MetricsApi(metrics, system, queries, Clock.systemUTC(), settings.getDuration("metrics.queue-refresh")));
+      ServerBinding management = bind(system,
+          Http.get(system).newServerAt(settings.getString("management.host"), settings.getInt("management.port")), managementRoutes.routes());
+      log.info("Listening: API on {}://{}, management (metrics, health) on http://{}", https.isPresent() ? "https" : "http",
+          hostPort(binding.localAddress()), hostPort(management.localAddress()));
+      return new JobclusterNode(system, jobs, queries, apiKeys, readiness, binding, management, gateway);
     } catch (Exception e) {
       system.terminate();
       throw new IllegalStateException("node failed to start: " + e.getMessage(), e);
     }
+  }
+
+  private static ServerBinding bind(ActorSystem<?> system, ServerBuilder server, Route routes) throws Exception {
+    return server.bind(routes).toCompletableFuture().get(30, TimeUnit.SECONDS).addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+  }
+
+  private static String hostPort(InetSocketAddress address) {
+    return address.getHostString() + ":" + address.getPort();
   }
 
   /** Job entities tell their queue's dispatcher (wherever it runs) that a job became PENDING. */
@@ -200,6 +217,11 @@ public final class JobclusterNode implements AutoCloseable {
 
   public InetSocketAddress httpAddress() {
     return binding.localAddress();
+  }
+
+  /** Where the management port (metrics, health) listens. */
+  public InetSocketAddress managementAddress() {
+    return management.localAddress();
   }
 
   /** This node's cluster address, {@code host:port} (what seed node lists hold). */

@@ -43,13 +43,15 @@ public final class Main {
         log.warn("No admin key is configured: every /v1 call answers 401 until the node is started with JOBCLUSTER_ADMIN_KEY "
             + "(at least 32 characters, the same on every node), e.g. JOBCLUSTER_ADMIN_KEY=$(openssl rand -hex 32)");
       }
+      // Refuses listeners other machines reach without TLS (NodeConfig.refuseUnprotectedListeners).
       JobclusterNode node = JobclusterNode.start(NodeConfig.load(database, overrides), database);
       Readiness ready = node.awaitReady(Duration.ofMinutes(5)).toCompletableFuture().get(5, TimeUnit.MINUTES);
       var http = node.httpAddress();
       log.info("Jobcluster node ready http={}:{} cluster={} members={} database={}",
           http.getHostString(), http.getPort(), node.clusterAddress(), ready.members(), database.redactedUrl());
       // The console, not the log: the key is shown once, to whoever started the node, and never reaches log files.
-      firstStartKey.ifPresent(key -> System.out.println(key.banner("http://" + http.getHostString() + ":" + http.getPort())));
+      String scheme = settings.getString("http.tls.key-store").isBlank() ? "http" : "https";
+      firstStartKey.ifPresent(key -> System.out.println(key.banner(scheme + "://" + http.getHostString() + ":" + http.getPort())));
     } catch (Exception e) {
       log.error("Jobcluster node failed to start: {}", e.getMessage(), e);
       System.exit(1);

@@ -4,6 +4,8 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.jobcluster.node.job.JobEntitySettings;
+import io.jobcluster.node.tls.ClusterTls;
+import io.jobcluster.node.tls.GatewayTls;
 import io.jobcluster.node.worker.WorkerPools;
 import io.jobcluster.persistence.DatabaseSettings;
 import io.jobcluster.persistence.PersistenceConfig;
@@ -14,8 +16,11 @@ import java.util.List;
 /**
  * Builds a node's full configuration: {@code overrides}, then the database, then application.conf
  * (whose {@code ${?JOBCLUSTER_...}} substitutions read the environment), then Pekko's defaults;
- * finally seed nodes and roles are derived from the {@code jobcluster.cluster} settings, and the
- * journal new jobs start on from the journal's ({@link PersistenceConfig#freshJournal}).
+ * finally seed nodes and roles are derived from the {@code jobcluster.cluster} settings, the
+ * cluster transport's TLS from {@code jobcluster.cluster.tls} ({@link ClusterTls}), and the
+ * journal new jobs start on from the journal's ({@link PersistenceConfig#freshJournal}). A
+ * configuration whose listeners break the refusal rule ({@link #refuseUnprotectedListeners}) is
+ * not loaded at all.
  */
 public final class NodeConfig {
   public static final String SYSTEM_NAME = "jobcluster";
@@ -42,12 +47,31 @@ public final class NodeConfig {
     Config cluster = resolved.getConfig("jobcluster.cluster");
     // The drain runs in this shutdown phase; the phase must outlast the drain it waits for.
     Duration drainPhase = WorkerPools.Settings.from(resolved.getConfig("jobcluster.worker")).drainPhase();
-    return ConfigFactory.empty()
+    Config clusterTls = ClusterTls.fromConfig(cluster.getConfig("tls")).map(ClusterTls::pekkoSettings).orElse(ConfigFactory.empty());
+    Config config = ConfigFactory.empty()
         .withValue("pekko.coordinated-shutdown.phases.service-requests-done.timeout", ConfigValueFactory.fromAnyRef(drainPhase.toMillis() + "ms"))
         .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seedNodes(cluster)))
         .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(splitList(cluster.getString("roles"))))
         .withValue(JobEntitySettings.FRESH_JOURNAL, PersistenceConfig.freshJournal(resolved).root())
+        .withFallback(clusterTls)
         .withFallback(resolved);
+    refuseUnprotectedListeners(config);
+    return config;
+  }
+
+  /**
+   * A listener other machines can reach must be encrypted unless the operator allowed it: the
+   * cluster transport (its bind address, else its canonical one) needs {@code tls-tcp}, the HTTP
+   * API a key store, else {@code jobcluster.cluster.insecure} / {@code jobcluster.http.insecure}.
+   * The management port is plain HTTP by design and is not checked (docs/SECURITY.md).
+   */
+  static void refuseUnprotectedListeners(Config config) {
+    String bind = config.getString("pekko.remote.artery.bind.hostname");
+    String clusterHost = bind.isBlank() ? config.getString("pekko.remote.artery.canonical.hostname") : bind;
+    ClusterTls.RULE.check(clusterHost, config.getString("pekko.remote.artery.transport").equals("tls-tcp"),
+        config.getBoolean("jobcluster.cluster.insecure"));
+    GatewayTls.RULE.check(config.getString("jobcluster.http.host"), !config.getString(GatewayTls.PATH + ".key-store").isBlank(),
+        config.getBoolean("jobcluster.http.insecure"));
   }
 
   /** {@code host:port,...} as Pekko addresses; none means the node seeds (joins) itself. */

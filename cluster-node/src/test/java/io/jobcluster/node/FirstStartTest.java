@@ -75,7 +75,8 @@ class FirstStartTest {
       env.putAll(Map.of(
           "JOBCLUSTER_DATA_DIR", dataDir.toString(),
           "JOBCLUSTER_HTTP_PORT", Integer.toString(httpPort),
-          "JOBCLUSTER_CLUSTER_PORT", Integer.toString(FreePorts.next())));
+          "JOBCLUSTER_CLUSTER_PORT", Integer.toString(FreePorts.next()),
+          "JOBCLUSTER_MANAGEMENT_PORT", "0"));
       StartedNode node = new StartedNode(builder.start(), new CopyOnWriteArrayList<>());
       Thread reader = new Thread(node::collect, "first-start-console");
       reader.setDaemon(true);

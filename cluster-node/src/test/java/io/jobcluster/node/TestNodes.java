@@ -21,10 +21,11 @@ public final class TestNodes {
     return start(database, FreePorts.next(), seedNode, extraConfig);
   }
 
-  /** A node on {@code clusterPort} joining {@code seedNodes} ("" = itself). */
+  /** A node on {@code clusterPort} joining {@code seedNodes} ("" = itself); its management port is any free one. */
   public static JobclusterNode start(DatabaseSettings database, int clusterPort, String seedNodes, String extraConfig) throws Exception {
     String overrides = String.format("jobcluster.cluster { host = \"127.0.0.1\", port = %d, seed-nodes = \"%s\" }%n"
-        + "jobcluster.http { host = \"127.0.0.1\", port = %d }%n%s", clusterPort, seedNodes, FreePorts.next(), extraConfig);
+        + "jobcluster.http { host = \"127.0.0.1\", port = %d }%n"
+        + "jobcluster.management { host = \"127.0.0.1\", port = 0 }%n%s", clusterPort, seedNodes, FreePorts.next(), extraConfig);
     JobclusterNode node = JobclusterNode.start(NodeConfig.load(database, ConfigFactory.parseString(overrides)), database);
     try {
       node.awaitReady(READY_TIMEOUT).toCompletableFuture().get(READY_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 
 /**
@@ -18,12 +19,14 @@ public final class NodeCluster implements AutoCloseable {
 
   private final NodeCommand command;
   private final Map<String, String> env;
+  private final Function<String, Map<String, String>> ownEnv;
   private final Path logDir;
   private final List<NodeProcess> nodes = new ArrayList<>();
 
-  private NodeCluster(String name, NodeCommand command, Map<String, String> env) {
+  private NodeCluster(String name, NodeCommand command, Map<String, String> env, Function<String, Map<String, String>> ownEnv) {
     this.command = command;
     this.env = Map.copyOf(env);
+    this.ownEnv = ownEnv;
     this.logDir = TestLogs.directory(name);
   }
 
@@ -34,7 +37,20 @@ public final class NodeCluster implements AutoCloseable {
 
   /** {@code env} is shared by every node: database, admin key, worker queues. */
   public static NodeCluster of(String name, NodeCommand command, Map<String, String> env) {
-    return new NodeCluster(name, command, env);
+    return new NodeCluster(name, command, env, nodeName -> Map.of());
+  }
+
+  /**
+   * As {@link #of(String, NodeCommand, Map)}, plus settings of each node's own by its name
+   * ({@code node-0}, ...), such as its key store; they win over {@code env}.
+   */
+  public static NodeCluster of(String name, NodeCommand command, Map<String, String> env, Function<String, Map<String, String>> ownEnv) {
+    return new NodeCluster(name, command, env, ownEnv);
+  }
+
+  /** Where the nodes' logs go; a test may start a stranger there too. */
+  public Path logDir() {
+    return logDir;
   }
 
   /**
@@ -168,6 +184,7 @@ public final class NodeCluster implements AutoCloseable {
 
   private Map<String, String> nodeEnv(int index, String seeds) {
     Map<String, String> nodeEnv = new HashMap<>(env);
+    nodeEnv.putAll(ownEnv.apply(nodeName(index)));
     nodeEnv.put(NodeEnv.SEED_NODES, seeds);
     // Own data directory: the embedded database is per node, and stays out of the source tree.
     nodeEnv.putIfAbsent(NodeEnv.DATA_DIR, logDir.resolve(nodeName(index) + "-data").toString());

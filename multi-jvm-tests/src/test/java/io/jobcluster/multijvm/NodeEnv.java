@@ -9,6 +9,8 @@ public final class NodeEnv {
   public static final String HTTP_PORT = "JOBCLUSTER_HTTP_PORT";
   public static final String CLUSTER_HOST = "JOBCLUSTER_CLUSTER_HOST";
   public static final String CLUSTER_PORT = "JOBCLUSTER_CLUSTER_PORT";
+  public static final String MANAGEMENT_HOST = "JOBCLUSTER_MANAGEMENT_HOST";
+  public static final String MANAGEMENT_PORT = "JOBCLUSTER_MANAGEMENT_PORT";
   public static final String SEED_NODES = "JOBCLUSTER_SEED_NODES";
   public static final String DB_URL = "JOBCLUSTER_DB_URL";
   public static final String DB_USER = "JOBCLUSTER_DB_USER";
@@ -21,6 +23,10 @@ public final class NodeEnv {
   public static final String TENANT_MAX_ACTIVE_JOBS = "JOBCLUSTER_TENANT_MAX_ACTIVE_JOBS";
   public static final String TENANT_SUBMIT_RATE = "JOBCLUSTER_TENANT_SUBMIT_RATE";
   public static final String TENANT_SUBMIT_BURST = "JOBCLUSTER_TENANT_SUBMIT_BURST";
+  public static final String CLUSTER_TLS_KEY_STORE = "JOBCLUSTER_CLUSTER_TLS_KEY_STORE";
+  public static final String CLUSTER_TLS_KEY_STORE_PASSWORD_FILE = "JOBCLUSTER_CLUSTER_TLS_KEY_STORE_PASSWORD_FILE";
+  public static final String CLUSTER_TLS_TRUST_STORE = "JOBCLUSTER_CLUSTER_TLS_TRUST_STORE";
+  public static final String CLUSTER_TLS_TRUST_STORE_PASSWORD_FILE = "JOBCLUSTER_CLUSTER_TLS_TRUST_STORE_PASSWORD_FILE";
 
   private NodeEnv() {}
 

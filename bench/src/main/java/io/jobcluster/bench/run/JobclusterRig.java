@@ -83,7 +83,8 @@ public final class JobclusterRig implements AutoCloseable {
     shown.put(NodeEnv.DB_URL, "jdbc:postgresql://127.0.0.1:<port>/<fresh database per run>");
     shown.put(NodeEnv.DB_USER, "postgres");
     shown.put(NodeEnv.ADMIN_KEY, "(set; not shown)");
-    shown.put("JOBCLUSTER_HTTP_PORT, JOBCLUSTER_CLUSTER_PORT, JOBCLUSTER_SEED_NODES", "free 127.0.0.1 ports per node; node-0 seeds");
+    shown.put("JOBCLUSTER_HTTP_PORT, JOBCLUSTER_CLUSTER_PORT, JOBCLUSTER_MANAGEMENT_PORT, JOBCLUSTER_SEED_NODES",
+        "free 127.0.0.1 ports per node; node-0 seeds");
     return shown;
   }
 
@@ -103,8 +104,9 @@ public final class JobclusterRig implements AutoCloseable {
     return cluster.nodes().stream().map(NodeProcess::pid).toList();
   }
 
+  /** Watches every node's metrics, on its management port. */
   public MetricsWatcher watch() {
-    return MetricsWatcher.start(uris());
+    return MetricsWatcher.start(cluster.nodes().stream().map(node -> node.spec().managementUri()).toList());
   }
 
   /** CPU seconds the node processes used so far. */

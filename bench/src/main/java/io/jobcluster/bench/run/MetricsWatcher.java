@@ -19,7 +19,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.ToLongFunction;
 
 /**
- * Reads every node's {@code GET /metrics} every 250 ms and keeps the summed job counters as a time
+ * Reads every node's {@code GET /metrics} (on its management port) every 250 ms and keeps the summed job counters as a time
  * series. The metrics endpoint counts in memory, so watching costs the node almost nothing, unlike
  * {@code /v1/stats}, whose timings query costs the database about half a second per call under load.
  */

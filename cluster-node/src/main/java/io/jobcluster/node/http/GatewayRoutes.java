@@ -51,14 +51,14 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 
 /**
- * The node's whole HTTP interface as one list of {@link Endpoint}s: health, metrics, the OpenAPI
- * document, and API v1 behind API-key authentication. Whatever goes wrong (unknown path, wrong
+ * The node's HTTP API as one list of {@link Endpoint}s: health, the OpenAPI document, and API v1
+ * behind API-key authentication (metrics are on the management port, {@link ManagementRoutes}). Whatever goes wrong (unknown path, wrong
  * method, wrong content type, oversized or malformed body, a failure inside) is answered in the
  * API's JSON error shape; every request is counted, timed and logged by the {@link RequestObserver}.
  */
 public final class GatewayRoutes {
   /** The parts of the gateway: the API handlers and what the routes need around them. */
-  public record Parts(HealthRoutes health, MetricsApi metrics, JobsApi jobs, AdminKeysApi keys, OpsApi ops, WorkApi work,
+  public record Parts(HealthRoutes health, JobsApi jobs, AdminKeysApi keys, OpsApi ops, WorkApi work,
       Authenticator authenticator, Supplier<CompletionStage<Boolean>> databaseUp, RequestObserver observer) {}
 
   private static final Duration LONG_POLL_TIMEOUT = Duration.ofSeconds(WorkApi.MAX_WAIT_SECONDS + 15);
@@ -107,7 +107,6 @@ public final class GatewayRoutes {
     return List.of(
         Endpoint.publicGet("/health/live", parts.health()::live),
         Endpoint.publicGet("/health/ready", parts.health()::ready),
-        Endpoint.publicGet("/metrics", parts.metrics()::scrape),
         Endpoint.publicGet("/v1/openapi.json", OpenApiDocument::route),
         Endpoint.post("/v1/jobs", SUBMIT, call -> jsonBody(maxBodyBytes, body -> optionalHeaderValueByName("Idempotency-Key",
             key -> answer(() -> jobs.submit(call.principal(), body, key))))).writing(),

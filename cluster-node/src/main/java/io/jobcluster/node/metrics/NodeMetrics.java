@@ -29,7 +29,8 @@ import java.util.function.Supplier;
 
 /**
  * The project's metrics of one node on the node's Micrometer registry, served at {@code GET
- * /metrics}. Job counters and timers count what this node's job entities persisted (sum them over
+ * /metrics} on the management port. No label names a tenant unless {@code metrics.tenant-labels}
+ * is on. Job counters and timers count what this node's job entities persisted (sum them over
  * the nodes); the queue gauges come from the read model and are the same on every node (take one
  * node's, or max over nodes). Micrometer names are dotted; the Prometheus registry writes them as
  * before: counters get {@code _total}, timers {@code _seconds}.
@@ -40,10 +41,12 @@ public final class NodeMetrics implements JobEventObserver {
 
   private static final List<String> QUEUE = List.of("queue");
   private static final List<String> QUEUE_TYPE = List.of("queue", "type");
+  private static final List<String> TENANT_QUEUE_TYPE = List.of("tenant", "queue", "type");
   private static final Duration[] LATENCY_BUCKETS = seconds(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60);
   private static final Duration[] RUN_BUCKETS = seconds(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600);
 
   private final PrometheusMeterRegistry registry;
+  private final boolean tenantLabels;
   private final List<Supplier<CompletionStage<Void>>> scrapeHooks = new CopyOnWriteArrayList<>();
 
   private final LabelledMeters<Counter> submitted;
@@ -63,14 +66,25 @@ public final class NodeMetrics implements JobEventObserver {
   private final MultiGauge clusterMembers;
   private final AtomicInteger unreachableMembers = new AtomicInteger();
 
+  /** Metrics without tenant names in any label (the default). */
   public NodeMetrics(PrometheusMeterRegistry registry) {
+    this(registry, false);
+  }
+
+  /**
+   * @param tenantLabels whether the job counters ({@code jobcluster_jobs_*_total}) carry a {@code tenant}
+   *     label; off by default, since whoever reads the metrics would learn every tenant's name
+   */
+  public NodeMetrics(PrometheusMeterRegistry registry, boolean tenantLabels) {
     this.registry = registry;
-    submitted = counter("jobcluster.jobs.submitted", "Jobs accepted (idempotent repeats not counted)", QUEUE_TYPE);
-    completed = counter("jobcluster.jobs.completed", "Jobs that ended COMPLETED", QUEUE_TYPE);
-    failed = counter("jobcluster.jobs.failed", "Jobs that ended FAILED (dead letters)", QUEUE_TYPE);
-    retried = counter("jobcluster.jobs.retried", "Failed attempts that will be retried after backoff", QUEUE_TYPE);
-    cancelled = counter("jobcluster.jobs.cancelled", "Jobs cancelled", QUEUE_TYPE);
-    expired = counter("jobcluster.jobs.expired", "Jobs that expired before they ran", QUEUE_TYPE);
+    this.tenantLabels = tenantLabels;
+    List<String> jobLabels = tenantLabels ? TENANT_QUEUE_TYPE : QUEUE_TYPE;
+    submitted = counter("jobcluster.jobs.submitted", "Jobs accepted (idempotent repeats not counted)", jobLabels);
+    completed = counter("jobcluster.jobs.completed", "Jobs that ended COMPLETED", jobLabels);
+    failed = counter("jobcluster.jobs.failed", "Jobs that ended FAILED (dead letters)", jobLabels);
+    retried = counter("jobcluster.jobs.retried", "Failed attempts that will be retried after backoff", jobLabels);
+    cancelled = counter("jobcluster.jobs.cancelled", "Jobs cancelled", jobLabels);
+    expired = counter("jobcluster.jobs.expired", "Jobs that expired before they ran", jobLabels);
     leaseExpirations = counter("jobcluster.lease.expirations", "Attempts whose lease ran out without heartbeat or result", QUEUE);
     workersLost = counter("jobcluster.attempts.worker.lost", "Attempts ended because their worker or its node was lost", QUEUE);
     dispatchLatency = timer("jobcluster.dispatch.latency", "Time from a job becoming PENDING to its lease", QUEUE, LATENCY_BUCKETS);
@@ -162,29 +176,30 @@ public final class NodeMetrics implements JobEventObserver {
     }
     String queue = job.spec().queue();
     String type = job.spec().type();
+    String[] jobLabels = tenantLabels ? new String[] {job.tenant(), queue, type} : new String[] {queue, type};
     if (event instanceof JobEvent.Submitted) {
-      submitted.with(queue, type).increment();
+      submitted.with(jobLabels).increment();
     } else if (event instanceof JobEvent.Leased leased) {
       observe(dispatchLatency.with(queue), leased.pendingSince(), leased.at());
     } else if (event instanceof JobEvent.Completed done) {
-      completed.with(queue, type).increment();
+      completed.with(jobLabels).increment();
       observe(runTime.with(queue, type), done.startedAt(), done.at());
     } else if (event instanceof JobEvent.AttemptFailed attempt) {
-      attemptFailed(attempt, queue, type);
+      attemptFailed(attempt, queue, type, jobLabels);
     } else if (event instanceof JobEvent.Cancelled) {
-      cancelled.with(queue, type).increment();
+      cancelled.with(jobLabels).increment();
     } else if (event instanceof JobEvent.Expired) {
-      expired.with(queue, type).increment();
+      expired.with(jobLabels).increment();
     }
   }
 
-  private void attemptFailed(JobEvent.AttemptFailed attempt, String queue, String type) {
+  private void attemptFailed(JobEvent.AttemptFailed attempt, String queue, String type, String[] jobLabels) {
     if (attempt.cause() == FailureCause.LEASE_EXPIRED) {
       leaseExpirations.with(queue).increment();
     } else if (attempt.cause() == FailureCause.WORKER_LOST) {
       workersLost.with(queue).increment();
     }
-    (attempt.to() == JobStatus.FAILED ? failed : retried).with(queue, type).increment();
+    (attempt.to() == JobStatus.FAILED ? failed : retried).with(jobLabels).increment();
     observe(runTime.with(queue, type), attempt.startedAt(), attempt.at());
   }
 

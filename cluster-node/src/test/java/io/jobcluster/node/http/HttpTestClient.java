@@ -50,8 +50,17 @@ final class HttpTestClient {
   private final int port;
 
   HttpTestClient(JobclusterNode node) {
+    this(node, node.httpAddress().getPort());
+  }
+
+  private HttpTestClient(JobclusterNode node, int port) {
     this.node = node;
-    this.port = node.httpAddress().getPort();
+    this.port = port;
+  }
+
+  /** HTTP to the node's management port (metrics, health) instead of its API. */
+  static HttpTestClient management(JobclusterNode node) {
+    return new HttpTestClient(node, node.managementAddress().getPort());
   }
 
   /** An answer as received: the protocol of its status line, status, headers and body. */

@@ -108,13 +108,13 @@ class LimitsHttpTest {
   void requestsBeyondTheInFlightBoundAnswer503AtOnceAndHealthStillAnswers() throws Exception {
     String worker = http.issueKey("idle-workers", Set.of(Scope.WORK));
     // Three long polls on an empty queue hold all three slots for 25 s (longer than the server's usual request
-    // timeout, which a long poll outlasts); /metrics (not bounded) shows each one arrive.
+    // timeout, which a long poll outlasts); /metrics on the management port shows each one arrive.
     List<CompletableFuture<Answer>> polls = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       polls.add(http.sendAsync("POST", "/v1/queues/empty/lease", worker, """
           {"workerId": "w%d", "waitSeconds": 25}""".formatted(i), Duration.ofSeconds(60)));
       String inFlight = "jobcluster_http_requests_in_flight " + (double) (i + 1) + "\n";
-      http.await("/metrics", null, a -> a.text().contains(inFlight));
+      HttpTestClient.management(node).await("/metrics", null, a -> a.text().contains(inFlight));
     }
     Answer refused = http.send("GET", "/v1/stats", worker, null);
     assertError(refused, 503, "unavailable");

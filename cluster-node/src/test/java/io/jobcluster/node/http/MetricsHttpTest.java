@@ -23,19 +23,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
-/** {@code GET /metrics} and the access log of a real node doing real work. */
+/** {@code GET /metrics} on the management port and the access log of a real node doing real work. */
 class MetricsHttpTest {
   @RegisterExtension
   static final PostgresExtension POSTGRES = new PostgresExtension();
 
   private static JobclusterNode node;
   private static HttpTestClient http;
+  private static HttpTestClient management;
   private static String key;
 
   @BeforeAll
   static void start() throws Exception {
     node = TestNodes.start(POSTGRES.settings(), "jobcluster.worker-queues = \"default:2\"\njobcluster.metrics.queue-refresh = 100ms\n");
     http = new HttpTestClient(node);
+    management = HttpTestClient.management(node);
     key = http.issueKey("acme", Set.of(Scope.SUBMIT, Scope.READ));
   }
 
@@ -46,7 +48,7 @@ class MetricsHttpTest {
 
   @Test
   void metricsCountJobsRequestsQueuesAndMembersInThePrometheusFormat() throws Exception {
-    Answer before = http.send("GET", "/metrics", null, null);
+    Answer before = management.send("GET", "/metrics", null, null);
     String id = http.send("POST", "/v1/jobs", key, "{\"type\":\"noop\"}").body().get("id").asText();
     http.await("/v1/jobs/" + id, key, a -> a.status() == 200 && a.body().get("status").asText().equals("COMPLETED"));
     String failing = http.send("POST", "/v1/jobs", key, """
@@ -55,7 +57,7 @@ class MetricsHttpTest {
     http.await("/v1/jobs/" + failing, key, a -> a.status() == 200 && a.body().get("status").asText().equals("COMPLETED"));
     http.send("POST", "/v1/jobs", key, "{\"queue\":\"parked\",\"type\":\"noop\"}");
 
-    Answer scraped = http.await("/metrics", null, a -> value(a, "jobcluster_queue_jobs{queue=\"parked\",status=\"PENDING\"}") == 1);
+    Answer scraped = management.await("/metrics", null, a -> value(a, "jobcluster_queue_jobs{queue=\"parked\",status=\"PENDING\"}") == 1);
     assertEquals(200, scraped.status());
     assertEquals("text/plain; version=0.0.4; charset=UTF-8", scraped.header("Content-Type"));
     assertEquals(3, delta(before, scraped, "jobcluster_jobs_submitted_total{queue=\"default\",type=\"noop\"}")
@@ -72,11 +74,23 @@ class MetricsHttpTest {
     assertEquals(0, value(scraped, "jobcluster_cluster_unreachable_members"));
     assertTrue(value(scraped, "jobcluster_queue_oldest_pending_age_seconds{queue=\"parked\"}") >= 0);
     assertFalse(scraped.text().contains(id), "no job ids in metrics labels");
+    assertFalse(scraped.text().contains("acme"), "no tenant names in metrics labels by default");
+  }
+
+  @Test
+  void theApiPortServesNoMetricsAndTheManagementPortServesNoApi() throws Exception {
+    assertTrue(node.managementAddress().getAddress().isLoopbackAddress(), node.managementAddress().toString());
+    assertEquals(404, http.send("GET", "/metrics", null, null).status());
+    assertEquals(404, management.send("GET", "/v1/jobs", key, null).status());
+    assertEquals(404, management.send("GET", "/v1/openapi.json", null, null).status());
+    assertEquals(200, management.send("GET", "/health/live", null, null).status());
+    assertEquals(200, management.send("GET", "/health/ready", null, null).status());
+    assertEquals(200, http.send("GET", "/health/ready", null, null).status(), "deploy scripts and probes still use the API port's health");
   }
 
   @Test
   void metricsShowTheJvmTheProcessTheCommonPoolAndBothConnectionPools() throws Exception {
-    Answer scraped = http.send("GET", "/metrics", null, null);
+    Answer scraped = management.send("GET", "/metrics", null, null);
     assertEquals(200, scraped.status());
     String text = scraped.text();
     for (String series : List.of("jvm_memory_used_bytes{area=\"heap\",", "jvm_gc_memory_allocated_bytes_total ", "jvm_threads_live_threads ",

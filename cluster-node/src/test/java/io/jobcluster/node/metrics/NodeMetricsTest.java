@@ -165,6 +165,35 @@ class NodeMetricsTest {
   }
 
   /** A counter's count; 0 when it never counted. */
+  @Test
+  void noLabelNamesATenantByDefault() {
+    JobSpec spec = JobSpec.from(JobRequest.of("ocr").withQueue("media"), T0);
+    observe(JobState.NoJob.INSTANCE, new JobEvent.Submitted("j1", "acme", spec, JobStatus.PENDING, null, T0));
+    assertEquals(1, count("jobcluster.jobs.submitted", "queue", "media", "type", "ocr"));
+    assertFalse(scrape().contains("acme"), "a scrape names no tenant");
+  }
+
+  @Test
+  void withTenantLabelsOnTheJobCountersCarryTheTenantAndTheTimersDoNot() {
+    PrometheusMeterRegistry labelled = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    NodeMetrics withTenants = new NodeMetrics(labelled, true);
+    JobSpec spec = JobSpec.from(JobRequest.of("ocr").withQueue("media"), T0);
+    JobEvent.Submitted submitted = new JobEvent.Submitted("j1", "acme", spec, JobStatus.PENDING, null, T0);
+    JobState pending = JobState.NoJob.INSTANCE.apply(submitted);
+    withTenants.persisted(pending, submitted);
+    JobEvent.Leased leased = new JobEvent.Leased("j1", 1, "l1", "w1", "n1", T0.plusSeconds(400), T0, T0.plusMillis(250));
+    JobState running = pending.apply(leased);
+    withTenants.persisted(running, leased);
+    JobEvent.Completed done = new JobEvent.Completed("j1", 1, "l1", "w1", "n1", null, T0.plusMillis(250), T0.plusSeconds(1));
+    withTenants.persisted(running.apply(done), done);
+
+    assertEquals(1, labelled.get("jobcluster.jobs.submitted").tags("tenant", "acme", "queue", "media", "type", "ocr").counter().count());
+    assertEquals(1, labelled.get("jobcluster.jobs.completed").tags("tenant", "acme", "queue", "media", "type", "ocr").counter().count());
+    assertEquals(1, labelled.get("jobcluster.attempt.run").tags("queue", "media", "type", "ocr").timer().count());
+    assertTrue(labelled.scrape(NodeMetrics.CONTENT_TYPE).contains(
+        "jobcluster_jobs_submitted_total{queue=\"media\",tenant=\"acme\",type=\"ocr\"} 1.0"), "same series name, one label more");
+  }
+
   private double count(String name, String... tags) {
     Counter counter = registry.find(name).tags(tags).counter();
     return counter == null ? 0 : counter.count();

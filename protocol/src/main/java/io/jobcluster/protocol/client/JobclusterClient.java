@@ -45,6 +45,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
 
 /**
  * A Java client for the Jobcluster HTTP API v1 on {@code java.net.http}: every call blocks until its
@@ -72,8 +73,7 @@ public final class JobclusterClient {
   private final Duration requestTimeout;
 
   private JobclusterClient(Builder builder) {
-    this.http = builder.httpClient != null ? builder.httpClient
-        : HttpClient.newBuilder().connectTimeout(builder.connectTimeout).build();
+    this.http = builder.httpClient != null ? builder.httpClient : defaultHttpClient(builder);
     String uri = builder.baseUri.toString();
     this.base = uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
     this.authorization = builder.apiKey == null ? null : "Bearer " + builder.apiKey;
@@ -82,6 +82,11 @@ public final class JobclusterClient {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  private static HttpClient defaultHttpClient(Builder builder) {
+    HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(builder.connectTimeout);
+    return (builder.sslContext == null ? http : http.sslContext(builder.sslContext)).build();
   }
 
   // ---- jobs ----
@@ -444,10 +449,14 @@ public final class JobclusterClient {
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration requestTimeout = Duration.ofSeconds(30);
     private HttpClient httpClient;
+    private SSLContext sslContext;
 
     private Builder() {}
 
-    /** The node or load balancer, such as {@code http://127.0.0.1:8080}; a path prefix is kept. */
+    /**
+     * The node or load balancer, such as {@code http://127.0.0.1:8080} or {@code https://jobs.example.com};
+     * a path prefix is kept. For a node whose certificate is signed by a CA of your own, see {@link #sslContext}.
+     */
     public Builder baseUri(URI value) {
       Objects.requireNonNull(value, "baseUri");
       if (!"http".equals(value.getScheme()) && !"https".equals(value.getScheme())) {
@@ -476,6 +485,15 @@ public final class JobclusterClient {
     /** How long to wait for each answer (default 30 s); a lease waits at least its long-poll window. */
     public Builder requestTimeout(Duration value) {
       this.requestTimeout = positive(value, "requestTimeout");
+      return this;
+    }
+
+    /**
+     * The TLS context for {@code https} base URIs, such as one trusting your own CA (by default the
+     * JDK's trusted CAs); host names are verified against the certificate. Ignored with {@link #httpClient}.
+     */
+    public Builder sslContext(SSLContext value) {
+      this.sslContext = Objects.requireNonNull(value, "sslContext");
       return this;
     }
 

@@ -1,0 +1,40 @@
+package io.jobcluster.node.http;
+
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.concat;
+
+import io.jobcluster.node.health.HealthRoutes;
+import io.jobcluster.protocol.ErrorCode;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * The management port's interface: {@code GET /metrics} (Prometheus) and the health endpoints,
+ * without keys. It listens apart from the API (its own host and port), so that only the networks
+ * of operators and scrapers reach the metrics, which name queues and job types; the API port
+ * serves no metrics. Its requests are neither bounded nor counted as API requests.
+ */
+public final class ManagementRoutes {
+  private final List<Endpoint> endpoints;
+
+  public ManagementRoutes(HealthRoutes health, MetricsApi metrics) {
+    this.endpoints = List.of(
+        Endpoint.publicGet("/health/live", health::live),
+        Endpoint.publicGet("/health/ready", health::ready),
+        Endpoint.publicGet("/metrics", metrics::scrape));
+  }
+
+  /** Every endpoint of the management port. */
+  public List<Endpoint> endpointList() {
+    return endpoints;
+  }
+
+  public Route routes() {
+    Route[] routes = Stream.concat(
+        endpoints.stream().map(endpoint -> endpoint.route(parameters -> endpoint.serve().apply(new Endpoint.Call(parameters, null)))),
+        Stream.of(complete(Responses.error(ErrorCode.NOT_FOUND, "no such path")))).toArray(Route[]::new);
+    return concat(routes[0], Arrays.copyOfRange(routes, 1, routes.length));
+  }
+}
