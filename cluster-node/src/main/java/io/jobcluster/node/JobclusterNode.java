@@ -112,7 +112,8 @@ public final class JobclusterNode implements AutoCloseable {
       DatabaseHealth databaseHealth = new DatabaseHealth(database, blocking, Clock.systemUTC(), Duration.ofSeconds(1));
 
       String adminKey = settings.getString("admin-key");
-      ApiKeys apiKeys = ApiKeys.start(system, database, adminKey.isEmpty() ? null : adminKey, meters);
+      ApiKeys apiKeys = ApiKeys.start(system, database, adminKey.isEmpty() ? null : adminKey, meters,
+          ApiKeys.Settings.fromConfig(settings.getConfig("auth")));
 
       NodeReadiness readiness = new NodeReadiness(system, jobShardsStarted, databaseHealth);
       HealthRoutes health = new HealthRoutes(readiness::check);
@@ -122,7 +123,7 @@ public final class JobclusterNode implements AutoCloseable {
           System::nanoTime, limits.getDuration("active-count-ttl"), limits.getDuration("admission-memory"));
       GatewayRoutes gateway = new GatewayRoutes(new GatewayRoutes.Parts(health,
           new MetricsApi(metrics, system, queries, Clock.systemUTC(), settings.getDuration("metrics.queue-refresh")),
-          new JobsApi(jobs, queries, deadline, gate), new AdminKeysApi(apiKeys.store(), apiKeys.authenticator()),
+          new JobsApi(jobs, queries, deadline, gate), new AdminKeysApi(apiKeys),
           new OpsApi(queries, new WorkerDirectory(system), Clock.systemUTC()), new WorkApi(system, jobs, deadline, settings.getDuration("http.lease-linger")), apiKeys.authenticator(),
           databaseHealth::isReachable, new RequestObserver(metrics, limits.getInt("max-in-flight-requests"))),
           settings.getBytes("http.max-body"), settings.getBytes("http.max-batch-body"), settings.getDuration("http.retry-after"));

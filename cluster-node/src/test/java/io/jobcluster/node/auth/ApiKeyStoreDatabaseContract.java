@@ -95,7 +95,7 @@ abstract class ApiKeyStoreDatabaseContract {
     assertEquals(expected, principal(authenticate("Bearer " + key.plaintext(), key.plaintext())));
     assertTrue(expected.require(Scope.SUBMIT));
     assertFalse(expected.require(Scope.WORK));
-    assertFalse(expected.isAdmin());
+    assertFalse(expected.isOperator());
     assertEquals(Instant.parse("2026-03-01T10:00:00.123456Z"), key.createdAt());
   }
 
@@ -176,7 +176,7 @@ abstract class ApiKeyStoreDatabaseContract {
   void adminKeyAuthenticatesAsTheAdminTenantWithEveryScope() {
     Principal admin = principal(authenticate("Bearer " + ADMIN_KEY, null));
     assertEquals(new Principal(Principal.ADMIN_TENANT, Principal.ADMIN_KEY_ID, EnumSet.allOf(Scope.class)), admin);
-    assertTrue(admin.isAdmin());
+    assertTrue(admin.isOperator());
     assertEquals(admin, principal(authenticate(null, ADMIN_KEY)));
     assertUnauthorized(Authenticator.INVALID, authenticate(null, ADMIN_KEY + "0"));
 
