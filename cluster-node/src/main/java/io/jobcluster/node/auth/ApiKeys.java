@@ -8,7 +8,6 @@ import com.typesafe.config.Config;
 import io.micrometer.core.instrument.FunctionCounter;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -18,9 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * API-key authentication of a node: the {@link ApiKeyStore} on its own tiny pool, the
- * {@link Authenticator} in front of it, and the {@link KeyNotices} that keep every node's
- * authenticator current when a key is issued or revoked. Issue and revoke through this class (not
- * the store) so that every node hears of it. The schema comes from migration V4 ({@code api_keys}).
+ * {@link Authenticator} in front of it, and the {@link KeyRevocations} that tell every node's
+ * authenticator when a key is revoked. Revoke through this class (not the store) so that every
+ * node hears of it. The schema comes from migration V4 ({@code api_keys}).
  *
  * <pre>{@code
  * ApiKeys keys = ApiKeys.start(system, database, System.getenv(ApiKeys.ENV_ADMIN_KEY), meters);
@@ -39,7 +38,7 @@ public final class ApiKeys {
 
   private final ApiKeyStore store;
   private final Authenticator authenticator;
-  private final KeyNotices notices;
+  private final KeyRevocations revocations;
 
   /**
    * The authenticator's caches ({@code jobcluster.auth}): valid keys for {@code cacheTtl} (the
@@ -55,10 +54,10 @@ public final class ApiKeys {
     }
   }
 
-  private ApiKeys(ApiKeyStore store, Authenticator authenticator, KeyNotices notices) {
+  private ApiKeys(ApiKeyStore store, Authenticator authenticator, KeyRevocations revocations) {
     this.store = store;
     this.authenticator = authenticator;
-    this.notices = notices;
+    this.revocations = revocations;
   }
 
   /** Starts the key store with the default {@link Settings}. */
@@ -81,18 +80,10 @@ public final class ApiKeys {
         .description("API keys looked up in the database (what the authenticator's caches did not answer)").register(meters);
     Authenticator authenticator = new Authenticator(store, adminKey, Clock.systemUTC(), settings.cacheTtl(), settings.unknownKeyTtl(),
         settings.cacheSize());
-    KeyNotices notices = KeyNotices.start(system, authenticator);
+    KeyRevocations revocations = KeyRevocations.start(system, authenticator);
     log.info("API keys started adminKey={} cacheTtl={} unknownKeyTtl={} database={}", adminKey == null ? "absent" : "present",
         settings.cacheTtl(), settings.unknownKeyTtl(), db.redactedUrl());
-    return new ApiKeys(store, authenticator, notices);
-  }
-
-  /** Issues a key (see {@link ApiKeyStore#issue}) and tells every node, so none still remembers it as unknown. */
-  public CompletionStage<IssuedApiKey> issue(String tenant, Set<Scope> scopes, String description) {
-    return store.issue(tenant, scopes, description).thenApply(issued -> {
-      notices.publish(new KeyNotices.Notice(KeyNotices.Change.ISSUED, issued.keyId()));
-      return issued;
-    });
+    return new ApiKeys(store, authenticator, revocations);
   }
 
   /**
@@ -102,14 +93,14 @@ public final class ApiKeys {
   public CompletionStage<Boolean> revoke(String keyId, String tenant) {
     return store.revoke(keyId, tenant).thenApply(existed -> {
       if (existed) {
-        notices.publish(new KeyNotices.Notice(KeyNotices.Change.REVOKED, keyId));
+        revocations.publish(keyId);
       }
       return existed;
     });
   }
 
-  public KeyNotices notices() {
-    return notices;
+  public KeyRevocations revocations() {
+    return revocations;
   }
 
   public ApiKeyStore store() {

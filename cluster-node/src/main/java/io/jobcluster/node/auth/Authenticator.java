@@ -26,11 +26,13 @@ import org.slf4j.LoggerFactory;
  * <p>Unknown and revoked keys get the same answer, so a caller learns nothing about which keys
  * exist. Positive lookups are cached for {@code ttl} (bounded to {@code maxEntries}, least
  * recently used out first) so requests do not each hit the database; a revocation reaches every
- * node's cache through {@link KeyNotices} ({@link #revoked}), and {@code ttl} is only the backstop
- * for a notice that was lost. A well-formed key the store does not know (or knows as revoked) is
- * remembered for {@code unknownKeyTtl}, so repeating it does not reach the database again; a key
- * issued meanwhile is cleared from that memory by its notice ({@link #issued}). A database failure
- * fails the stage with {@link ApiKeyStoreException} (503, not 401) and is not remembered.
+ * node's cache through {@link KeyRevocations} ({@link #revoked}), and {@code ttl} is only the
+ * backstop for a notice that was lost. A well-formed key the store does not know (or knows as
+ * revoked) is remembered for {@code unknownKeyTtl}, so repeating it does not reach the database
+ * again. That memory is by the hash of the whole key, so it never holds back a key issued later:
+ * nobody can have presented a key before it was issued (256 random bits), and a made-up secret
+ * beside a real key's id is another hash. A database failure fails the stage with
+ * {@link ApiKeyStoreException} (503, not 401) and is not remembered.
  */
 public final class Authenticator {
   public static final Duration DEFAULT_TTL = Duration.ofSeconds(30);
@@ -55,13 +57,13 @@ public final class Authenticator {
   private final Duration unknownKeyTtl;
   private final Map<String, Cached> cache;
   private final Map<String, Unknown> unknown;
-  // Counts revocations and issues seen; a lookup that overlapped one does not fill a cache.
+  // Counts revocations seen; a lookup that overlapped one does not fill a cache (it may predate it).
   private final AtomicLong changes = new AtomicLong();
 
   private record Cached(Principal principal, Instant expiresAt) {}
 
-  /** A key the store did not accept, by hash; {@code keyId} lets an issue notice clear it. */
-  private record Unknown(String keyId, Instant expiresAt) {}
+  /** A key the store did not accept, by hash. */
+  private record Unknown(Instant expiresAt) {}
 
   /** An authenticator with the default caches (30 s, unknown keys 5 s, 10,000 keys each). */
   public Authenticator(ApiKeyStore store, String adminKey) {
@@ -155,7 +157,7 @@ public final class Authenticator {
     if (found.isEmpty() || found.get().revoked() || !found.get().keyId().equals(keyId) || Principal.ADMIN_TENANT.equals(found.get().tenant())) {
       log.debug("API key refused keyId={}", keyId);
       if (!unknownKeyTtl.isZero()) {
-        remember(unknown, hash, new Unknown(keyId, clock.instant().plus(unknownKeyTtl)), changesBefore);
+        remember(unknown, hash, new Unknown(clock.instant().plus(unknownKeyTtl)), changesBefore);
       }
       return Denied.unauthorized(INVALID);
     }
@@ -165,7 +167,7 @@ public final class Authenticator {
     return new Authenticated(principal);
   }
 
-  /** Caches an answer, unless a revocation or issue arrived while it was looked up (it may predate it). */
+  /** Caches an answer, unless a revocation arrived while it was looked up (the answer may predate it). */
   private <V> void remember(Map<String, V> map, String hash, V value, long changesBefore) {
     synchronized (this) {
       if (changes.get() == changesBefore) {
@@ -179,14 +181,6 @@ public final class Authenticator {
     synchronized (this) {
       changes.incrementAndGet();
       cache.values().removeIf(entry -> entry.principal().keyId().equals(keyId));
-    }
-  }
-
-  /** The key {@code keyId} was issued (on any node): this node no longer remembers it as unknown. */
-  public void issued(String keyId) {
-    synchronized (this) {
-      changes.incrementAndGet();
-      unknown.values().removeIf(entry -> entry.keyId().equals(keyId));
     }
   }
 

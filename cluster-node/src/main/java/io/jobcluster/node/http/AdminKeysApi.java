@@ -42,7 +42,7 @@ public final class AdminKeysApi {
     if (tenant != null && !principal.managesKeysOf(tenant)) {
       return CompletableFuture.completedFuture(otherTenant(principal));
     }
-    return keys.issue(tenant, scopes, request.description()).thenApply(issued -> Responses.json(StatusCodes.CREATED,
+    return keys.store().issue(tenant, scopes, request.description()).thenApply(issued -> Responses.json(StatusCodes.CREATED,
         new IssuedKey(issued.keyId(), issued.tenant(), wire(issued.scopes()), issued.plaintext(), issued.createdAt())));
   }
 
