@@ -9,6 +9,7 @@ import io.jobcluster.node.http.AnswerDeadline;
 import io.jobcluster.node.http.Endpoint;
 import io.jobcluster.node.http.MetricsApi;
 import io.jobcluster.node.http.RequestObserver;
+import io.jobcluster.node.limits.RequestLimits;
 import io.jobcluster.node.limits.SubmissionGate;
 import io.jobcluster.node.limits.TenantLimits;
 import io.jobcluster.node.metrics.NodeMetrics;
@@ -125,7 +126,7 @@ public final class JobclusterNode implements AutoCloseable {
           new MetricsApi(metrics, system, queries, Clock.systemUTC(), settings.getDuration("metrics.queue-refresh")),
           new JobsApi(jobs, queries, deadline, gate), new AdminKeysApi(apiKeys),
           new OpsApi(queries, new WorkerDirectory(system), Clock.systemUTC()), new WorkApi(system, jobs, deadline, settings.getDuration("http.lease-linger")), apiKeys.authenticator(),
-          databaseHealth::isReachable, new RequestObserver(metrics, limits.getInt("max-in-flight-requests"))),
+          databaseHealth::isReachable, new RequestObserver(metrics, limits.getInt("max-in-flight-requests")), requestLimits(system, limits)),
           settings.getBytes("http.max-body"), settings.getBytes("http.max-batch-body"), settings.getDuration("http.retry-after"));
       ServerBinding binding = Http.get(system)
           .newServerAt(settings.getString("http.host"), settings.getInt("http.port"))
@@ -138,6 +139,12 @@ public final class JobclusterNode implements AutoCloseable {
       system.terminate();
       throw new IllegalStateException("node failed to start: " + e.getMessage(), e);
     }
+  }
+
+  private static RequestLimits requestLimits(ActorSystem<?> system, Config limits) {
+    RequestLimits.AddressLimit unauthenticated = new RequestLimits.AddressLimit(limits.getDouble("unauthenticated-rate"),
+        limits.getInt("unauthenticated-burst"), limits.getInt("tracked-addresses"));
+    return new RequestLimits(TenantLimits.Table.fromConfig(limits), unauthenticated, () -> NodeReadiness.upMembers(system), System::nanoTime);
   }
 
   /** Job entities tell their queue's dispatcher (wherever it runs) that a job became PENDING. */

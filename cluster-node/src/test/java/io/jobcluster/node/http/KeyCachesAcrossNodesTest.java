@@ -89,28 +89,17 @@ class KeyCachesAcrossNodesTest {
   void anUnknownKeyIsNotLookedUpAgainWhileRememberedAsUnknown() throws Exception {
     String unknown = "jc_00000000deadbeef_" + "A".repeat(43);
     assertError(two.send("GET", "/v1/jobs", unknown, null), 401, "unauthorized");
-    long looked = lookups(two);
+    long looked = two.keyLookups();
     for (int i = 0; i < 5; i++) {
       assertError(two.send("GET", "/v1/stats", unknown, null), 401, "unauthorized");
     }
-    assertEquals(looked, lookups(two), "refused from memory, without the database");
+    assertEquals(looked, two.keyLookups(), "refused from memory, without the database");
 
     // Once forgotten, it is looked up again.
     Awaitility.await("the unknown key looked up again after " + UNKNOWN_KEY_TTL).atMost(UNKNOWN_KEY_TTL.plusSeconds(10))
         .pollInterval(Duration.ofMillis(250)).until(() -> {
           assertError(two.send("GET", "/v1/jobs", unknown, null), 401, "unauthorized");
-          return lookups(two) > looked;
+          return two.keyLookups() > looked;
         });
-  }
-
-  /** The node's count of keys looked up in the database, from its metrics. */
-  private static long lookups(HttpTestClient node) throws Exception {
-    String metrics = node.send("GET", "/metrics", null, null).text();
-    for (String line : metrics.split("\n")) {
-      if (line.startsWith("jobcluster_api_key_lookups_total")) {
-        return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    throw new AssertionError("no jobcluster_api_key_lookups_total in /metrics");
   }
 }
