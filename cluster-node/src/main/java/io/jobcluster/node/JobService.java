@@ -102,16 +102,20 @@ public final class JobService {
     return ask(jobId, replyTo -> new JobEntity.Lease(leaseId, workerId, node, cancelListener, replyTo), timeout);
   }
 
-  public CompletionStage<JobReply> heartbeat(String jobId, String leaseId, String progress) {
-    return ask(jobId, replyTo -> new JobEntity.Heartbeat(leaseId, progress, replyTo));
+  /**
+   * A worker's heartbeat. {@code tenant} is the tenant an external worker works for (another tenant's
+   * job answers {@code not_found}); null for the cluster's own pools. Likewise for complete and fail.
+   */
+  public CompletionStage<JobReply> heartbeat(String tenant, String jobId, String leaseId, String progress) {
+    return ask(jobId, replyTo -> new JobEntity.Heartbeat(tenant, leaseId, progress, replyTo));
   }
 
-  public CompletionStage<JobReply> complete(String jobId, String leaseId, String result) {
-    return ask(jobId, replyTo -> new JobEntity.Complete(leaseId, result, replyTo));
+  public CompletionStage<JobReply> complete(String tenant, String jobId, String leaseId, String result) {
+    return ask(jobId, replyTo -> new JobEntity.Complete(tenant, leaseId, result, replyTo));
   }
 
-  public CompletionStage<JobReply> fail(String jobId, String leaseId, String error, boolean retryable) {
-    return ask(jobId, replyTo -> new JobEntity.Fail(leaseId, error, retryable, replyTo));
+  public CompletionStage<JobReply> fail(String tenant, String jobId, String leaseId, String error, boolean retryable) {
+    return ask(jobId, replyTo -> new JobEntity.Fail(tenant, leaseId, error, retryable, replyTo));
   }
 
   public CompletionStage<JobReply> handBack(String jobId, String leaseId) {

@@ -10,6 +10,7 @@ import io.jobcluster.node.http.Endpoint;
 import io.jobcluster.node.http.ManagementRoutes;
 import io.jobcluster.node.http.MetricsApi;
 import io.jobcluster.node.http.RequestObserver;
+import io.jobcluster.node.limits.RequestLimits;
 import io.jobcluster.node.limits.SubmissionGate;
 import io.jobcluster.node.limits.TenantLimits;
 import io.jobcluster.node.metrics.NodeMetrics;
@@ -120,7 +121,8 @@ public final class JobclusterNode implements AutoCloseable {
       DatabaseHealth databaseHealth = new DatabaseHealth(database, blocking, Clock.systemUTC(), Duration.ofSeconds(1));
 
       String adminKey = settings.getString("admin-key");
-      ApiKeys apiKeys = ApiKeys.start(system, database, adminKey.isEmpty() ? null : adminKey, meters);
+      ApiKeys apiKeys = ApiKeys.start(system, database, adminKey.isEmpty() ? null : adminKey, meters,
+          ApiKeys.Settings.fromConfig(settings.getConfig("auth")));
 
       NodeReadiness readiness = new NodeReadiness(system, jobShardsStarted, databaseHealth);
       HealthRoutes health = new HealthRoutes(readiness::check);
@@ -129,10 +131,10 @@ public final class JobclusterNode implements AutoCloseable {
       SubmissionGate gate = new SubmissionGate(TenantLimits.Table.fromConfig(limits), queries::activeJobs, () -> NodeReadiness.upMembers(system),
           System::nanoTime, limits.getDuration("active-count-ttl"), limits.getDuration("admission-memory"));
       GatewayRoutes gateway = new GatewayRoutes(new GatewayRoutes.Parts(health,
-          new JobsApi(jobs, queries, deadline, gate), new AdminKeysApi(apiKeys.store(), apiKeys.authenticator()),
+          new JobsApi(jobs, queries, deadline, gate), new AdminKeysApi(apiKeys),
           new OpsApi(queries, new WorkerDirectory(system), new QueueDispatchers(system, settings.getDuration("ask-timeout")), Clock.systemUTC()),
           new WorkApi(system, jobs, deadline, settings.getDuration("http.lease-linger")), apiKeys.authenticator(),
-          databaseHealth::isReachable, new RequestObserver(metrics, limits.getInt("max-in-flight-requests"))),
+          databaseHealth::isReachable, new RequestObserver(metrics, limits.getInt("max-in-flight-requests")), requestLimits(system, limits)),
           settings.getBytes("http.max-body"), settings.getBytes("http.max-batch-body"), settings.getDuration("http.retry-after"));
       ServerBuilder api = Http.get(system).newServerAt(settings.getString("http.host"), settings.getInt("http.port"));
       Optional<GatewayTls> https = GatewayTls.fromConfig(settings.getConfig("http.tls"));
@@ -156,6 +158,12 @@ public final class JobclusterNode implements AutoCloseable {
 
   private static String hostPort(InetSocketAddress address) {
     return address.getHostString() + ":" + address.getPort();
+  }
+
+  private static RequestLimits requestLimits(ActorSystem<?> system, Config limits) {
+    RequestLimits.AddressLimit unauthenticated = new RequestLimits.AddressLimit(limits.getDouble("unauthenticated-rate"),
+        limits.getInt("unauthenticated-burst"), limits.getInt("tracked-addresses"));
+    return new RequestLimits(TenantLimits.Table.fromConfig(limits), unauthenticated, () -> NodeReadiness.upMembers(system), System::nanoTime);
   }
 
   /** Job entities tell their queue's dispatcher (wherever it runs) that a job became PENDING. */

@@ -174,9 +174,9 @@ abstract class JobRecoveryContract {
       String id = view(reply).id();
       return switch (kind) {
         case RUNNING, LEASE_DUE -> service.lease(id, leaseId, "worker-" + i, leaseNode(), null, STEP_TIMEOUT);
-        case RETRYING -> service.lease(id, leaseId, "worker", leaseNode(), null, STEP_TIMEOUT).thenCompose(r -> service.fail(id, leaseId, "try later", true));
-        case COMPLETED -> service.lease(id, leaseId, "worker", leaseNode(), null, STEP_TIMEOUT).thenCompose(r -> service.complete(id, leaseId, "{\"n\":" + i + "}"));
-        case FAILED -> service.lease(id, leaseId, "worker", leaseNode(), null, STEP_TIMEOUT).thenCompose(r -> service.fail(id, leaseId, "bad input", false));
+        case RETRYING -> service.lease(id, leaseId, "worker", leaseNode(), null, STEP_TIMEOUT).thenCompose(r -> service.fail(null, id, leaseId, "try later", true));
+        case COMPLETED -> service.lease(id, leaseId, "worker", leaseNode(), null, STEP_TIMEOUT).thenCompose(r -> service.complete(null, id, leaseId, "{\"n\":" + i + "}"));
+        case FAILED -> service.lease(id, leaseId, "worker", leaseNode(), null, STEP_TIMEOUT).thenCompose(r -> service.fail(null, id, leaseId, "bad input", false));
         case CANCELLED -> service.cancel(TENANT, id, "not needed");
         default -> CompletableFuture.completedFuture(reply);
       };

@@ -257,13 +257,13 @@ abstract class ReadModelEndToEndContract {
       CompletionStage<JobReply> done = switch (kind) {
         case PENDING, SCHEDULED -> CompletableFuture.completedFuture(reply);
         case RUNNING -> leased.get();
-        case RETRYING -> leased.get().thenCompose(r -> service.fail(id, lease, "try later", true));
-        case COMPLETED -> leased.get().thenCompose(r -> service.complete(id, lease, "{\"n\":" + i + "}"));
-        case DEAD_LETTER -> leased.get().thenCompose(r -> service.fail(id, lease, "bad input", false));
-        case REDRIVEN -> leased.get().thenCompose(r -> service.fail(id, lease, "bad input", false)).thenCompose(r -> service.retry(tenant, id));
+        case RETRYING -> leased.get().thenCompose(r -> service.fail(null, id, lease, "try later", true));
+        case COMPLETED -> leased.get().thenCompose(r -> service.complete(null, id, lease, "{\"n\":" + i + "}"));
+        case DEAD_LETTER -> leased.get().thenCompose(r -> service.fail(null, id, lease, "bad input", false));
+        case REDRIVEN -> leased.get().thenCompose(r -> service.fail(null, id, lease, "bad input", false)).thenCompose(r -> service.retry(tenant, id));
         case HANDED_BACK -> leased.get().thenCompose(r -> service.handBack(id, lease));
         case CANCELLED -> service.cancel(tenant, id, "not needed");
-        case DELETED -> leased.get().thenCompose(r -> service.complete(id, lease, null)).thenCompose(r -> service.delete(tenant, id));
+        case DELETED -> leased.get().thenCompose(r -> service.complete(null, id, lease, null)).thenCompose(r -> service.delete(tenant, id));
       };
       return done.thenApply(last -> new Tracked(id, kind, tenant, view(last)));
     });

@@ -66,6 +66,9 @@ public final class ChaosCluster implements AutoCloseable {
     nodeEnv.put(NodeEnv.TENANT_MAX_ACTIVE_JOBS, "1000000");
     nodeEnv.put(NodeEnv.TENANT_SUBMIT_RATE, "100000");
     nodeEnv.put(NodeEnv.TENANT_SUBMIT_BURST, "100000");
+    // Scenarios poll every job's status: no call rate may refuse them.
+    nodeEnv.put(NodeEnv.TENANT_REQUEST_RATE, "1000000");
+    nodeEnv.put(NodeEnv.TENANT_REQUEST_BURST, "1000000");
     nodeEnv.putAll(env);
     ExecutionLedger ledger = ExecutionLedger.start();
     NodeCluster cluster = NodeCluster.of(name, command, nodeEnv);

@@ -50,6 +50,8 @@ public final class JobclusterRig implements AutoCloseable {
     env.put(NodeEnv.WORKER_QUEUES, "default:64");
     env.put(NodeEnv.TENANT_SUBMIT_RATE, "1000000");
     env.put(NodeEnv.TENANT_SUBMIT_BURST, "1000000");
+    env.put(NodeEnv.TENANT_REQUEST_RATE, "1000000");
+    env.put(NodeEnv.TENANT_REQUEST_BURST, "1000000");
     env.put(NodeEnv.TENANT_MAX_ACTIVE_JOBS, "10000000");
     env.put(NodeEnv.MAX_IN_FLIGHT, "4096");
     return env;

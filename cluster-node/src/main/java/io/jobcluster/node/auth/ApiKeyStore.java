@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
@@ -39,6 +40,7 @@ public final class ApiKeyStore {
   private final Executor executor;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
+  private final LongAdder lookups = new LongAdder();
 
   public ApiKeyStore(DataSource dataSource, Executor executor, Clock clock) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -80,18 +82,32 @@ public final class ApiKeyStore {
 
   /** Revokes a key; revoking it again changes nothing. Answers whether the key exists. */
   public CompletionStage<Boolean> revoke(String keyId) {
+    return revoke(keyId, null);
+  }
+
+  /**
+   * Revokes a key of {@code tenant} (null: of any tenant); revoking it again changes nothing.
+   * Answers whether such a key exists: another tenant's key is left alone and answers false.
+   */
+  public CompletionStage<Boolean> revoke(String keyId, String tenant) {
     if (!ApiKey.isKeyId(keyId)) {
       // No key has it, and the database is spared text it may refuse (PostgreSQL refuses NUL).
       return CompletableFuture.completedFuture(false);
     }
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-    return run("revoke", connection -> revoke(connection, keyId, now));
+    return run("revoke", connection -> revoke(connection, keyId, tenant, now));
   }
 
   /** The key stored with {@code keyHash} (see {@link ApiKey#hash}), revoked or not. */
   public CompletionStage<Optional<ApiKeyInfo>> findByHash(String keyHash) {
+    lookups.increment();
     return run("findByHash", connection -> select(connection, "SELECT " + COLUMNS + " FROM api_keys WHERE key_hash = ?", keyHash)
         .stream().findFirst());
+  }
+
+  /** How many times {@link #findByHash} was called: what reached the database to authenticate. */
+  public long lookups() {
+    return lookups.sum();
   }
 
   /** A tenant's keys, revoked ones included, oldest first; no hashes or secrets. */
@@ -144,16 +160,20 @@ public final class ApiKeyStore {
     }
   }
 
-  private static boolean revoke(Connection connection, String keyId, Instant now) throws SQLException {
+  private static boolean revoke(Connection connection, String keyId, String tenant, Instant now) throws SQLException {
+    // A null tenant matches every tenant: (? IS NULL OR tenant = ?), both bound.
     try (PreparedStatement update = connection.prepareStatement(
-        "UPDATE api_keys SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL")) {
+        "UPDATE api_keys SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL AND (CAST(? AS VARCHAR(64)) IS NULL OR tenant = ?)")) {
       update.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
       update.setString(2, keyId);
+      update.setString(3, tenant);
+      update.setString(4, tenant);
       if (update.executeUpdate() > 0) {
         return true;
       }
     }
-    return !select(connection, "SELECT " + COLUMNS + " FROM api_keys WHERE key_id = ?", keyId).isEmpty();
+    return select(connection, "SELECT " + COLUMNS + " FROM api_keys WHERE key_id = ?", keyId).stream()
+        .anyMatch(key -> tenant == null || key.tenant().equals(tenant));
   }
 
   private static List<ApiKeyInfo> select(Connection connection, String sql, String parameter) throws SQLException {

@@ -11,6 +11,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -23,12 +25,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Unknown and revoked keys get the same answer, so a caller learns nothing about which keys
  * exist. Positive lookups are cached for {@code ttl} (bounded to {@code maxEntries}, least
- * recently used out first) so requests do not each hit the database: <b>a revoked key keeps
- * working on a node for up to {@code ttl}</b> (30 s by default). Negative answers are not cached.
- * A database failure fails the stage with {@link ApiKeyStoreException} (503, not 401).
+ * recently used out first) so requests do not each hit the database; a revocation reaches every
+ * node's cache through {@link KeyRevocations} ({@link #revoked}), and {@code ttl} is only the
+ * backstop for a notice that was lost. A well-formed key the store does not know (or knows as
+ * revoked) is remembered for {@code unknownKeyTtl}, so repeating it does not reach the database
+ * again. That memory is by the hash of the whole key, so it never holds back a key issued later:
+ * nobody can have presented a key before it was issued (256 random bits), and a made-up secret
+ * beside a real key's id is another hash. A database failure fails the stage with
+ * {@link ApiKeyStoreException} (503, not 401) and is not remembered.
  */
 public final class Authenticator {
   public static final Duration DEFAULT_TTL = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_UNKNOWN_KEY_TTL = Duration.ofSeconds(5);
   public static final int DEFAULT_MAX_ENTRIES = 10_000;
   /** The admin key must carry at least this much: it opens every tenant. */
   public static final int MIN_ADMIN_KEY_LENGTH = 32;
@@ -46,23 +54,37 @@ public final class Authenticator {
   private final byte[] adminKeyHash;
   private final Clock clock;
   private final Duration ttl;
+  private final Duration unknownKeyTtl;
   private final Map<String, Cached> cache;
+  private final Map<String, Unknown> unknown;
+  // Counts revocations seen; a lookup that overlapped one does not fill a cache (it may predate it).
+  private final AtomicLong changes = new AtomicLong();
 
   private record Cached(Principal principal, Instant expiresAt) {}
 
-  /** An authenticator with the default cache (30 s, 10,000 keys). */
+  /** A key the store did not accept, by hash. */
+  private record Unknown(Instant expiresAt) {}
+
+  /** An authenticator with the default caches (30 s, unknown keys 5 s, 10,000 keys each). */
   public Authenticator(ApiKeyStore store, String adminKey) {
-    this(store, adminKey, Clock.systemUTC(), DEFAULT_TTL, DEFAULT_MAX_ENTRIES);
+    this(store, adminKey, Clock.systemUTC(), DEFAULT_TTL, DEFAULT_UNKNOWN_KEY_TTL, DEFAULT_MAX_ENTRIES);
+  }
+
+  /** An authenticator that does not remember unknown keys. */
+  public Authenticator(ApiKeyStore store, String adminKey, Clock clock, Duration ttl, int maxEntries) {
+    this(store, adminKey, clock, ttl, Duration.ZERO, maxEntries);
   }
 
   /**
    * @param adminKey the value of {@code JOBCLUSTER_ADMIN_KEY}; null for no admin key
+   * @param unknownKeyTtl how long a key the store refused is refused again without asking it; zero: always ask
    * @throws IllegalArgumentException when the admin key is shorter than {@link #MIN_ADMIN_KEY_LENGTH}
    */
-  public Authenticator(ApiKeyStore store, String adminKey, Clock clock, Duration ttl, int maxEntries) {
+  public Authenticator(ApiKeyStore store, String adminKey, Clock clock, Duration ttl, Duration unknownKeyTtl, int maxEntries) {
     this.store = Objects.requireNonNull(store, "store");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.ttl = Objects.requireNonNull(ttl, "ttl");
+    this.unknownKeyTtl = Objects.requireNonNull(unknownKeyTtl, "unknownKeyTtl");
     if (adminKey != null && adminKey.strip().length() < MIN_ADMIN_KEY_LENGTH) {
       throw new IllegalArgumentException("the admin key must be at least " + MIN_ADMIN_KEY_LENGTH + " characters");
     }
@@ -70,9 +92,14 @@ public final class Authenticator {
       throw new IllegalArgumentException("maxEntries must be positive");
     }
     this.adminKeyHash = adminKey == null ? null : ApiKey.sha256(adminKey.strip());
-    this.cache = new LinkedHashMap<>(16, 0.75f, true) {
+    this.cache = lru(maxEntries);
+    this.unknown = lru(maxEntries);
+  }
+
+  private static <V> Map<String, V> lru(int maxEntries) {
+    return new LinkedHashMap<>(16, 0.75f, true) {
       @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
+      protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
         return size() > maxEntries;
       }
     };
@@ -94,7 +121,7 @@ public final class Authenticator {
 
   private CompletionStage<AuthResult> authenticate(String key) {
     if (adminKeyHash != null && ApiKey.matches(key, adminKeyHash)) {
-      return CompletableFuture.completedFuture(new Authenticated(Principal.admin()));
+      return CompletableFuture.completedFuture(new Authenticated(Principal.operator()));
     }
     Optional<String> keyId = ApiKey.keyIdOf(key);
     if (keyId.isEmpty()) {
@@ -105,41 +132,76 @@ public final class Authenticator {
     if (cached != null) {
       return CompletableFuture.completedFuture(new Authenticated(cached));
     }
-    return store.findByHash(hash).thenApply(found -> lookedUp(hash, keyId.get(), found));
+    if (knownUnknown(hash)) {
+      return CompletableFuture.completedFuture(Denied.unauthorized(INVALID));
+    }
+    long changesBefore = changes.get();
+    return store.findByHash(hash).thenApply(found -> lookedUp(hash, keyId.get(), found, changesBefore));
   }
 
-  private AuthResult lookedUp(String hash, String keyId, Optional<ApiKeyInfo> found) {
-    // The row was found by this hash; the key id check only guards against a corrupted row.
-    if (found.isEmpty() || found.get().revoked() || !found.get().keyId().equals(keyId)) {
+  /**
+   * Whether these headers carry the operator's key or a key this node holds as valid, so
+   * authenticating them asks no database (the gateway lets them past a client address's exhausted limit).
+   */
+  public boolean isCached(String authorization, String xApiKey) {
+    if (credential(authorization, xApiKey) instanceof Presented presented) {
+      String key = presented.key();
+      return (adminKeyHash != null && ApiKey.matches(key, adminKeyHash)) || (ApiKey.keyIdOf(key).isPresent() && cached(ApiKey.hash(key)) != null);
+    }
+    return false;
+  }
+
+  private AuthResult lookedUp(String hash, String keyId, Optional<ApiKeyInfo> found, long changesBefore) {
+    // The row was found by this hash; the key id check only guards against a corrupted row. A row of the
+    // reserved tenant cannot be issued; should one be in the table anyway, it is not the operator.
+    if (found.isEmpty() || found.get().revoked() || !found.get().keyId().equals(keyId) || Principal.ADMIN_TENANT.equals(found.get().tenant())) {
       log.debug("API key refused keyId={}", keyId);
+      if (!unknownKeyTtl.isZero()) {
+        remember(unknown, hash, new Unknown(clock.instant().plus(unknownKeyTtl)), changesBefore);
+      }
       return Denied.unauthorized(INVALID);
     }
     ApiKeyInfo info = found.get();
     Principal principal = new Principal(info.tenant(), info.keyId(), info.scopes());
-    synchronized (cache) {
-      cache.put(hash, new Cached(principal, clock.instant().plus(ttl)));
-    }
+    remember(cache, hash, new Cached(principal, clock.instant().plus(ttl)), changesBefore);
     return new Authenticated(principal);
   }
 
-  /** Drops a revoked key from this node's cache at once; other nodes stop accepting it within the cache's TTL. */
-  public void forget(String keyId) {
-    synchronized (cache) {
+  /** Caches an answer, unless a revocation arrived while it was looked up (the answer may predate it). */
+  private <V> void remember(Map<String, V> map, String hash, V value, long changesBefore) {
+    synchronized (this) {
+      if (changes.get() == changesBefore) {
+        map.put(hash, value);
+      }
+    }
+  }
+
+  /** The key {@code keyId} was revoked (on any node): this node refuses it from now on. */
+  public void revoked(String keyId) {
+    synchronized (this) {
+      changes.incrementAndGet();
       cache.values().removeIf(entry -> entry.principal().keyId().equals(keyId));
     }
   }
 
+  private boolean knownUnknown(String hash) {
+    return live(unknown, hash, Unknown::expiresAt) != null;
+  }
+
   private Principal cached(String hash) {
-    synchronized (cache) {
-      Cached entry = cache.get(hash);
-      if (entry == null) {
+    Cached entry = live(cache, hash, Cached::expiresAt);
+    return entry == null ? null : entry.principal();
+  }
+
+  /** The entry for {@code hash} while it has not expired; an expired one is dropped. */
+  private <V> V live(Map<String, V> map, String hash, Function<V, Instant> expiresAt) {
+    synchronized (this) {
+      V entry = map.get(hash);
+      if (entry != null && !clock.instant().isBefore(expiresAt.apply(entry))) {
+        map.remove(hash);
         return null;
       }
-      if (!clock.instant().isBefore(entry.expiresAt())) {
-        cache.remove(hash);
-        return null;
-      }
-      return entry.principal();
+      return entry;
     }
   }
 

@@ -8,6 +8,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.entity;
+import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.extractRequestEntity;
 import static org.apache.pekko.http.javadsl.server.Directives.handleExceptions;
 import static org.apache.pekko.http.javadsl.server.Directives.handleRejections;
@@ -24,21 +25,29 @@ import io.jobcluster.node.auth.Authenticator;
 import io.jobcluster.node.auth.Principal;
 import io.jobcluster.node.auth.Scope;
 import io.jobcluster.node.health.HealthRoutes;
+import io.jobcluster.node.limits.Admission;
+import io.jobcluster.node.limits.RequestLimits;
 import io.jobcluster.protocol.ErrorCode;
 import io.jobcluster.protocol.InvalidRequestException;
 import io.jobcluster.protocol.wire.ApiError;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.apache.pekko.http.javadsl.model.AttributeKeys;
 import org.apache.pekko.http.javadsl.model.HttpMethod;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.RemoteAddress;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Allow;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
@@ -59,7 +68,7 @@ import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 public final class GatewayRoutes {
   /** The parts of the gateway: the API handlers and what the routes need around them. */
   public record Parts(HealthRoutes health, JobsApi jobs, AdminKeysApi keys, OpsApi ops, WorkApi work,
-      Authenticator authenticator, Supplier<CompletionStage<Boolean>> databaseUp, RequestObserver observer) {}
+      Authenticator authenticator, Supplier<CompletionStage<Boolean>> databaseUp, RequestObserver observer, RequestLimits limits) {}
 
   private static final Duration LONG_POLL_TIMEOUT = Duration.ofSeconds(WorkApi.MAX_WAIT_SECONDS + 15);
 
@@ -133,18 +142,34 @@ public final class GatewayRoutes {
   }
 
   /**
-   * What stands before an endpoint serves: a write answers 503 at once while the database is down;
-   * a scoped endpoint then needs a key (401) that holds its scope (403).
+   * What stands before an endpoint serves, in this order: a write answers 503 at once while the
+   * database is down; a scoped endpoint needs a valid key (401; 429 while the client's address made
+   * too many calls without one), then the key's tenant must be within its call rate (429); only then
+   * does the request take one of the node's API slots (503 when none is free), so calls without a
+   * valid key never hold one; last, the key must hold the endpoint's scope (403).
    */
   private Route admit(Endpoint endpoint, Map<String, String> parameters) {
     if (endpoint.scope().isEmpty()) {
-      return endpoint.serve().apply(new Endpoint.Call(parameters, null));
+      Supplier<Route> served = () -> endpoint.serve().apply(new Endpoint.Call(parameters, null));
+      return endpoint.path().startsWith("/v1/") ? inSlot(served) : served.get();
     }
     Scope scope = endpoint.scope().get();
-    Supplier<Route> authorized = () -> authenticated(principal -> principal.require(scope)
+    Function<Principal, Route> authorized = principal -> principal.require(scope)
         ? endpoint.serve().apply(new Endpoint.Call(parameters, principal))
-        : complete(Responses.error(ErrorCode.FORBIDDEN, "this key lacks the '" + scope.wireName() + "' scope")));
-    return endpoint.writes() ? writing(authorized) : authorized.get();
+        : complete(Responses.error(ErrorCode.FORBIDDEN, "this key lacks the '" + scope.wireName() + "' scope"));
+    Supplier<Route> admitted = () -> authenticated(principal -> withinCallRate(principal, () -> inSlot(() -> authorized.apply(principal))));
+    return endpoint.writes() ? writing(admitted) : admitted.get();
+  }
+
+  /** {@code inner} in one of the node's API slots; failures and rejections are answered inside, so the slot always returns. */
+  private Route inSlot(Supplier<Route> inner) {
+    return parts.observer().inFlight(() -> handleExceptions(exceptions(), () -> handleRejections(rejections(), inner)));
+  }
+
+  /** A tenant over its call rate gets 429 {@code rate_limited} with Retry-After. */
+  private Route withinCallRate(Principal principal, Supplier<Route> inner) {
+    Admission admission = parts.limits().admitCall(principal.tenant());
+    return admission instanceof Admission.Admitted ? inner.get() : complete(Responses.refused(admission));
   }
 
   /** Answers with what {@code call} completes with: bad input it throws or fails with is 400, any other failure an error answer. */
@@ -186,21 +211,54 @@ public final class GatewayRoutes {
     return withRetryAfter(Responses.unavailable("the request took too long to answer; try again"));
   }
 
-  /** Resolves the request's API key (Authorization: Bearer, or X-API-Key) to a principal, else 401. */
+  /**
+   * Resolves the request's API key (Authorization: Bearer, or X-API-Key) to a principal, else 401.
+   * A call without a valid key costs a token of its client address's bucket; while that is empty,
+   * such calls answer 429 before their key is looked up (a key this node holds as valid still passes).
+   */
   private Route authenticated(Function<Principal, Route> inner) {
-    return optionalHeaderValueByName("Authorization", authorization -> optionalHeaderValueByName("X-API-Key", apiKey ->
-        onComplete(parts.authenticator().authenticate(authorization.orElse(null), apiKey.orElse(null)), result -> {
-          if (result.isFailure()) {
-            return complete(Responses.unavailable("keys cannot be checked right now; try again"));
+    return extractRequest(request -> optionalHeaderValueByName("Authorization", authorization -> optionalHeaderValueByName("X-API-Key",
+        apiKey -> {
+          String address = clientAddress(request);
+          String authorizationValue = authorization.orElse(null);
+          String apiKeyValue = apiKey.orElse(null);
+          Optional<Duration> wait = parts.limits().unauthenticatedWait(address);
+          if (wait.isPresent() && !parts.authenticator().isCached(authorizationValue, apiKeyValue)) {
+            return complete(Responses.refused(new Admission.RateLimited(wait.get(),
+                "too many requests without a valid API key from this address; try again later")));
           }
-          AuthResult auth = result.get();
-          if (auth instanceof AuthResult.Authenticated authenticated) {
-            Principal principal = authenticated.principal();
-            return mapResponse(response -> response.addAttribute(RequestObserver.PRINCIPAL, principal), () -> inner.apply(principal));
-          }
-          AuthResult.Denied denied = (AuthResult.Denied) auth;
-          return complete(Responses.error(denied.code(), denied.message()));
+          return onComplete(parts.authenticator().authenticate(authorizationValue, apiKeyValue), result -> {
+            if (result.isFailure()) {
+              return complete(Responses.unavailable("keys cannot be checked right now; try again"));
+            }
+            AuthResult auth = result.get();
+            if (auth instanceof AuthResult.Authenticated authenticated) {
+              Principal principal = authenticated.principal();
+              return mapResponse(response -> response.addAttribute(RequestObserver.PRINCIPAL, principal), () -> inner.apply(principal));
+            }
+            parts.limits().unauthenticated(address);
+            AuthResult.Denied denied = (AuthResult.Denied) auth;
+            return complete(Responses.error(denied.code(), denied.message()));
+          });
         })));
+  }
+
+  /**
+   * The TCP peer's address (pekko.http.server.remote-address-attribute), never a forwarded header:
+   * any client can write X-Forwarded-For, so keying a limit on it would give each request a fresh
+   * bucket. An IPv6 client counts by its /64, which one client usually holds whole.
+   */
+  static String clientAddress(HttpRequest request) {
+    return request.getAttribute(AttributeKeys.remoteAddress).flatMap(RemoteAddress::getAddress).map(GatewayRoutes::addressKey)
+        .orElse("unknown");
+  }
+
+  private static String addressKey(InetAddress address) {
+    if (address instanceof Inet6Address) {
+      byte[] prefix = Arrays.copyOf(address.getAddress(), 8);
+      return HexFormat.of().formatHex(prefix) + "::/64";
+    }
+    return address.getHostAddress();
   }
 
   /** Writes need the database: while the probe says it is down, answer 503 at once instead of waiting. */

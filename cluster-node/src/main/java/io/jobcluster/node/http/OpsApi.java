@@ -4,8 +4,11 @@ import io.jobcluster.node.auth.Principal;
 import io.jobcluster.node.dispatch.QueueDispatchers;
 import io.jobcluster.node.readmodel.JobQueries;
 import io.jobcluster.node.readmodel.QueueStats;
+import io.jobcluster.node.readmodel.WorkerLoad;
+import io.jobcluster.protocol.WorkerId;
 import io.jobcluster.node.worker.WorkerDirectory;
 import io.jobcluster.node.worker.WorkerPool;
+import io.jobcluster.protocol.ErrorCode;
 import io.jobcluster.protocol.JobStatus;
 import io.jobcluster.protocol.wire.FinishedTimings;
 import io.jobcluster.protocol.wire.Items;
@@ -16,6 +19,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -23,10 +27,14 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 
 /**
  * {@code /v1/stats}, {@code /v1/queues} and {@code /v1/workers}: counts and timings from the read
- * model (the caller's tenant, or all for an admin) and worker pools as they report themselves;
- * {@code /v1/queues/{queue}/dispatcher}: what a queue's dispatcher holds in memory.
+ * model (the caller's tenant, or all for the operator) and workers: the cluster's pools as they
+ * report themselves (the operator), or the tenant's external workers (a tenant).
+ * {@code /v1/queues/{queue}/dispatcher}: what a queue's dispatcher holds in memory (the operator).
  */
 public final class OpsApi {
+  /** The node an external worker is listed on: it runs outside the cluster. */
+  static final String EXTERNAL_NODE = "external";
+
   private final JobQueries queries;
   private final WorkerDirectory workers;
   private final QueueDispatchers dispatchers;
@@ -71,10 +79,36 @@ public final class OpsApi {
 
   /** The dispatcher's own state: where it runs, what is ready, which pools asked (operators; the state spans tenants). */
   CompletionStage<HttpResponse> dispatcher(Principal principal, String queue) {
+    if (!principal.isOperator()) {
+      return CompletableFuture.completedFuture(Responses.error(ErrorCode.FORBIDDEN, "only the operator's key sees a dispatcher: it holds every tenant's work"));
+    }
     return dispatchers.status(queue).thenApply(info -> Responses.json(StatusCodes.OK, info));
   }
 
+  /**
+   * The operator sees every worker pool of the cluster. A tenant sees its own workers: the external
+   * (HTTP) workers that hold its RUNNING jobs, from the read model, each with the leases it holds as
+   * {@code inFlight} and {@code capacity}, on node {@value #EXTERNAL_NODE}. The cluster's pools serve
+   * every tenant, so their load is other tenants' data too: tenants see them only as counts in
+   * {@code /v1/queues}.
+   */
   CompletionStage<HttpResponse> workers(Principal principal) {
+    String tenant = principal.visibleTenant();
+    return tenant == null ? allPools() : queries.runningByWorker(tenant).thenApply(OpsApi::externalWorkers);
+  }
+
+  private static HttpResponse externalWorkers(List<WorkerLoad> loads) {
+    Map<String, List<WorkerLoad>> byWorker = loads.stream().filter(load -> WorkerId.parse(load.workerId()).isEmpty())
+        .collect(Collectors.groupingBy(WorkerLoad::workerId, TreeMap::new, Collectors.toList()));
+    List<WorkerInfo> items = byWorker.entrySet().stream().map(worker -> {
+      int running = worker.getValue().stream().mapToInt(WorkerLoad::running).sum();
+      List<String> queues = worker.getValue().stream().map(WorkerLoad::queue).sorted().toList();
+      return new WorkerInfo(worker.getKey(), EXTERNAL_NODE, queues, running, running, false);
+    }).toList();
+    return Responses.json(StatusCodes.OK, new Items<>(items));
+  }
+
+  private CompletionStage<HttpResponse> allPools() {
     return workers.pools().thenApply(pools -> {
       List<WorkerInfo> items = pools.stream()
           .map(pool -> new WorkerInfo(pool.workerId(), pool.node(), List.of(pool.queue()), pool.capacity(), pool.inFlight(), pool.draining()))

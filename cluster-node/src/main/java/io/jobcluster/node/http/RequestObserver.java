@@ -19,13 +19,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Around every request: bounds the API requests this node serves at once (more answer {@code 503
- * unavailable} with Retry-After at once, so overload never queues without bound), counts and
- * times each answer by endpoint template, and writes one structured access-log line per request
+ * Around every request: counts and times each answer by endpoint template, and writes one
+ * structured access-log line per request
  * on the logger {@value #ACCESS_LOGGER}. The log names the route template, status, duration,
  * tenant, key id and request id; never the path's ids, the query, headers or bodies, so no secret
  * reaches it. A request id comes from a well-formed {@code X-Request-Id} header or is made up, and
  * is sent back in that header.
+ *
+ * <p>It also keeps the bound on API requests this node serves at once ({@link #inFlight}): the
+ * gateway takes a slot only once a request is authenticated, so calls without a valid key never
+ * hold one (more answer {@code 503 unavailable} with Retry-After at once, so overload never
+ * queues without bound).
  */
 public final class RequestObserver {
   public static final String ACCESS_LOGGER = "jobcluster.access";
@@ -52,19 +56,23 @@ public final class RequestObserver {
       long start = System.nanoTime();
       String requestId = request.getHeader("X-Request-Id").map(h -> h.value()).filter(id -> REQUEST_ID.matcher(id).matches())
           .orElseGet(() -> UUID.randomUUID().toString());
-      boolean bounded = request.getUri().path().startsWith("/v1/");
-      if (bounded && inFlight.incrementAndGet() > maxInFlight) {
-        inFlight.decrementAndGet();
-        HttpResponse overloaded = Responses.unavailable("this node is serving its limit of " + maxInFlight + " requests; try again");
-        return complete(answered(request, overloaded, start, requestId));
-      }
-      return mapResponse(response -> {
-        if (bounded) {
-          inFlight.decrementAndGet();
-        }
-        return answered(request, response, start, requestId);
-      }, inner);
+      return mapResponse(response -> answered(request, response, start, requestId), inner);
     });
+  }
+
+  /**
+   * Serves {@code inner} in one of the node's API slots, or answers 503 at once when all are taken.
+   * {@code inner} must answer every request (no rejections), or its slot would never be returned.
+   */
+  Route inFlight(Supplier<Route> inner) {
+    if (inFlight.incrementAndGet() > maxInFlight) {
+      inFlight.decrementAndGet();
+      return complete(Responses.unavailable("this node is serving its limit of " + maxInFlight + " requests; try again"));
+    }
+    return mapResponse(response -> {
+      inFlight.decrementAndGet();
+      return response;
+    }, inner);
   }
 
   private HttpResponse answered(HttpRequest request, HttpResponse response, long startNanos, String requestId) {

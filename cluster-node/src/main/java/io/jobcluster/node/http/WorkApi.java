@@ -79,13 +79,13 @@ public final class WorkApi {
   CompletionStage<HttpResponse> heartbeat(Principal principal, String id, String body) {
     HeartbeatRequest heartbeat = JsonCodec.read(body, HeartbeatRequest.class);
     String progress = heartbeat.progress() == null || heartbeat.progress().isNull() ? null : heartbeat.progress().toString();
-    return onLease(id, heartbeat.leaseId(), leaseId -> jobs.heartbeat(id, leaseId, progress));
+    return onLease(id, heartbeat.leaseId(), leaseId -> jobs.heartbeat(principal.visibleTenant(), id, leaseId, progress));
   }
 
   CompletionStage<HttpResponse> complete(Principal principal, String id, String body) {
     CompleteRequest complete = JsonCodec.read(body, CompleteRequest.class);
     String result = complete.result() == null || complete.result().isNull() ? null : complete.result().toString();
-    return onLease(id, complete.leaseId(), leaseId -> jobs.complete(id, leaseId, result));
+    return onLease(id, complete.leaseId(), leaseId -> jobs.complete(principal.visibleTenant(), id, leaseId, result));
   }
 
   CompletionStage<HttpResponse> fail(Principal principal, String id, String body) {
@@ -97,7 +97,7 @@ public final class WorkApi {
       throw new InvalidRequestException("error", "must not contain NUL");
     }
     boolean retryable = fail.retryable() == null || fail.retryable();
-    return onLease(id, fail.leaseId(), leaseId -> jobs.fail(id, leaseId, fail.error(), retryable));
+    return onLease(id, fail.leaseId(), leaseId -> jobs.fail(principal.visibleTenant(), id, leaseId, fail.error(), retryable));
   }
 
   private CompletionStage<HttpResponse> onLease(String id, String leaseId, java.util.function.Function<String, CompletionStage<JobReply>> command) {

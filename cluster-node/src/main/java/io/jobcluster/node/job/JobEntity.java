@@ -65,6 +65,14 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   /** A worker's report on the attempt of lease {@code leaseId}; it counts only while that lease is the current one. */
   public sealed interface LeaseReport extends Request {
     String leaseId();
+
+    /**
+     * The tenant the reporting worker works for: another tenant's job answers {@code not_found} as if
+     * it did not exist, whatever the lease id. Null for the cluster's own pools, which serve every tenant.
+     */
+    default String tenant() {
+      return null;
+    }
   }
 
   /**
@@ -86,11 +94,14 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   public record Lease(String leaseId, String workerId, String node, ActorRef<AttemptCancelled> cancelListener, ActorRef<JobReply> replyTo)
       implements Request {}
 
-  public record Heartbeat(String leaseId, String progress, ActorRef<JobReply> replyTo) implements LeaseReport {}
+  /** @param tenant see {@link LeaseReport#tenant()}; an external worker's key's tenant, null for a cluster pool */
+  public record Heartbeat(String tenant, String leaseId, String progress, ActorRef<JobReply> replyTo) implements LeaseReport {}
 
-  public record Complete(String leaseId, String result, ActorRef<JobReply> replyTo) implements LeaseReport {}
+  /** @param tenant see {@link LeaseReport#tenant()} */
+  public record Complete(String tenant, String leaseId, String result, ActorRef<JobReply> replyTo) implements LeaseReport {}
 
-  public record Fail(String leaseId, String error, boolean retryable, ActorRef<JobReply> replyTo) implements LeaseReport {}
+  /** @param tenant see {@link LeaseReport#tenant()} */
+  public record Fail(String tenant, String leaseId, String error, boolean retryable, ActorRef<JobReply> replyTo) implements LeaseReport {}
 
   /** A draining worker gives the job back unfinished: PENDING again, attempt not charged. */
   public record HandBack(String leaseId, ActorRef<JobReply> replyTo) implements LeaseReport {}
@@ -267,7 +278,8 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
       return job instanceof JobState.Pending pending ? lease(pending, cmd)
           : job instanceof JobState.Running running ? leaseAgain(running, cmd) : invalidTransition(job, JobStatus.RUNNING, cmd.replyTo());
     } else if (command instanceof LeaseReport cmd) {
-      return job instanceof JobState.Running running ? report(running, cmd) : invalidTransition(job, reportTarget(job, cmd), cmd.replyTo());
+      return visibleOr(job, cmd.tenant(), cmd.replyTo(),
+          () -> job instanceof JobState.Running running ? report(running, cmd) : invalidTransition(job, reportTarget(job, cmd), cmd.replyTo()));
     } else if (command instanceof WorkerNodeLost cmd) {
       return job instanceof JobState.Running running ? workerNodeLost(running, cmd) : invalidTransition(job, JobStatus.RETRYING, cmd.replyTo());
     } else if (command instanceof DeadlineReached cmd) {

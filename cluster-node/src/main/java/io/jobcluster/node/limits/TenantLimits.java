@@ -6,15 +6,24 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * What one tenant may do: at most {@code maxActiveJobs} jobs not yet terminal, and submissions at
- * {@code submitRate} per second across the cluster with bursts up to {@code submitBurst}.
+ * What one tenant may do: at most {@code maxActiveJobs} jobs not yet terminal, submissions at
+ * {@code submitRate} per second across the cluster with bursts up to {@code submitBurst}, and API
+ * calls of any kind at {@code requestRate} per second with bursts up to {@code requestBurst}.
  */
-public record TenantLimits(long maxActiveJobs, double submitRate, int submitBurst) {
+public record TenantLimits(long maxActiveJobs, double submitRate, int submitBurst, double requestRate, int requestBurst) {
+  /** Calls of any kind when only the submission limits are given: more than any tenant needs. */
+  static final double UNLIMITED_REQUEST_RATE = 1e9;
 
   public TenantLimits {
-    if (maxActiveJobs < 1 || submitRate <= 0 || submitBurst < 1) {
-      throw new IllegalArgumentException("tenant limits must be positive: " + maxActiveJobs + ", " + submitRate + ", " + submitBurst);
+    if (maxActiveJobs < 1 || submitRate <= 0 || submitBurst < 1 || requestRate <= 0 || requestBurst < 1) {
+      throw new IllegalArgumentException("tenant limits must be positive: " + maxActiveJobs + ", " + submitRate + ", " + submitBurst
+          + ", " + requestRate + ", " + requestBurst);
     }
+  }
+
+  /** Limits of jobs and submissions only; calls are not limited. */
+  public TenantLimits(long maxActiveJobs, double submitRate, int submitBurst) {
+    this(maxActiveJobs, submitRate, submitBurst, UNLIMITED_REQUEST_RATE, Integer.MAX_VALUE);
   }
 
   /** The limits of every tenant: {@code defaults}, and per tenant overrides of any of its keys. */
@@ -40,7 +49,8 @@ public record TenantLimits(long maxActiveJobs, double submitRate, int submitBurs
     }
 
     private static TenantLimits read(Config config) {
-      return new TenantLimits(config.getLong("max-active-jobs"), config.getDouble("submit-rate"), config.getInt("submit-burst"));
+      return new TenantLimits(config.getLong("max-active-jobs"), config.getDouble("submit-rate"), config.getInt("submit-burst"),
+          config.getDouble("request-rate"), config.getInt("request-burst"));
     }
   }
 }

@@ -101,6 +101,11 @@ public final class JobQueries {
     return validLimit(limit).thenCompose(ok -> run("runningAttempts", connection -> runningAttempts(connection, queue, limit)));
   }
 
+  /** The workers that hold RUNNING jobs of {@code tenant}, per queue, by worker id. */
+  public CompletionStage<List<WorkerLoad>> runningByWorker(String tenant) {
+    return run("runningByWorker", connection -> runningByWorker(connection, tenant));
+  }
+
   /** Active jobs whose next deadline is at or before {@code now}, most overdue first. */
   public CompletionStage<List<DueJob>> overdue(Instant now, int limit) {
     DuePage page = new DuePage(null, null, now, List.of(), limit);
@@ -339,6 +344,21 @@ public final class JobQueries {
   private static FinishedTimings.Millis millis(ResultSet rows, String column) throws SQLException {
     return new FinishedTimings.Millis(Math.round(rows.getDouble(column + "_avg")), Math.round(rows.getDouble(column + "_p50")),
         Math.round(rows.getDouble(column + "_p95")), Math.round(rows.getDouble(column + "_max")));
+  }
+
+  private static List<WorkerLoad> runningByWorker(Connection connection, String tenant) throws SQLException {
+    String sql = "SELECT worker_id, queue, COUNT(*) AS running FROM jobs WHERE tenant = ? AND status = ? AND worker_id IS NOT NULL"
+        + " GROUP BY worker_id, queue ORDER BY worker_id, queue";
+    List<WorkerLoad> loads = new ArrayList<>();
+    try (PreparedStatement select = connection.prepareStatement(sql)) {
+      Sql.bindAll(select, List.of(tenant, JobStatus.RUNNING.name()));
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          loads.add(new WorkerLoad(rows.getString("worker_id"), rows.getString("queue"), rows.getInt("running")));
+        }
+      }
+    }
+    return loads;
   }
 
   private static List<RunningAttempt> runningAttempts(Connection connection, String queue, int limit) throws SQLException {

@@ -72,7 +72,7 @@ final class AttemptContext implements JobContext {
 
   @Override
   public CompletionStage<Boolean> heartbeat(String progressJson) {
-    return jobs.heartbeat(job.jobId().value(), job.leaseId().value(), progressJson).thenApply(reply -> {
+    return jobs.heartbeat(null, job.jobId().value(), job.leaseId().value(), progressJson).thenApply(reply -> {
       if (reply instanceof JobReply.Accepted) {
         return true;
       }

@@ -95,7 +95,7 @@ abstract class ApiKeyStoreDatabaseContract {
     assertEquals(expected, principal(authenticate("Bearer " + key.plaintext(), key.plaintext())));
     assertTrue(expected.require(Scope.SUBMIT));
     assertFalse(expected.require(Scope.WORK));
-    assertFalse(expected.isAdmin());
+    assertFalse(expected.isOperator());
     assertEquals(Instant.parse("2026-03-01T10:00:00.123456Z"), key.createdAt());
   }
 
@@ -116,6 +116,64 @@ abstract class ApiKeyStoreDatabaseContract {
     // A fresh authenticator (another node, a restart) refuses it at once.
     Authenticator fresh = new Authenticator(store, null, clock, TTL, 100);
     assertUnauthorized(Authenticator.INVALID, await(fresh.authenticate("Bearer " + key.plaintext(), null)));
+  }
+
+  @Test
+  void aRevocationBoundToATenantLeavesAnotherTenantsKeyAlone() {
+    IssuedApiKey acme = await(store.issue("acme", Set.of(Scope.READ), null));
+    assertFalse(await(store.revoke(acme.keyId(), "globex")), "as if there were no such key");
+    assertInstanceOf(Authenticated.class, authenticate(null, acme.plaintext()));
+    assertTrue(await(store.revoke(acme.keyId(), "acme")));
+    assertTrue(await(store.revoke(acme.keyId(), "acme")), "revoking again answers that the key exists");
+    assertFalse(await(store.revoke(acme.keyId(), "globex")));
+    assertNotNull(await(store.list("acme")).get(0).revokedAt());
+  }
+
+  @Test
+  void aRevocationNoticeDropsTheKeyFromTheCacheAtOnce() {
+    IssuedApiKey key = await(store.issue("acme", Set.of(Scope.WORK), null));
+    assertInstanceOf(Authenticated.class, authenticate(null, key.plaintext()));
+    assertTrue(await(store.revoke(key.keyId())));
+    authenticator.revoked(key.keyId());
+    assertUnauthorized(Authenticator.INVALID, authenticate(null, key.plaintext()));
+  }
+
+  @Test
+  void aLookupThatOverlapsARevocationIsAnsweredButNotCached() {
+    IssuedApiKey key = await(store.issue("acme", Set.of(Scope.READ), null));
+    List<Runnable> held = new ArrayList<>();
+    Authenticator overlapping = new Authenticator(new ApiKeyStore(pool, held::add, clock), null, clock, TTL, 100);
+    CompletionStage<AuthResult> first = overlapping.authenticate(null, key.plaintext());
+    assertEquals(1, held.size(), "the lookup waits in its executor");
+    overlapping.revoked(key.keyId());
+    held.remove(0).run();
+    assertInstanceOf(Authenticated.class, await(first), "the lookup began before the revocation");
+
+    assertTrue(await(store.revoke(key.keyId())));
+    CompletionStage<AuthResult> second = overlapping.authenticate(null, key.plaintext());
+    assertEquals(1, held.size(), "not cached: the key is looked up again");
+    held.remove(0).run();
+    assertUnauthorized(Authenticator.INVALID, await(second));
+  }
+
+  @Test
+  void anUnknownKeyIsRefusedFromMemoryUntilItsTtlPasses() {
+    Authenticator remembering = new Authenticator(store, null, clock, TTL, Duration.ofSeconds(5), 100);
+    String unknown = "jc_0123456789abcdef_" + "D".repeat(43);
+    assertUnauthorized(Authenticator.INVALID, await(remembering.authenticate(null, unknown)));
+    long lookups = store.lookups();
+    clock.advance(Duration.ofSeconds(4));
+    assertUnauthorized(Authenticator.INVALID, await(remembering.authenticate("Bearer " + unknown, null)));
+    assertEquals(lookups, store.lookups(), "refused from memory");
+    clock.advance(Duration.ofSeconds(1));
+    assertUnauthorized(Authenticator.INVALID, await(remembering.authenticate(null, unknown)));
+    assertEquals(lookups + 1, store.lookups(), "forgotten after 5 s: looked up again");
+
+    // Remembered by the whole key's hash: a real key with the same key id is not held back.
+    IssuedApiKey real = await(store.issue("acme", Set.of(Scope.READ), null));
+    String guess = "jc_" + real.keyId() + "_" + "E".repeat(43);
+    assertUnauthorized(Authenticator.INVALID, await(remembering.authenticate(null, guess)));
+    assertInstanceOf(Authenticated.class, await(remembering.authenticate(null, real.plaintext())));
   }
 
   @Test
@@ -176,7 +234,7 @@ abstract class ApiKeyStoreDatabaseContract {
   void adminKeyAuthenticatesAsTheAdminTenantWithEveryScope() {
     Principal admin = principal(authenticate("Bearer " + ADMIN_KEY, null));
     assertEquals(new Principal(Principal.ADMIN_TENANT, Principal.ADMIN_KEY_ID, EnumSet.allOf(Scope.class)), admin);
-    assertTrue(admin.isAdmin());
+    assertTrue(admin.isOperator());
     assertEquals(admin, principal(authenticate(null, ADMIN_KEY)));
     assertUnauthorized(Authenticator.INVALID, authenticate(null, ADMIN_KEY + "0"));
 

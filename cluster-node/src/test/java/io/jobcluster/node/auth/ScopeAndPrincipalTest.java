@@ -40,16 +40,31 @@ class ScopeAndPrincipalTest {
     Principal worker = new Principal("acme", "0123456789abcdef", EnumSet.of(Scope.WORK));
     assertTrue(worker.require(Scope.WORK));
     assertFalse(worker.require(Scope.SUBMIT));
-    assertFalse(worker.isAdmin());
-    assertTrue(Principal.admin().isAdmin());
-    assertTrue(EnumSet.allOf(Scope.class).stream().allMatch(Principal.admin()::require));
+    assertFalse(worker.isOperator());
+    assertTrue(Principal.operator().isOperator());
+    assertTrue(EnumSet.allOf(Scope.class).stream().allMatch(Principal.operator()::require));
   }
 
   @Test
-  void aTenantKeySeesItsOwnTenantAndAnAdminKeySeesEvery() {
+  void aTenantKeySeesItsOwnTenantWhateverItsScopesAndOnlyTheOperatorSeesEvery() {
     assertEquals("acme", new Principal("acme", "0123456789abcdef", EnumSet.of(Scope.SUBMIT, Scope.READ, Scope.WORK)).visibleTenant());
-    assertNull(Principal.admin().visibleTenant());
-    assertNull(new Principal("acme", "0123456789abcdef", EnumSet.of(Scope.ADMIN)).visibleTenant(), "an issued admin-scope key sees every tenant");
+    assertNull(Principal.operator().visibleTenant());
+    Principal tenantAdmin = new Principal("acme", "0123456789abcdef", EnumSet.allOf(Scope.class));
+    assertFalse(tenantAdmin.isOperator());
+    assertEquals("acme", tenantAdmin.visibleTenant(), "a tenant's admin-scope key sees its own tenant only");
+    assertFalse(new Principal(Principal.ADMIN_TENANT, "0123456789abcdef", EnumSet.allOf(Scope.class)).isOperator(),
+        "only the provisioned key is the operator");
+  }
+
+  @Test
+  void aTenantAdministratorManagesItsOwnTenantsKeysAndTheOperatorEveryTenants() {
+    Principal tenantAdmin = new Principal("acme", "0123456789abcdef", EnumSet.of(Scope.ADMIN));
+    assertTrue(tenantAdmin.managesKeysOf("acme"));
+    assertFalse(tenantAdmin.managesKeysOf("globex"));
+    assertFalse(tenantAdmin.managesKeysOf(Principal.ADMIN_TENANT));
+    assertFalse(new Principal("acme", "0123456789abcdef", EnumSet.of(Scope.SUBMIT, Scope.READ, Scope.WORK)).managesKeysOf("acme"));
+    assertTrue(Principal.operator().managesKeysOf("acme"));
+    assertTrue(Principal.operator().managesKeysOf("globex"));
   }
 
   @Test

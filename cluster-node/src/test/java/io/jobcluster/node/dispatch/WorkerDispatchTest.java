@@ -153,7 +153,7 @@ class WorkerDispatchTest {
     assertEquals("{\"attempt\":2}", completed.result());
 
     String firstLease = JournalEvents.ofType(node.system(), job.id(), JobEvent.Leased.class).get(0).leaseId();
-    JobReply late = jobs.complete(job.id(), firstLease, "{\"attempt\":1}").toCompletableFuture().get(30, TimeUnit.SECONDS);
+    JobReply late = jobs.complete(null, job.id(), firstLease, "{\"attempt\":1}").toCompletableFuture().get(30, TimeUnit.SECONDS);
     assertEquals(ErrorCode.INVALID_TRANSITION, assertInstanceOf(JobReply.Rejected.class, late).error());
     TestHandlers.gate(job.id()).complete(null);
     assertEquals("{\"attempt\":2}", Jobs.get(jobs, job.id()).result());

@@ -334,7 +334,7 @@ class ClientEndToEndTest {
     JobclusterApiException invalid = refused(400, "invalid_request", () -> client.submit(JobRequest.of("noop").withPriority(10)));
     assertEquals("priority", invalid.field().orElseThrow());
 
-    // A key a node has seen stays valid there for the authenticator's cache time (30 s): revoke an unused one.
+    // A revoked key is refused at once.
     IssuedKey unused = admin.issueKey("e2e-ops", List.of("read"), null);
     admin.revokeKey(unused.keyId());
     refused(401, "unauthorized", clientWith(unused.key())::stats);
@@ -347,9 +347,11 @@ class ClientEndToEndTest {
     assertEquals(1, anonymous.ready().members());
     refused(401, "unauthorized", anonymous::workers);
 
-    List<WorkerInfo> workers = client.workers();
+    // The cluster's pools serve every tenant: the operator sees them, a tenant only its own external workers.
+    List<WorkerInfo> workers = admin.workers();
     WorkerInfo pool = workers.stream().filter(w -> w.queues().contains("default")).findFirst().orElseThrow();
     assertEquals(4, pool.capacity());
+    assertTrue(client.workers().stream().noneMatch(w -> w.id().equals(pool.id())), "a tenant does not see the cluster's pools");
     QueueInfo queue = await("listed the default queue", client::queues, queues -> queues.stream().anyMatch(q -> q.queue().equals("default")))
         .stream().filter(q -> q.queue().equals("default")).findFirst().orElseThrow();
     assertEquals(1, queue.workers());

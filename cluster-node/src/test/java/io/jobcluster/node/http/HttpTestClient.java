@@ -244,6 +244,17 @@ final class HttpTestClient {
     return await(path, key, answer -> answer.status() == 200 && answer.body() != null && condition.test(answer.body())).body();
   }
 
+  /** How many API keys the node looked up in its database, from {@code /metrics}. */
+  long keyLookups() throws Exception {
+    String metrics = send("GET", "/metrics", null, null).text();
+    for (String line : metrics.split("\n")) {
+      if (line.startsWith("jobcluster_api_key_lookups_total")) {
+        return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    throw new AssertionError("no jobcluster_api_key_lookups_total in /metrics");
+  }
+
   static void assertError(Answer answer, int status, String code) {
     assertEquals(status, answer.status(), answer.text());
     assertEquals(code, answer.body().get("error").asText(), answer.text());

@@ -245,7 +245,11 @@ class JobsHttpTest {
     assertEquals(1, defaults.get("workers").asInt(), queues.body().toString());
     assertEquals(2, defaults.get("capacity").asInt());
 
-    Answer workers = send("GET", "/v1/workers", tenantKey, null);
+    // The cluster's pools serve every tenant: the operator sees them, a tenant only its own external workers (none here).
+    Answer mine = send("GET", "/v1/workers", tenantKey, null);
+    assertEquals(200, mine.status());
+    assertEquals(0, mine.body().get("items").size(), mine.text());
+    Answer workers = send("GET", "/v1/workers", ADMIN_KEY, null);
     assertEquals(200, workers.status());
     JsonNode pool = workers.body().get("items").get(0);
     assertEquals(node.nodeId() + "/default", pool.get("id").asText());

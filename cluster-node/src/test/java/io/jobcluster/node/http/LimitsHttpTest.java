@@ -107,15 +107,7 @@ class LimitsHttpTest {
   @Test
   void requestsBeyondTheInFlightBoundAnswer503AtOnceAndHealthStillAnswers() throws Exception {
     String worker = http.issueKey("idle-workers", Set.of(Scope.WORK));
-    // Three long polls on an empty queue hold all three slots for 25 s (longer than the server's usual request
-    // timeout, which a long poll outlasts); /metrics on the management port shows each one arrive.
-    List<CompletableFuture<Answer>> polls = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      polls.add(http.sendAsync("POST", "/v1/queues/empty/lease", worker, """
-          {"workerId": "w%d", "waitSeconds": 25}""".formatted(i), Duration.ofSeconds(60)));
-      String inFlight = "jobcluster_http_requests_in_flight " + (double) (i + 1) + "\n";
-      HttpTestClient.management(node).await("/metrics", null, a -> a.text().contains(inFlight));
-    }
+    List<CompletableFuture<Answer>> polls = holdEverySlot(worker, "empty");
     Answer refused = http.send("GET", "/v1/stats", worker, null);
     assertError(refused, 503, "unavailable");
     assertTrue(refused.body().get("message").asText().contains("limit of 3"), refused.text());
@@ -128,5 +120,34 @@ class LimitsHttpTest {
       assertEquals(0, answer.body().get("items").size());
     }
     assertEquals(403, http.send("GET", "/v1/stats", worker, null).status(), "slots are free again: the request reaches the endpoint");
+  }
+
+  @Test
+  void callsWithoutAValidKeyAreAnsweredWhileEverySlotIsTaken() throws Exception {
+    String worker = http.issueKey("busy-workers", Set.of(Scope.WORK));
+    List<CompletableFuture<Answer>> polls = holdEverySlot(worker, "empty-too");
+    assertError(http.send("GET", "/v1/stats", worker, null), 503, "unavailable");
+    // Authentication comes before a slot: without a valid key a call is refused as such, never held in a slot.
+    assertError(http.send("GET", "/v1/stats", null, null), 401, "unauthorized");
+    assertError(http.send("GET", "/v1/stats", "jc_0123456789abcdef_" + "B".repeat(43), null), 401, "unauthorized");
+    assertError(http.send("POST", "/v1/jobs", "not-a-key", "{\"type\":\"noop\"}"), 401, "unauthorized");
+    for (CompletableFuture<Answer> poll : polls) {
+      assertEquals(200, poll.get(60, java.util.concurrent.TimeUnit.SECONDS).status());
+    }
+  }
+
+  /**
+   * Three long polls on an empty queue hold all three slots for 25 s (longer than the server's usual request
+   * timeout, which a long poll outlasts); /metrics on the management port shows each one arrive.
+   */
+  private static List<CompletableFuture<Answer>> holdEverySlot(String workKey, String queue) throws Exception {
+    List<CompletableFuture<Answer>> polls = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      polls.add(http.sendAsync("POST", "/v1/queues/" + queue + "/lease", workKey, """
+          {"workerId": "w%d", "waitSeconds": 25}""".formatted(i), Duration.ofSeconds(60)));
+      String inFlight = "jobcluster_http_requests_in_flight " + (double) (i + 1) + "\n";
+      HttpTestClient.management(node).await("/metrics", null, a -> a.text().contains(inFlight));
+    }
+    return polls;
   }
 }

@@ -63,7 +63,7 @@ class JobEntityMemoryTest {
     replies.receiveMessage();
     shard.expectNoMessage(Duration.ofMillis(100));
 
-    job.tell(new JobEntity.Fail("lease-1", "boom", true, replies.getRef()));
+    job.tell(new JobEntity.Fail(null, "lease-1", "boom", true, replies.getRef()));
     assertEquals(JobStatus.RETRYING, assertInstanceOf(JobReply.Accepted.class, replies.receiveMessage()).job().status());
     assertEquals(job, assertInstanceOf(ClusterSharding.Passivate.class, shard.receiveMessage()).entity());
   }

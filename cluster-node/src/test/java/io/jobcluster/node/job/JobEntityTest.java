@@ -162,7 +162,7 @@ class JobEntityTest {
   void heartbeatExtendsTheLeaseAndRecordsProgress() {
     var kit = running(SLEEP, "lease-1");
     fixture.timePasses(Duration.ofSeconds(50));
-    var result = ask(kit, replyTo -> new JobEntity.Heartbeat("lease-1", "{\"percent\":40}", replyTo));
+    var result = ask(kit, replyTo -> new JobEntity.Heartbeat(null, "lease-1", "{\"percent\":40}", replyTo));
 
     JobView view = accepted(result);
     assertEquals(fixture.clock.instant().plusSeconds(60), view.leaseExpiresAt());
@@ -179,7 +179,7 @@ class JobEntityTest {
   void completePersistsTheResultAndFinishesTheJob() {
     var kit = running(SLEEP, "lease-1");
     fixture.timePasses(Duration.ofSeconds(3));
-    var result = ask(kit, replyTo -> new JobEntity.Complete("lease-1", "{\"ok\":true}", replyTo));
+    var result = ask(kit, replyTo -> new JobEntity.Complete(null, "lease-1", "{\"ok\":true}", replyTo));
 
     JobView view = accepted(result);
     assertEquals(JobStatus.COMPLETED, view.status());
@@ -198,9 +198,9 @@ class JobEntityTest {
     assertEquals(JobStatus.PENDING, job(kit).status()); // the backoff elapsed
     accepted(ask(kit, replyTo -> new JobEntity.Lease("lease-2", "worker-2", "node-b", null, replyTo)));
 
-    var complete = ask(kit, replyTo -> new JobEntity.Complete("lease-1", "{}", replyTo));
-    var fail = ask(kit, replyTo -> new JobEntity.Fail("lease-1", "boom", true, replyTo));
-    var heartbeat = ask(kit, replyTo -> new JobEntity.Heartbeat("lease-1", null, replyTo));
+    var complete = ask(kit, replyTo -> new JobEntity.Complete(null, "lease-1", "{}", replyTo));
+    var fail = ask(kit, replyTo -> new JobEntity.Fail(null, "lease-1", "boom", true, replyTo));
+    var heartbeat = ask(kit, replyTo -> new JobEntity.Heartbeat(null, "lease-1", null, replyTo));
     var handBack = ask(kit, replyTo -> new JobEntity.HandBack("lease-1", replyTo));
 
     for (var result : List.of(complete, fail, heartbeat, handBack)) {
@@ -217,7 +217,7 @@ class JobEntityTest {
     JobView cancelled = accepted(ask(kit, replyTo -> new JobEntity.Cancel(TENANT, "user asked", replyTo)));
     assertEquals(JobStatus.CANCELLED, cancelled.status());
 
-    var late = ask(kit, replyTo -> new JobEntity.Complete("lease-1", "{}", replyTo));
+    var late = ask(kit, replyTo -> new JobEntity.Complete(null, "lease-1", "{}", replyTo));
     JobReply.Rejected rejected = rejected(late);
     assertEquals(ErrorCode.INVALID_TRANSITION, rejected.error());
     assertEquals(JobStatus.CANCELLED, rejected.from());
@@ -228,7 +228,7 @@ class JobEntityTest {
   @Test
   void retryableFailureWithAttemptsLeftWaitsForTheJitteredBackoffThenBecomesPending() {
     var kit = running(SLEEP, "lease-1");
-    var result = ask(kit, replyTo -> new JobEntity.Fail("lease-1", "connection refused", true, replyTo));
+    var result = ask(kit, replyTo -> new JobEntity.Fail(null, "lease-1", "connection refused", true, replyTo));
 
     JobView view = accepted(result);
     assertEquals(JobStatus.RETRYING, view.status());
@@ -248,7 +248,7 @@ class JobEntityTest {
   @Test
   void nonRetryableFailureFailsAtOnce() {
     var kit = running(SLEEP, "lease-1");
-    JobView view = accepted(ask(kit, replyTo -> new JobEntity.Fail("lease-1", "bad input", false, replyTo)));
+    JobView view = accepted(ask(kit, replyTo -> new JobEntity.Fail(null, "lease-1", "bad input", false, replyTo)));
 
     assertEquals(JobStatus.FAILED, view.status());
     assertEquals(1, view.attempts());
@@ -306,7 +306,7 @@ class JobEntityTest {
 
     fixture.timePasses(Duration.ofSeconds(30));
     assertEquals(JobStatus.RUNNING, job(kit).status());
-    accepted(ask(kit, replyTo -> new JobEntity.Heartbeat("lease-1", null, replyTo)));
+    accepted(ask(kit, replyTo -> new JobEntity.Heartbeat(null, "lease-1", null, replyTo)));
     fixture.timePasses(Duration.ofSeconds(60));
     assertEquals(JobStatus.RETRYING, job(kit).status(), "a worker that stops heartbeating still loses the lease");
     assertTrue(job(kit).common().lastError().contains("lease expired"), job(kit).common().lastError());
@@ -350,7 +350,7 @@ class JobEntityTest {
   @Test
   void aFailedJobIsRedrivenWithAFreshBudgetOfAttempts() {
     var kit = running(SLEEP.withMaxAttempts(1), "lease-1");
-    accepted(ask(kit, replyTo -> new JobEntity.Fail("lease-1", "boom", true, replyTo)));
+    accepted(ask(kit, replyTo -> new JobEntity.Fail(null, "lease-1", "boom", true, replyTo)));
     assertEquals(JobStatus.FAILED, job(kit).status());
 
     JobView redriven = accepted(ask(kit, replyTo -> new JobEntity.Retry(TENANT, replyTo)));
@@ -425,7 +425,7 @@ class JobEntityTest {
     assertEquals(ErrorCode.INVALID_TRANSITION, rejected(refused).error());
     assertTrue(refused.hasNoEvents());
 
-    accepted(ask(kit, replyTo -> new JobEntity.Complete("lease-1", null, replyTo)));
+    accepted(ask(kit, replyTo -> new JobEntity.Complete(null, "lease-1", null, replyTo)));
     var deleted = ask(kit, replyTo -> new JobEntity.Delete(TENANT, replyTo));
     assertEquals(JobStatus.COMPLETED, accepted(deleted).status());
     assertInstanceOf(JobEvent.Deleted.class, deleted.event());
@@ -452,7 +452,7 @@ class JobEntityTest {
   @Test
   void commandsToAnUnknownJobAnswerNotFound() {
     var kit = fixture.newJob();
-    var result = ask(kit, replyTo -> new JobEntity.Complete("lease", null, replyTo));
+    var result = ask(kit, replyTo -> new JobEntity.Complete(null, "lease", null, replyTo));
     assertEquals(ErrorCode.NOT_FOUND, rejected(result).error());
     assertTrue(result.hasNoEvents());
   }

@@ -46,9 +46,9 @@ class JobTransitionTableTest {
 
   private static final Set<Action> COMMANDS = Set.of(
       new Action("lease", JobStatus.RUNNING, replyTo -> new JobEntity.Lease("lease-2", "worker-2", "node-b", null, replyTo)),
-      new Action("complete", JobStatus.COMPLETED, replyTo -> new JobEntity.Complete(LEASE, "{}", replyTo)),
-      new Action("fail retryable", JobStatus.RETRYING, replyTo -> new JobEntity.Fail(LEASE, "boom", true, replyTo)),
-      new Action("fail for good", JobStatus.FAILED, replyTo -> new JobEntity.Fail(LEASE, "boom", false, replyTo)),
+      new Action("complete", JobStatus.COMPLETED, replyTo -> new JobEntity.Complete(null, LEASE, "{}", replyTo)),
+      new Action("fail retryable", JobStatus.RETRYING, replyTo -> new JobEntity.Fail(null, LEASE, "boom", true, replyTo)),
+      new Action("fail for good", JobStatus.FAILED, replyTo -> new JobEntity.Fail(null, LEASE, "boom", false, replyTo)),
       new Action("worker lost", JobStatus.RETRYING, replyTo -> new JobEntity.WorkerLost(LEASE, replyTo)),
       new Action("worker node lost", JobStatus.RETRYING, replyTo -> new JobEntity.WorkerNodeLost("node-a", replyTo)),
       new Action("hand back", JobStatus.PENDING, replyTo -> new JobEntity.HandBack(LEASE, replyTo)),
@@ -177,9 +177,9 @@ class JobTransitionTableTest {
       default -> {
         accepted(ask(kit, replyTo -> new JobEntity.Lease(LEASE, "worker-1", "node-a", null, replyTo)));
         switch (status) {
-          case RETRYING -> accepted(ask(kit, replyTo -> new JobEntity.Fail(LEASE, "boom", true, replyTo)));
-          case FAILED -> accepted(ask(kit, replyTo -> new JobEntity.Fail(LEASE, "boom", false, replyTo)));
-          case COMPLETED -> accepted(ask(kit, replyTo -> new JobEntity.Complete(LEASE, null, replyTo)));
+          case RETRYING -> accepted(ask(kit, replyTo -> new JobEntity.Fail(null, LEASE, "boom", true, replyTo)));
+          case FAILED -> accepted(ask(kit, replyTo -> new JobEntity.Fail(null, LEASE, "boom", false, replyTo)));
+          case COMPLETED -> accepted(ask(kit, replyTo -> new JobEntity.Complete(null, LEASE, null, replyTo)));
           default -> { }
         }
       }

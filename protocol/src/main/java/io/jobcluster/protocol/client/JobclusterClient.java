@@ -207,7 +207,7 @@ public final class JobclusterClient {
     return read(send(Call.get("/v1/queues")), new TypeReference<Items<QueueInfo>>() { }).items();
   }
 
-  /** {@code GET /v1/queues/{queue}/dispatcher}: what the queue's dispatcher holds right now (scope {@code admin}). */
+  /** {@code GET /v1/queues/{queue}/dispatcher}: what the queue's dispatcher holds right now (the operator's key only). */
   public DispatcherInfo dispatcher(String queue) {
     return read(send(Call.get("/v1/queues/" + encode(Objects.requireNonNull(queue, "queue")) + "/dispatcher")), DispatcherInfo.class);
   }
