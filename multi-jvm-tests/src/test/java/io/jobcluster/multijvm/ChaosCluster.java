@@ -2,6 +2,7 @@ package io.jobcluster.multijvm;
 
 import io.jobcluster.persistence.testing.PostgresExtension;
 import io.jobcluster.protocol.client.JobclusterClient;
+import io.jobcluster.protocol.wire.WorkerInfo;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -47,6 +48,7 @@ public final class ChaosCluster implements AutoCloseable {
     this.cluster = cluster;
     this.ledger = ledger;
     this.tenantKey = tenantKey;
+    ledger.resolveWorkersWith(() -> anyClient().workers().stream().map(WorkerInfo::id).toList());
   }
 
   /**
@@ -66,6 +68,8 @@ public final class ChaosCluster implements AutoCloseable {
     nodeEnv.put(NodeEnv.TENANT_MAX_ACTIVE_JOBS, "1000000");
     nodeEnv.put(NodeEnv.TENANT_SUBMIT_RATE, "100000");
     nodeEnv.put(NodeEnv.TENANT_SUBMIT_BURST, "100000");
+    // The ledger the http jobs call listens on loopback, which nodes refuse to call unless allowed.
+    nodeEnv.put(NodeEnv.HTTP_ALLOWED_HOSTS, NodeSpec.HOST);
     nodeEnv.putAll(env);
     ExecutionLedger ledger = ExecutionLedger.start();
     NodeCluster cluster = NodeCluster.of(name, command, nodeEnv);
