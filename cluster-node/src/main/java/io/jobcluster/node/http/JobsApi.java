@@ -109,7 +109,7 @@ public final class JobsApi {
       return CompletableFuture.completedFuture(new BatchItemJson(index, 400,
           null, ApiError.invalid(e)));
     }
-    Optional<ApiError> disabled = submit.type() == null ? Optional.empty() : disabled(principal, submit.type());
+    Optional<ApiError> disabled = disabled(principal, submit.type());
     if (disabled.isPresent()) {
       return CompletableFuture.completedFuture(new BatchItemJson(index, ErrorCode.JOB_TYPE_DISABLED.httpStatus(), null, disabled.get()));
     }

@@ -44,6 +44,9 @@ public record DisabledJobTypes(Set<String> everywhere, Map<String, Set<String>> 
    * over by a node that did not say) is checked against {@code everywhere} only.
    */
   public Optional<String> refusal(String tenant, String type) {
+    if (type == null) {
+      return Optional.empty();
+    }
     if (everywhere.contains(type)) {
       return Optional.of("job type '" + type + "' is disabled on this cluster");
     }
