@@ -48,7 +48,7 @@ public final class ChaosCluster implements AutoCloseable {
     this.cluster = cluster;
     this.ledger = ledger;
     this.tenantKey = tenantKey;
-    ledger.resolveWorkersWith(() -> anyClient().workers().stream().map(WorkerInfo::id).toList());
+    ledger.resolveWorkersWith(this::workerIds);
   }
 
   /**
@@ -106,6 +106,19 @@ public final class ChaosCluster implements AutoCloseable {
       throw new IllegalStateException("no node is running");
     }
     return client(running.get(Math.floorMod(nextClient.getAndIncrement(), running.size())));
+  }
+
+  /** The ids of every worker pool in the cluster, from the first running node that answers. */
+  private List<String> workerIds() {
+    RuntimeException last = new IllegalStateException("no node is running");
+    for (NodeProcess node : cluster.running()) {
+      try {
+        return client(node).workers().stream().map(WorkerInfo::id).toList();
+      } catch (RuntimeException e) {
+        last = e;
+      }
+    }
+    throw last;
   }
 
   /** A load of {@code http} jobs on the running nodes; {@code keyPrefix} keeps its idempotency keys apart from other loads. */

@@ -63,7 +63,7 @@ public final class JobsApi {
     JobSpec spec = jobs.spec(header == null ? submit : submit.withIdempotencyKey(header));
     Optional<ApiError> disabled = disabled(principal, spec.type());
     if (disabled.isPresent()) {
-      return CompletableFuture.completedFuture(Responses.json(StatusCodes.FORBIDDEN, disabled.get()));
+      return CompletableFuture.completedFuture(Responses.json(StatusCodes.get(ErrorCode.JOB_TYPE_DISABLED.httpStatus()), disabled.get()));
     }
     return admitted(principal, 1, () -> deadline.guard(jobs.submit(principal.tenant(), spec).thenApply(reply -> {
       if (reply instanceof JobReply.Accepted accepted) {

@@ -96,10 +96,15 @@ public final class HttpHandler implements JobHandler {
   /** With another resolver (tests). */
   static HttpHandler create(ActorSystem<?> system, HttpJobSettings settings, AddressPolicy.Resolver resolver) {
     try {
-      return new HttpHandler(system, settings, resolver, SSLContext.getDefault());
+      return create(system, settings, resolver, SSLContext.getDefault());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("no default TLS context", e);
     }
+  }
+
+  /** With another resolver and trust (tests). */
+  static HttpHandler create(ActorSystem<?> system, HttpJobSettings settings, AddressPolicy.Resolver resolver, SSLContext tls) {
+    return new HttpHandler(system, settings, resolver, tls);
   }
 
   @Override
@@ -147,7 +152,11 @@ public final class HttpHandler implements JobHandler {
   }
 
   /** A client engine for {@code host} that verifies the server's certificate names it. */
-  private static SSLEngine verifyingEngine(SSLContext context, String host, int port) {
+  private static SSLEngine verifyingEngine(SSLContext context, String connectedHost, int port) {
+    // An IPv6 literal comes in brackets, as in the URL; the certificate check wants the bare address.
+    String host = connectedHost.startsWith("[") && connectedHost.endsWith("]")
+        ? connectedHost.substring(1, connectedHost.length() - 1)
+        : connectedHost;
     SSLEngine engine = context.createSSLEngine(host, port);
     engine.setUseClientMode(true);
     SSLParameters parameters = engine.getSSLParameters();
