@@ -30,6 +30,9 @@ import io.jobcluster.node.job.JobShards;
 import io.jobcluster.node.worker.WorkerDirectory;
 import io.jobcluster.node.worker.WorkerPools;
 import io.jobcluster.node.worker.WorkerQueues;
+import io.jobcluster.node.worker.handler.DisabledJobTypes;
+import io.jobcluster.node.worker.handler.HttpHandler;
+import io.jobcluster.node.worker.handler.HttpJobSettings;
 import io.jobcluster.node.worker.handler.JobHandlers;
 import io.jobcluster.node.job.JobEntitySettings;
 import io.jobcluster.node.readmodel.JobQueries;
@@ -114,7 +117,10 @@ public final class JobclusterNode implements AutoCloseable {
       Config sweep = settings.getConfig("deadline-sweep");
       DeadlineSweeper.init(system, queries, jobs, new DeadlineSweeper.Settings(sweep.getDuration("interval"),
           settings.getDuration("job.wake-horizon"), sweep.getDuration("grace"), sweep.getInt("limit")));
-      WorkerPools.start(system, jobs, JobHandlers.load(JobclusterNode.class.getClassLoader()),
+      DisabledJobTypes disabledTypes = DisabledJobTypes.fromConfig(settings.getConfig("job-types"));
+      JobHandlers handlers = JobHandlers.load(JobclusterNode.class.getClassLoader(),
+          List.of(HttpHandler.create(system, HttpJobSettings.fromConfig(settings.getConfig("http-jobs"))))).disabling(disabledTypes);
+      WorkerPools.start(system, jobs, handlers,
           WorkerQueues.parse(settings.getString("worker-queues")), NodeIdentity.self(system),
           WorkerPools.Settings.from(settings.getConfig("worker")));
       Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
@@ -131,7 +137,7 @@ public final class JobclusterNode implements AutoCloseable {
       SubmissionGate gate = new SubmissionGate(TenantLimits.Table.fromConfig(limits), queries::activeJobs, () -> NodeReadiness.upMembers(system),
           System::nanoTime, limits.getDuration("active-count-ttl"), limits.getDuration("admission-memory"));
       GatewayRoutes gateway = new GatewayRoutes(new GatewayRoutes.Parts(health,
-          new JobsApi(jobs, queries, deadline, gate), new AdminKeysApi(apiKeys),
+          new JobsApi(jobs, queries, deadline, gate, disabledTypes), new AdminKeysApi(apiKeys),
           new OpsApi(queries, new WorkerDirectory(system), new QueueDispatchers(system, settings.getDuration("ask-timeout")), Clock.systemUTC()),
           new WorkApi(system, jobs, deadline, settings.getDuration("http.lease-linger")), apiKeys.authenticator(),
           databaseHealth::isReachable, new RequestObserver(metrics, limits.getInt("max-in-flight-requests")), requestLimits(system, limits)),

@@ -3,6 +3,7 @@ package io.jobcluster.node;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import com.typesafe.config.ConfigValueType;
 import io.jobcluster.node.job.JobEntitySettings;
 import io.jobcluster.node.tls.ClusterTls;
 import io.jobcluster.node.tls.GatewayTls;
@@ -90,6 +91,16 @@ public final class NodeConfig {
     }
     int port = Integer.parseInt(hostPort.substring(colon + 1));
     return "pekko://" + SYSTEM_NAME + "@" + hostPort.substring(0, colon) + ":" + port;
+  }
+
+  /**
+   * A list setting that the environment may also give as one comma-separated string (a HOCON list
+   * cannot come from a single environment variable): {@code key = [..]} and {@code key = ${?ENV}} both work.
+   */
+  public static List<String> stringList(Config config, String path) {
+    return config.getValue(path).valueType() == ConfigValueType.LIST
+        ? config.getStringList(path).stream().map(String::trim).filter(s -> !s.isEmpty()).toList()
+        : splitList(config.getString(path));
   }
 
   private static List<String> splitList(String commaSeparated) {

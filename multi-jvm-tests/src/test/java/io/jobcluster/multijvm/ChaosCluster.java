@@ -2,6 +2,7 @@ package io.jobcluster.multijvm;
 
 import io.jobcluster.persistence.testing.PostgresExtension;
 import io.jobcluster.protocol.client.JobclusterClient;
+import io.jobcluster.protocol.wire.WorkerInfo;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -47,6 +48,7 @@ public final class ChaosCluster implements AutoCloseable {
     this.cluster = cluster;
     this.ledger = ledger;
     this.tenantKey = tenantKey;
+    ledger.resolveWorkersWith(this::workerIds);
   }
 
   /**
@@ -69,6 +71,8 @@ public final class ChaosCluster implements AutoCloseable {
     // Scenarios poll every job's status: no call rate may refuse them.
     nodeEnv.put(NodeEnv.TENANT_REQUEST_RATE, "1000000");
     nodeEnv.put(NodeEnv.TENANT_REQUEST_BURST, "1000000");
+    // The ledger the http jobs call listens on loopback, which nodes refuse to call unless allowed.
+    nodeEnv.put(NodeEnv.HTTP_ALLOWED_HOSTS, NodeSpec.HOST);
     nodeEnv.putAll(env);
     ExecutionLedger ledger = ExecutionLedger.start();
     NodeCluster cluster = NodeCluster.of(name, command, nodeEnv);
@@ -105,6 +109,19 @@ public final class ChaosCluster implements AutoCloseable {
       throw new IllegalStateException("no node is running");
     }
     return client(running.get(Math.floorMod(nextClient.getAndIncrement(), running.size())));
+  }
+
+  /** The ids of every worker pool in the cluster, from the first running node that answers. */
+  private List<String> workerIds() {
+    RuntimeException last = new IllegalStateException("no node is running");
+    for (NodeProcess node : cluster.running()) {
+      try {
+        return client(node).workers().stream().map(WorkerInfo::id).toList();
+      } catch (RuntimeException e) {
+        last = e;
+      }
+    }
+    throw last;
   }
 
   /** A load of {@code http} jobs on the running nodes; {@code keyPrefix} keeps its idempotency keys apart from other loads. */

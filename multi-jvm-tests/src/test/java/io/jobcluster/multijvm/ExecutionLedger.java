@@ -2,6 +2,7 @@ package io.jobcluster.multijvm;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.jobcluster.node.worker.handler.HttpHandler;
 import io.jobcluster.protocol.WorkerId;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -26,6 +27,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -49,7 +51,8 @@ public final class ExecutionLedger implements AutoCloseable {
   /**
    * One call as the ledger saw it.
    *
-   * @param node the cluster address ({@code host:port}) from the worker id ({@code host:port/queue})
+   * @param workerId the worker id the call's worker label stands for (the label when no running pool had it)
+   * @param node the cluster address ({@code host:port}) from the worker id ({@code host:port#uid/queue})
    * @param hold how long the call asked to be held
    * @param end when the answer was written; null while it is held
    * @param answered false when writing the answer failed (the caller was gone); best effort, since a
@@ -98,6 +101,10 @@ public final class ExecutionLedger implements AutoCloseable {
   private final ExecutorService requestThreads = Executors.newFixedThreadPool(4, daemon("ledger-http"));
   private final ScheduledExecutorService answers = Executors.newSingleThreadScheduledExecutor(daemon("ledger-answers"));
   private final Map<Long, Execution> executions = new ConcurrentHashMap<>();
+  // X-Jobcluster-Worker carries an opaque label (HttpHandler.workerLabel), no address: the ledger
+  // maps labels back to worker ids through the cluster's list of worker pools.
+  private final Map<String, String> workerIdsByLabel = new ConcurrentHashMap<>();
+  private volatile Supplier<List<String>> workerDirectory = List::of;
   private final AtomicLong sequence = new AtomicLong();
 
   private ExecutionLedger(HttpServer server) {
@@ -116,6 +123,26 @@ public final class ExecutionLedger implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the execution ledger", e);
     }
+  }
+
+  /** Where the ledger looks up the worker ids behind labels it does not know yet (the cluster's worker pools). */
+  public void resolveWorkersWith(Supplier<List<String>> directory) {
+    this.workerDirectory = directory;
+  }
+
+  /** The worker id a worker label stands for; the label itself when no running pool has it. */
+  String workerIdOf(String label) {
+    String known = workerIdsByLabel.get(label);
+    if (known != null) {
+      return known;
+    }
+    try {
+      workerDirectory.get().forEach(id -> workerIdsByLabel.put(HttpHandler.workerLabel(id), id));
+    } catch (RuntimeException e) {
+      // No node answered: the execution keeps its label, which names no node.
+      return label;
+    }
+    return workerIdsByLabel.getOrDefault(label, label);
   }
 
   /** The URL an {@code http} job calls to be recorded and answered after {@code hold}. */
@@ -204,7 +231,7 @@ public final class ExecutionLedger implements AutoCloseable {
 
   private void onCall(HttpExchange exchange) throws IOException {
     String jobId = exchange.getRequestHeaders().getFirst(JOB_ID_HEADER);
-    String worker = exchange.getRequestHeaders().getFirst(WORKER_HEADER);
+    String label = exchange.getRequestHeaders().getFirst(WORKER_HEADER);
     long hold;
     int attempt;
     int failedAttempts;
@@ -216,10 +243,11 @@ public final class ExecutionLedger implements AutoCloseable {
       respond(exchange, 400, "ms, fail and " + ATTEMPT_HEADER + " must be numbers");
       return;
     }
-    if (jobId == null || worker == null) {
+    if (jobId == null || label == null) {
       respond(exchange, 400, "missing " + JOB_ID_HEADER + " or " + WORKER_HEADER);
       return;
     }
+    String worker = workerIdOf(label);
     long seq = sequence.incrementAndGet();
     executions.put(seq, new Execution(seq, jobId, attempt, worker, nodeOf(worker), Duration.ofMillis(hold), Instant.now(), null, false));
     int status = attempt <= failedAttempts ? 500 : 200;

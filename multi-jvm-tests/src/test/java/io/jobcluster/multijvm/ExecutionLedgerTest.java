@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jobcluster.node.worker.handler.HttpHandler;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +24,12 @@ class ExecutionLedgerTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final ExecutionLedger ledger = ExecutionLedger.start();
+  // The worker pools the calls come from, as the cluster would list them: calls name them by label only.
+  private final Set<String> pools = ConcurrentHashMap.newKeySet();
+
+  ExecutionLedgerTest() {
+    ledger.resolveWorkersWith(() -> List.copyOf(pools));
+  }
 
   @AfterEach
   void stop() {
@@ -124,11 +132,13 @@ class ExecutionLedgerTest {
     assertEquals(0, ledger.size());
   }
 
+  /** A call as a node's worker {@code worker} makes it: the worker named by its label. */
   private CompletableFuture<HttpResponse<String>> call(URI url, String jobId, int attempt, String worker) {
+    pools.add(worker);
     HttpRequest request = HttpRequest.newBuilder(url)
         .header(ExecutionLedger.JOB_ID_HEADER, jobId)
         .header(ExecutionLedger.ATTEMPT_HEADER, Integer.toString(attempt))
-        .header(ExecutionLedger.WORKER_HEADER, worker)
+        .header(ExecutionLedger.WORKER_HEADER, HttpHandler.workerLabel(worker))
         .build();
     return client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
   }

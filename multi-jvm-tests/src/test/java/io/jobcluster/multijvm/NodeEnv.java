@@ -29,6 +29,7 @@ public final class NodeEnv {
   public static final String CLUSTER_TLS_TRUST_STORE_PASSWORD_FILE = "JOBCLUSTER_CLUSTER_TLS_TRUST_STORE_PASSWORD_FILE";
   public static final String TENANT_REQUEST_RATE = "JOBCLUSTER_TENANT_REQUEST_RATE";
   public static final String TENANT_REQUEST_BURST = "JOBCLUSTER_TENANT_REQUEST_BURST";
+  public static final String HTTP_ALLOWED_HOSTS = "JOBCLUSTER_HTTP_ALLOWED_HOSTS";
 
   private NodeEnv() {}
 

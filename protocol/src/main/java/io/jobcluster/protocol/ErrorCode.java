@@ -7,6 +7,7 @@ public enum ErrorCode {
   INVALID_REQUEST("invalid_request", 400),
   UNAUTHORIZED("unauthorized", 401),
   FORBIDDEN("forbidden", 403),
+  JOB_TYPE_DISABLED("job_type_disabled", 403),
   NOT_FOUND("not_found", 404),
   INVALID_TRANSITION("invalid_transition", 409),
   STALE_LEASE("stale_lease", 409),

@@ -27,4 +27,11 @@ public record JobView(
     String result,
     String progress,
     List<String> tags)
-    implements CborSerializable {}
+    implements CborSerializable {
+
+  /** This view showing {@code shownPayload} instead of its payload (what the API shows may be redacted). */
+  public JobView withPayload(String shownPayload) {
+    return new JobView(id, queue, type, status, priority, shownPayload, attempts, maxAttempts, createdAt, updatedAt, runAt, startedAt,
+        finishedAt, workerId, leaseExpiresAt, lastError, result, progress, tags);
+  }
+}

@@ -304,13 +304,13 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
       return this;
     }
     if (msg.reply() instanceof JobReply.Accepted accepted && accepted.job().status() == JobStatus.RUNNING) {
-      handOver(pool, accepted.job(), msg.leaseId());
+      handOver(pool, accepted.job(), msg.job().tenant(), msg.leaseId());
     }
     // A rejection means the job is no longer PENDING (cancelled, expired, leased elsewhere): drop it.
     return dispatch();
   }
 
-  private void handOver(Pool pool, JobView job, LeaseId leaseId) {
+  private void handOver(Pool pool, JobView job, String tenant, LeaseId leaseId) {
     if (pool == null || pool.leaving) {
       // The pool went away while the lease was asked for: the attempt never started.
       jobs.handBack(job.id(), leaseId.value());
@@ -322,7 +322,7 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
     recentlyLeased.remove(job.id());
     recentlyLeased.put(job.id(), System.nanoTime());
     pool.ref.tell(new Assigned(
-        new LeasedAttempt(jobId, leaseId, job.attempts(), job.workerId(), job.queue(), job.type(), job.payload(), job.leaseExpiresAt()), epoch));
+        new LeasedAttempt(jobId, leaseId, job.attempts(), job.workerId(), job.queue(), job.type(), job.payload(), job.leaseExpiresAt(), tenant), epoch));
   }
 
   private Behavior<Command> onPoolTerminated(PoolTerminated msg) {

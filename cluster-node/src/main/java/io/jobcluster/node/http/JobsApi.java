@@ -5,6 +5,7 @@ import io.jobcluster.node.auth.Principal;
 import io.jobcluster.node.limits.Admission;
 import io.jobcluster.node.limits.SubmissionGate;
 import io.jobcluster.node.readmodel.JobQueries;
+import io.jobcluster.node.worker.handler.DisabledJobTypes;
 import io.jobcluster.protocol.ErrorCode;
 import io.jobcluster.protocol.InvalidRequestException;
 import io.jobcluster.protocol.JobIds;
@@ -14,7 +15,6 @@ import io.jobcluster.protocol.wire.ApiError;
 import io.jobcluster.protocol.wire.BatchItemJson;
 import io.jobcluster.protocol.wire.BatchRequest;
 import io.jobcluster.protocol.wire.Items;
-import io.jobcluster.protocol.wire.JobJson;
 import io.jobcluster.protocol.JobSpec;
 import io.jobcluster.protocol.JobStatus;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -44,12 +44,14 @@ public final class JobsApi {
   private final JobQueries queries;
   private final AnswerDeadline deadline;
   private final SubmissionGate gate;
+  private final DisabledJobTypes disabledTypes;
 
-  public JobsApi(JobService jobs, JobQueries queries, AnswerDeadline deadline, SubmissionGate gate) {
+  public JobsApi(JobService jobs, JobQueries queries, AnswerDeadline deadline, SubmissionGate gate, DisabledJobTypes disabledTypes) {
     this.jobs = jobs;
     this.queries = queries;
     this.deadline = deadline;
     this.gate = gate;
+    this.disabledTypes = disabledTypes;
   }
 
   CompletionStage<HttpResponse> submit(Principal principal, String body, Optional<String> idempotencyHeader) {
@@ -59,9 +61,13 @@ public final class JobsApi {
       throw new InvalidRequestException("idempotencyKey", "differs from the Idempotency-Key header");
     }
     JobSpec spec = jobs.spec(header == null ? submit : submit.withIdempotencyKey(header));
+    Optional<ApiError> disabled = disabled(principal, spec.type());
+    if (disabled.isPresent()) {
+      return CompletableFuture.completedFuture(Responses.json(StatusCodes.get(ErrorCode.JOB_TYPE_DISABLED.httpStatus()), disabled.get()));
+    }
     return admitted(principal, 1, () -> deadline.guard(jobs.submit(principal.tenant(), spec).thenApply(reply -> {
       if (reply instanceof JobReply.Accepted accepted) {
-        HttpResponse response = Responses.json(accepted.created() ? StatusCodes.CREATED : StatusCodes.OK, JobJson.of(accepted.job()));
+        HttpResponse response = Responses.json(accepted.created() ? StatusCodes.CREATED : StatusCodes.OK, Responses.job(accepted.job()));
         return response.addHeader(Location.create("/v1/jobs/" + accepted.job().id()));
       }
       return Responses.rejected((JobReply.Rejected) reply);
@@ -103,16 +109,26 @@ public final class JobsApi {
       return CompletableFuture.completedFuture(new BatchItemJson(index, 400,
           null, ApiError.invalid(e)));
     }
+    Optional<ApiError> disabled = disabled(principal, submit.type());
+    if (disabled.isPresent()) {
+      return CompletableFuture.completedFuture(new BatchItemJson(index, ErrorCode.JOB_TYPE_DISABLED.httpStatus(), null, disabled.get()));
+    }
     return jobs.submit(principal.tenant(), submit).handle((reply, failure) -> {
       if (failure != null) {
         return new BatchItemJson(index, Responses.failureStatus(failure), null, Responses.failureError(failure));
       }
       if (reply instanceof JobReply.Accepted accepted) {
-        return new BatchItemJson(index, accepted.created() ? 201 : 200, JobJson.of(accepted.job()), null);
+        return new BatchItemJson(index, accepted.created() ? 201 : 200, Responses.job(accepted.job()), null);
       }
       JobReply.Rejected rejected = (JobReply.Rejected) reply;
       return new BatchItemJson(index, rejected.error().httpStatus(), null, ApiError.rejected(rejected));
     });
+  }
+
+  /** {@code job_type_disabled} when the operator switched {@code type} off for the principal's tenant. */
+  private Optional<ApiError> disabled(Principal principal, String type) {
+    return disabledTypes.refusal(principal.tenant(), type)
+        .map(message -> new ApiError(ErrorCode.JOB_TYPE_DISABLED.code(), message, "type", null, null));
   }
 
   CompletionStage<HttpResponse> get(Principal principal, String id) {
@@ -156,7 +172,7 @@ public final class JobsApi {
     return deadline.guard(command.apply(principal.visibleTenant()).thenApply(reply -> {
       if (reply instanceof JobReply.Accepted accepted) {
         return success == StatusCodes.NO_CONTENT ? HttpResponse.create().withStatus(success)
-            : Responses.json(success, JobJson.of(accepted.job()));
+            : Responses.json(success, Responses.job(accepted.job()));
       }
       return Responses.rejected((JobReply.Rejected) reply);
     }));

@@ -4,6 +4,9 @@ import io.jobcluster.node.limits.Admission;
 import io.jobcluster.protocol.ErrorCode;
 import io.jobcluster.protocol.InvalidRequestException;
 import io.jobcluster.protocol.JobReply;
+import io.jobcluster.protocol.JobView;
+import io.jobcluster.node.worker.handler.PayloadRedaction;
+import io.jobcluster.protocol.wire.JobJson;
 import io.jobcluster.protocol.wire.ApiError;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
@@ -21,6 +24,14 @@ final class Responses {
 
   static HttpResponse json(StatusCode status, Object body) {
     return HttpResponse.create().withStatus(status).withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, JsonCodec.write(body)));
+  }
+
+  /**
+   * A job as every API answer shows it: the one place views are written, so the payload is redacted
+   * for all of them ({@link PayloadRedaction}).
+   */
+  static JobJson job(JobView view) {
+    return JobJson.of(view.withPayload(PayloadRedaction.forView(view.type(), view.payload())));
   }
 
   static HttpResponse error(ErrorCode code, String message) {

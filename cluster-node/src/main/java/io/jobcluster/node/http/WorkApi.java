@@ -13,7 +13,6 @@ import io.jobcluster.protocol.wire.CompleteRequest;
 import io.jobcluster.protocol.wire.FailRequest;
 import io.jobcluster.protocol.wire.HeartbeatRequest;
 import io.jobcluster.protocol.wire.Items;
-import io.jobcluster.protocol.wire.JobJson;
 import io.jobcluster.protocol.wire.LeaseRequest;
 import io.jobcluster.protocol.wire.LeasedJobJson;
 import java.time.Duration;
@@ -108,7 +107,7 @@ public final class WorkApi {
       throw new InvalidRequestException("leaseId", "is required");
     }
     return deadline.guard(command.apply(leaseId).thenApply(reply -> reply instanceof JobReply.Accepted accepted
-        ? Responses.json(StatusCodes.OK, JobJson.of(accepted.job()))
+        ? Responses.json(StatusCodes.OK, Responses.job(accepted.job()))
         : Responses.rejected((JobReply.Rejected) reply)));
   }
 

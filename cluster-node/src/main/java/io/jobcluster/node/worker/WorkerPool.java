@@ -140,7 +140,7 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
 
   /** Runs on the stream: the handler's result becomes a message to this actor. */
   private CompletionStage<Finished> run(AttemptContext attempt) {
-    return handlers.run(attempt).thenApply(result -> new Finished(attempt.job().leaseId(), result));
+    return handlers.run(attempt, attempt.job().tenant()).thenApply(result -> new Finished(attempt.job().leaseId(), result));
   }
 
   @Override

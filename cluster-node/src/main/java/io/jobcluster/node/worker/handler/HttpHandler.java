@@ -1,31 +1,62 @@
 package io.jobcluster.node.worker.handler;
 
-import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.ClientTransport;
+import org.apache.pekko.http.javadsl.ConnectionContext;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.HttpsConnectionContext;
+import org.apache.pekko.http.javadsl.OutgoingConnectionBuilder;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.ResponseEntity;
+import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.SharedKillSwitch;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code http} {@code {url, method, headers, body, expectStatus}}: one real outbound call (see
  * {@link HttpCall} for the payload, {@link HttpOutcome} for what a status means). Timeouts and
- * connection errors are retryable, invalid payloads are not. The call
- * times out with the lease (at most 60 s) and heartbeats meanwhile; cancellation or a lost lease
- * aborts it in flight.
+ * connection errors are retryable; invalid payloads and destinations the {@link AddressPolicy}
+ * refuses are not. The call times out with the lease (at most {@code max-call-time}) and heartbeats
+ * meanwhile; cancellation or a lost lease aborts it in flight.
+ *
+ * <p>Each hop resolves its host once, checks every address it resolves to, and connects to the
+ * checked address (Pekko HTTP's custom-resolver transport; Host header, SNI and certificate checks
+ * still use the host name), so DNS cannot answer differently between check and connect. Redirects
+ * (301, 302, 303, 307, 308) are followed by hand, up to {@code max-redirects}, each target checked
+ * like the first; never from https to http, and credentials (Authorization, Cookie) are not sent
+ * to another origin.
  *
  * <p>Every call carries {@value #JOB_ID_HEADER}, {@value #ATTEMPT_HEADER} and {@value #WORKER_HEADER}
- * (which holds the node's cluster address), so a receiver can recognise a repeated execution of
- * the same job: after a node dies mid-call, the job runs again elsewhere.
+ * (an opaque label of the worker, see {@link #workerLabel}), so a receiver can recognise a repeated
+ * execution of the same job: after a node dies mid-call, the job runs again elsewhere.
  *
  * <p>Logs name the host and job only: URLs and header values may carry credentials.
  */
@@ -36,30 +67,44 @@ public final class HttpHandler implements JobHandler {
   public static final String ATTEMPT_HEADER = "X-Jobcluster-Attempt";
   public static final String WORKER_HEADER = "X-Jobcluster-Worker";
   static final int BODY_LIMIT_BYTES = 64 * 1024;
-  private static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
-  private static final Duration DEFAULT_MAX_REQUEST_TIMEOUT = Duration.ofSeconds(60);
   private static final Logger log = LoggerFactory.getLogger(HttpHandler.class);
 
-  private final HttpClient client;
-  private final Duration maxRequestTimeout;
+  private final ActorSystem<?> system;
+  private final Http http;
+  private final HttpJobSettings settings;
+  private final AddressPolicy.Resolver resolver;
+  private final ClientConnectionSettings connectionSettings;
+  private final HttpsConnectionContext tls;
+  // Continuations of Pekko's stages run here: without an executor each one would start a thread.
+  private final Executor executor;
 
-  public HttpHandler() {
-    this(DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_REQUEST_TIMEOUT);
+  private HttpHandler(ActorSystem<?> system, HttpJobSettings settings, AddressPolicy.Resolver resolver, SSLContext sslContext) {
+    this.system = system;
+    this.http = Http.get(system);
+    this.settings = settings;
+    this.resolver = resolver;
+    this.connectionSettings = ClientConnectionSettings.create(system.classicSystem()).withConnectingTimeout(settings.connectTimeout());
+    this.tls = ConnectionContext.httpsClient((host, port) -> verifyingEngine(sslContext, host, port));
+    this.executor = system.executionContext();
   }
 
-  /**
-   * @param connectTimeout how long establishing a connection may take
-   * @param maxRequestTimeout the longest a call may take; a shorter lease timeout shortens it, so a
-   *     call never outlives the lease it runs under
-   */
-  public HttpHandler(Duration connectTimeout, Duration maxRequestTimeout) {
-    // HTTP/1.1: no h2c upgrade attempt against plain-http servers that mishandle it.
-    this.client = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(connectTimeout)
-        .followRedirects(HttpClient.Redirect.NORMAL)
-        .build();
-    this.maxRequestTimeout = maxRequestTimeout;
+  /** The handler of a node: resolves with the JVM's resolver, trusts the JVM's default trust store. */
+  public static HttpHandler create(ActorSystem<?> system, HttpJobSettings settings) {
+    return create(system, settings, InetAddress::getAllByName);
+  }
+
+  /** With another resolver (tests). */
+  static HttpHandler create(ActorSystem<?> system, HttpJobSettings settings, AddressPolicy.Resolver resolver) {
+    try {
+      return create(system, settings, resolver, SSLContext.getDefault());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("no default TLS context", e);
+    }
+  }
+
+  /** With another resolver and trust (tests). */
+  static HttpHandler create(ActorSystem<?> system, HttpJobSettings settings, AddressPolicy.Resolver resolver, SSLContext tls) {
+    return new HttpHandler(system, settings, resolver, tls);
   }
 
   @Override
@@ -80,26 +125,69 @@ public final class HttpHandler implements JobHandler {
 
   /** The lease timeout capped at the maximum: a call ends before a lease nobody heartbeats would. */
   Duration requestTimeout(Duration leaseTimeout) {
-    Duration timeout = leaseTimeout.compareTo(maxRequestTimeout) < 0 ? leaseTimeout : maxRequestTimeout;
-    // The client refuses a zero timeout; a lease that short is a configuration error elsewhere.
+    Duration max = settings.maxRequestTimeout();
+    Duration timeout = leaseTimeout.compareTo(max) < 0 ? leaseTimeout : max;
     return timeout.isNegative() || timeout.isZero() ? Duration.ofMillis(1) : timeout;
+  }
+
+  /**
+   * What {@value #WORKER_HEADER} says of {@code workerId}: {@code w-} and the first 16 hex digits of
+   * its SHA-256. Stable for a worker pool, and it reveals no address: a worker id holds the node's
+   * incarnation uid (64 random bits), which receivers never learn, so it cannot be guessed back.
+   */
+  public static String workerLabel(String workerId) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(workerId.getBytes(StandardCharsets.UTF_8));
+      return "w-" + HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JVM", e);
+    }
+  }
+
+  /** Which job, attempt and worker make the call: for receivers that deduplicate. */
+  static Map<String, String> identity(JobContext context) {
+    return Map.of(JOB_ID_HEADER, context.jobId(),
+        ATTEMPT_HEADER, Integer.toString(context.attempt()),
+        WORKER_HEADER, workerLabel(context.workerId()));
+  }
+
+  /** A client engine for {@code host} that verifies the server's certificate names it. */
+  private static SSLEngine verifyingEngine(SSLContext context, String connectedHost, int port) {
+    // An IPv6 literal comes in brackets, as in the URL; the certificate check wants the bare address.
+    String host = connectedHost.startsWith("[") && connectedHost.endsWith("]")
+        ? connectedHost.substring(1, connectedHost.length() - 1)
+        : connectedHost;
+    SSLEngine engine = context.createSSLEngine(host, port);
+    engine.setUseClientMode(true);
+    SSLParameters parameters = engine.getSSLParameters();
+    parameters.setEndpointIdentificationAlgorithm("HTTPS");
+    // SNI names a host; an IP literal is sent without it.
+    if (!isIpLiteral(host)) {
+      parameters.setServerNames(List.of(new SNIHostName(host)));
+    }
+    engine.setSSLParameters(parameters);
+    return engine;
   }
 
   /** Why a call was cut short by us rather than ended by the server or the network. */
   private enum Abort {
     CANCELLED,
     LEASE_LOST,
-    // The client's own timeout ends at the response headers; this one also bounds a trickling body.
     TIMED_OUT
   }
 
-  /** One attempt's call: the exchange in flight, its lease keeper and deadline, why it was cut short. */
+  /** What the server answered to the last hop: its status and the first bytes of its body. */
+  private record Answer(int status, String body) {}
+
+  /** One attempt's call: its hops, lease keeper and deadline, and why it was cut short. */
   private final class Call {
     private final JobContext context;
     private final HttpCall call;
     private final Duration timeout;
+    private final Map<String, String> identity;
     private final AtomicReference<Abort> abort = new AtomicReference<>();
-    private CompletableFuture<HttpResponse<String>> response;
+    // Every stream of the call (each hop's exchange and body) runs through it: aborting closes the connection.
+    private final SharedKillSwitch killSwitch = KillSwitches.shared("http-job");
     private LeaseKeeper lease;
     private ScheduledFuture<?> deadline;
 
@@ -107,29 +195,98 @@ public final class HttpHandler implements JobHandler {
       this.context = context;
       this.call = call;
       this.timeout = timeout;
+      this.identity = identity(context);
     }
 
     CompletionStage<HandlerResult> start() {
       log.debug("http call jobId={} attempt={} method={} host={}",
           context.jobId(), context.attempt(), call.method(), call.target());
-      response = client.sendAsync(call.toRequest(timeout, identity(context)), BodyPrefixSubscriber.handler(BODY_LIMIT_BYTES));
       deadline = context.scheduler().schedule(this::timedOut, timeout.toNanos(), TimeUnit.NANOSECONDS);
       // The call ends within the lease, but heartbeats keep its result from racing the lease's end.
       lease = LeaseKeeper.start(context, () -> null, this::leaseLost);
       context.cancellation().thenRun(this::cancelled);
-      return response.handle(this::settle);
+      return send(call, settings.maxRedirects()).handle(this::settle);
     }
 
-    private HandlerResult settle(HttpResponse<String> answer, Throwable error) {
+    private CompletionStage<Answer> send(HttpCall hop, int redirectsLeft) {
+      return CompletableFuture.supplyAsync(() -> resolve(hop), context.blockingExecutor())
+          .thenComposeAsync(address -> exchange(hop, address), executor)
+          .thenComposeAsync(response -> answerOrFollow(hop, response, redirectsLeft), executor);
+    }
+
+    /** The one address this hop connects to, checked; resolved once, here. */
+    private InetAddress resolve(HttpCall hop) {
+      try {
+        return settings.policy().resolve(hop.url().getHost(), resolver);
+      } catch (UnknownHostException e) {
+        throw new CompletionException(e);
+      }
+    }
+
+    private CompletionStage<HttpResponse> exchange(HttpCall hop, InetAddress address) {
+      if (abort.get() != null) {
+        return CompletableFuture.failedFuture(new IllegalStateException("aborted"));
+      }
+      ClientTransport pinned = ClientTransport.withCustomResolver(
+          (host, port) -> CompletableFuture.completedFuture(new InetSocketAddress(address, (Integer) port)));
+      OutgoingConnectionBuilder connection = http.connectionTo(hop.url().getHost())
+          .toPort(hop.port())
+          .withClientConnectionSettings(connectionSettings.withTransport(pinned));
+      try {
+        return Source.single(hop.toRequest(identity))
+            .via(hop.isHttps() ? connection.withCustomHttpsConnectionContext(tls).https() : connection.http())
+            .via(killSwitch.flow())
+            .runWith(Sink.head(), system);
+      } catch (IllegalArgumentException e) {
+        // The request cannot be built (a header Pekko refuses): the same next time.
+        return CompletableFuture.failedFuture(new InvalidPayloadException("http call failed: " + describe(e)));
+      }
+    }
+
+    private CompletionStage<Answer> answerOrFollow(HttpCall hop, HttpResponse response, int redirectsLeft) {
+      int status = response.status().intValue();
+      Optional<String> location = HttpCall.isRedirect(status)
+          ? response.getHeader("Location").map(header -> header.value())
+          : Optional.empty();
+      if (location.isEmpty()) {
+        return prefix(response.entity()).thenApply(body -> new Answer(status, body));
+      }
+      discard(response.entity());
+      if (redirectsLeft == 0) {
+        throw new AddressPolicy.DestinationRefusedException(
+            "http call failed: more than " + settings.maxRedirects() + " redirects");
+      }
+      HttpCall next = hop.redirect(location.get(), status);
+      log.debug("http call redirected jobId={} attempt={} status={} host={}",
+          context.jobId(), context.attempt(), status, next.target());
+      return send(next, redirectsLeft - 1);
+    }
+
+    /** The first {@value #BODY_LIMIT_BYTES} bytes as text; reading stops (and the connection closes) there. */
+    private CompletionStage<String> prefix(ResponseEntity entity) {
+      Charset charset = charsetOf(entity);
+      return entity.getDataBytes()
+          .via(killSwitch.flow())
+          .scan(ByteString.emptyByteString(), (prefix, chunk) -> prefix.concat(chunk.take(BODY_LIMIT_BYTES - prefix.size())))
+          .takeWhile(prefix -> prefix.size() < BODY_LIMIT_BYTES, true)
+          .runWith(Sink.last(), system)
+          .thenApplyAsync(prefix -> prefix.decodeString(charset), executor);
+    }
+
+    private void discard(ResponseEntity entity) {
+      // Cancelling closes the hop's connection at once; a redirect's body is never read.
+      entity.getDataBytes().runWith(Sink.cancelled(), system);
+    }
+
+    private HandlerResult settle(Answer answer, Throwable error) {
       deadline.cancel(false);
       lease.stop();
-      return error == null ? answered(answer) : failure(error);
-    }
-
-    private HandlerResult answered(HttpResponse<String> answer) {
-      log.debug("http call answered jobId={} attempt={} host={} status={}",
-          context.jobId(), context.attempt(), call.target(), answer.statusCode());
-      return HttpOutcome.of(answer.statusCode(), answer.body(), call.expectStatus());
+      if (error == null) {
+        log.debug("http call answered jobId={} attempt={} host={} status={}",
+            context.jobId(), context.attempt(), call.target(), answer.status());
+        return HttpOutcome.of(answer.status(), answer.body(), call.expectStatus());
+      }
+      return failure(error);
     }
 
     private void cancelled() {
@@ -145,15 +302,14 @@ public final class HttpHandler implements JobHandler {
     }
 
     private void abort(Abort reason) {
-      // Cancelling the client's future aborts the exchange and closes its connection.
       if (abort.compareAndSet(null, reason)) {
-        response.cancel(true);
+        killSwitch.abort(new IllegalStateException("http call aborted: " + reason));
       }
     }
 
     private HandlerResult failure(Throwable error) {
       Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-      Abort reason = cause instanceof CancellationException ? abort.get() : null;
+      Abort reason = abort.get();
       if (reason == Abort.CANCELLED || reason == Abort.LEASE_LOST) {
         log.debug("http call aborted jobId={} attempt={} host={} reason={}",
             context.jobId(), context.attempt(), call.target(), reason);
@@ -161,30 +317,48 @@ public final class HttpHandler implements JobHandler {
             ? HandlerResult.failure("cancelled", false)
             : HandlerResult.failure("lease lost", true);
       }
+      if (cause instanceof AddressPolicy.DestinationRefusedException refused) {
+        log.info("http call refused jobId={} attempt={} host={} reason={}",
+            context.jobId(), context.attempt(), call.target(), refused.getMessage());
+        return HandlerResult.failure(refused.getMessage(), false);
+      }
       log.info("http call failed jobId={} attempt={} host={} error={}",
           context.jobId(), context.attempt(), call.target(),
           reason == Abort.TIMED_OUT ? "timeout" : cause.getClass().getSimpleName());
-      if (reason == Abort.TIMED_OUT || cause instanceof HttpTimeoutException) {
+      if (reason == Abort.TIMED_OUT) {
         return HandlerResult.failure("http call timed out (limit " + timeout.toMillis() + " ms)", true);
       }
-      if (cause instanceof IOException) {
-        return HandlerResult.failure("http call failed: " + describe(cause), true);
+      if (cause instanceof InvalidPayloadException invalid) {
+        return invalid.toFailure();
       }
-      // Anything else (e.g. the client refusing the request) will fail the same way next time.
-      return HandlerResult.failure("http call failed: " + describe(cause), false);
+      // Connecting, name resolution, the connection breaking: another attempt may well succeed.
+      return HandlerResult.failure("http call failed: " + describe(cause), true);
     }
   }
 
-  /** Which job, attempt and worker make the call: for receivers that deduplicate. */
-  static Map<String, String> identity(JobContext context) {
-    return Map.of(JOB_ID_HEADER, context.jobId(),
-        ATTEMPT_HEADER, Integer.toString(context.attempt()),
-        WORKER_HEADER, context.workerId());
+  /** The charset the Content-Type names; UTF-8 when it names none or one this JVM lacks. */
+  private static Charset charsetOf(ResponseEntity entity) {
+    try {
+      return entity.getContentType().getCharsetOption()
+          .map(charset -> charset.nioCharset())
+          .orElse(StandardCharsets.UTF_8);
+    } catch (RuntimeException e) {
+      return StandardCharsets.UTF_8;
+    }
   }
 
   private static String describe(Throwable error) {
     String message = error.getMessage();
     String name = error.getClass().getSimpleName();
-    return message == null || message.isBlank() ? name : name + ": " + message;
+    if (message == null || message.isBlank()) {
+      return name;
+    }
+    // Pekko's TCP failures wrap the JDK's: "Tcp command [Connect(...)] failed because of java.net.ConnectException: ...".
+    int because = message.indexOf("because of ");
+    return because >= 0 ? message.substring(because + "because of ".length()) : name + ": " + message;
+  }
+
+  private static boolean isIpLiteral(String host) {
+    return host.contains(":") || host.chars().allMatch(c -> Character.isDigit(c) || c == '.');
   }
 }

@@ -1,6 +1,8 @@
 package io.jobcluster.node.worker.handler;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,9 +25,11 @@ public final class JobHandlers {
   private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
   private final Map<String, JobHandler> byType;
+  private final DisabledJobTypes disabled;
 
-  private JobHandlers(Map<String, JobHandler> byType) {
+  private JobHandlers(Map<String, JobHandler> byType, DisabledJobTypes disabled) {
     this.byType = Collections.unmodifiableMap(byType);
+    this.disabled = disabled;
   }
 
   /**
@@ -36,7 +40,18 @@ public final class JobHandlers {
    * @throws java.util.ServiceConfigurationError when a listed class cannot be instantiated
    */
   public static JobHandlers load(ClassLoader loader) {
-    return index(ServiceLoader.load(JobHandler.class, loader));
+    return load(loader, List.of());
+  }
+
+  /**
+   * {@code nodeHandlers} (built-in types that need the node, such as {@code http}), then every
+   * {@link JobHandler} that {@link ServiceLoader} finds through {@code loader}; same checks as
+   * {@link #load(ClassLoader)}.
+   */
+  public static JobHandlers load(ClassLoader loader, List<JobHandler> nodeHandlers) {
+    List<JobHandler> all = new ArrayList<>(nodeHandlers);
+    ServiceLoader.load(JobHandler.class, loader).forEach(all::add);
+    return index(all);
   }
 
   /** Exactly these handlers; same checks as {@link #load}. For tests and embedding. */
@@ -59,7 +74,12 @@ public final class JobHandlers {
                 + " and " + handler.getClass().getName());
       }
     }
-    return new JobHandlers(byType);
+    return new JobHandlers(byType, DisabledJobTypes.none());
+  }
+
+  /** These handlers, refusing to run the types {@code switchedOff} disables. */
+  public JobHandlers disabling(DisabledJobTypes switchedOff) {
+    return new JobHandlers(byType, switchedOff);
   }
 
   public Optional<JobHandler> forType(String type) {
@@ -77,6 +97,19 @@ public final class JobHandlers {
    * the exception's message. Never returns a failed stage.
    */
   public CompletionStage<HandlerResult> run(JobContext context) {
+    return run(context, null);
+  }
+
+  /**
+   * As {@link #run(JobContext)}, for a job of {@code tenant} (null: unknown); a type disabled for the
+   * tenant, or everywhere, is a non-retryable failure and runs nothing.
+   */
+  public CompletionStage<HandlerResult> run(JobContext context, String tenant) {
+    Optional<String> refused = disabled.refusal(tenant, context.type());
+    if (refused.isPresent()) {
+      log.info("disabled job type jobId={} attempt={} type={}", context.jobId(), context.attempt(), context.type());
+      return CompletableFuture.completedFuture(HandlerResult.failure(refused.get(), false));
+    }
     JobHandler handler = byType.get(context.type());
     if (handler == null) {
       log.warn("no handler jobId={} attempt={} type={}", context.jobId(), context.attempt(), context.type());

@@ -3,6 +3,7 @@ package io.jobcluster.node.worker.handler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
@@ -32,6 +33,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,10 +44,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.slf4j.LoggerFactory;
 
-/** The http handler against a real HTTP server on 127.0.0.1. */
+/** The http handler against a real HTTP server on 127.0.0.1, which the handler is allowed to call. */
 class HttpHandlerTest {
 
-  private static final HttpHandler handler = new HttpHandler();
+  private static ActorSystem<Void> system;
+  private static HttpHandler handler;
   private static ExecutorService serverThreads;
   private static ScheduledExecutorService scheduler;
 
@@ -67,12 +71,15 @@ class HttpHandlerTest {
   static void startThreads() {
     serverThreads = Executors.newCachedThreadPool();
     scheduler = Executors.newSingleThreadScheduledExecutor();
+    system = ActorSystem.create(Behaviors.empty(), "http-handler-test");
+    handler = HttpHandler.create(system, HttpJobSettings.defaults().withPolicy(AddressPolicy.allowing(List.of("127.0.0.1"))));
   }
 
   @AfterAll
   static void stopThreads() {
     serverThreads.shutdownNow();
     scheduler.shutdownNow();
+    system.terminate();
   }
 
   @BeforeEach
@@ -184,7 +191,18 @@ class HttpHandlerTest {
     Received request = received.poll(5, TimeUnit.SECONDS);
     assertEquals("job-1", request.headers().get("x-jobcluster-job-id"));
     assertEquals("3", request.headers().get("x-jobcluster-attempt"));
-    assertEquals(TestJobContext.WORKER_ID, request.headers().get("x-jobcluster-worker"));
+    assertEquals(HttpHandler.workerLabel(TestJobContext.WORKER_ID), request.headers().get("x-jobcluster-worker"));
+  }
+
+  @Test
+  void theWorkerHeaderIsAnOpaqueLabelWithoutTheNodesAddress() throws InterruptedException {
+    call("{\"url\":\"" + base + "/echo\"}");
+
+    String worker = received.poll(5, TimeUnit.SECONDS).headers().get("x-jobcluster-worker");
+    assertTrue(worker.matches("w-[0-9a-f]{16}"), worker);
+    assertFalse(worker.contains("127.0.0.1") || worker.contains("25520"), worker);
+    assertEquals(worker, HttpHandler.workerLabel(TestJobContext.WORKER_ID), "stable for the worker");
+    assertNotEquals(worker, HttpHandler.workerLabel("127.0.0.1:25520#2/default"), "another worker, another label");
   }
 
   @Test
@@ -198,7 +216,7 @@ class HttpHandlerTest {
     Received request = received.poll(5, TimeUnit.SECONDS);
     assertEquals("job-1", request.headers().get("x-jobcluster-job-id"));
     assertEquals("1", request.headers().get("x-jobcluster-attempt"));
-    assertEquals(TestJobContext.WORKER_ID, request.headers().get("x-jobcluster-worker"));
+    assertEquals(HttpHandler.workerLabel(TestJobContext.WORKER_ID), request.headers().get("x-jobcluster-worker"));
     assertEquals("yes", request.headers().get("x-kept"));
     assertEquals(List.of("job-1"), request.allHeaders().get("x-jobcluster-job-id"), "sent once");
   }
@@ -275,7 +293,7 @@ class HttpHandlerTest {
         call("{\"url\":\"http://127.0.0.1:" + closedPort + "/\"}"));
 
     assertTrue(failure.retryable());
-    assertTrue(failure.error().startsWith("http call failed: ConnectException"), failure.error());
+    assertTrue(failure.error().startsWith("http call failed: ") && failure.error().contains("ConnectException"), failure.error());
   }
 
   @Test

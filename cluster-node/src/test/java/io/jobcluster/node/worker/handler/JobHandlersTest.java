@@ -1,6 +1,8 @@
 package io.jobcluster.node.worker.handler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,10 +12,12 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,12 +25,44 @@ import org.junit.jupiter.api.io.TempDir;
 public class JobHandlersTest {
 
   @Test
-  void serviceLoaderFindsEveryBuiltInHandler() {
-    JobHandlers handlers = JobHandlers.load(getClass().getClassLoader());
+  void serviceLoaderFindsEveryBuiltInHandlerNextToTheNodesOwn() {
+    Fixed http = new Fixed("http", context -> null);
+    JobHandlers handlers = JobHandlers.load(getClass().getClassLoader(), List.of(http));
 
     // The test classpath adds the test handlers of io.jobcluster.node.worker.TestHandlers.
     assertTrue(handlers.types().containsAll(Set.of("noop", "sleep", "fail", "http")), handlers.types().toString());
-    assertTrue(handlers.forType("http").orElseThrow() instanceof HttpHandler);
+    assertSame(http, handlers.forType("http").orElseThrow(), "http needs the node (its actor system and settings): the node makes it");
+    assertFalse(JobHandlers.load(getClass().getClassLoader()).types().contains("http"), "not through the service loader");
+  }
+
+  @Test
+  void aNodeHandlerClaimingAServiceLoadedTypeIsRejected() {
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> JobHandlers.load(getClass().getClassLoader(), List.of(new Fixed("noop", context -> null))));
+
+    assertTrue(e.getMessage().contains("'noop'"), e.getMessage());
+  }
+
+  @Test
+  void aDisabledTypeFailsWithoutRunningEverywhereOrForItsTenant() {
+    AtomicInteger runs = new AtomicInteger();
+    JobHandlers handlers = JobHandlers.of(
+        new Fixed("t", context -> {
+          runs.incrementAndGet();
+          return CompletableFuture.completedFuture(HandlerResult.success(null));
+        }),
+        new Fixed("u", context -> CompletableFuture.completedFuture(HandlerResult.success(null))))
+        .disabling(new DisabledJobTypes(Set.of("u"), Map.of("acme", Set.of("t"))));
+
+    assertEquals(new HandlerResult.Failure("job type 't' is disabled for tenant 'acme'", false),
+        Results.await(handlers.run(new TestJobContext("t", null, null), "acme")));
+    assertEquals(new HandlerResult.Failure("job type 'u' is disabled on this cluster", false),
+        Results.await(handlers.run(new TestJobContext("u", null, null), "globex")));
+    assertEquals(new HandlerResult.Failure("job type 'u' is disabled on this cluster", false),
+        Results.await(handlers.run(new TestJobContext("u", null, null), null)));
+    assertEquals(0, runs.get());
+    assertEquals(new HandlerResult.Success(null), Results.await(handlers.run(new TestJobContext("t", null, null), "globex")));
+    assertEquals(1, runs.get());
   }
 
   @Test
