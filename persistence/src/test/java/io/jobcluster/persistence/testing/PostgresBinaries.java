@@ -41,7 +41,7 @@ public record PostgresBinaries(Path binDirectory) {
 
   /** Debian's {@code /usr/lib/postgresql/<version>/bin}, newest version first, then the PATH. */
   public static List<Path> defaultSearchPath() {
-    List<Path> searchPath = new ArrayList<>(debianVersionDirectories());
+    List<Path> searchPath = new ArrayList<>(debianVersionDirectories(DEBIAN_ROOT));
     String path = System.getenv("PATH");
     if (path != null) {
       for (String entry : path.split(File.pathSeparator)) {
@@ -72,11 +72,12 @@ public record PostgresBinaries(Path binDirectory) {
     return binDirectory.resolve("pg_ctl");
   }
 
-  private static List<Path> debianVersionDirectories() {
-    if (!Files.isDirectory(DEBIAN_ROOT)) {
+  /** {@code <root>/<version>/bin}, newest version first. */
+  static List<Path> debianVersionDirectories(Path root) {
+    if (!Files.isDirectory(root)) {
       return List.of();
     }
-    try (Stream<Path> versions = Files.list(DEBIAN_ROOT)) {
+    try (Stream<Path> versions = Files.list(root)) {
       return versions
           .sorted(Comparator.comparing(PostgresBinaries::versionOf).reversed())
           .map(version -> version.resolve("bin"))

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jobcluster.persistence.DatabaseSettings;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -67,16 +69,28 @@ class PostgresServerTest {
   }
 
   @Test
-  void findsTheNewestInstalledVersionFirst() {
-    List<Path> searchPath = PostgresBinaries.defaultSearchPath();
+  void findsTheNewestInstalledVersionFirst(@TempDir Path debianRoot) throws IOException {
+    for (String version : List.of("9.6", "16", "15", "notes")) {
+      Path bin = Files.createDirectories(debianRoot.resolve(version).resolve("bin"));
+      for (String program : List.of("initdb", "pg_ctl")) {
+        Files.createFile(bin.resolve(program), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+      }
+    }
+    Files.delete(debianRoot.resolve("16").resolve("bin").resolve("pg_ctl"));
 
-    PostgresBinaries binaries = PostgresBinaries.locate(searchPath);
+    List<Path> searchPath = PostgresBinaries.debianVersionDirectories(debianRoot);
+
+    assertEquals(List.of("16", "15", "9.6", "notes"), searchPath.stream().map(bin -> bin.getParent().getFileName().toString()).toList());
+    assertEquals(debianRoot.resolve("15").resolve("bin"), PostgresBinaries.locate(searchPath).binDirectory(),
+        "the newest version that has both programs");
+  }
+
+  @Test
+  void findsSomeBinariesOnEveryMachineTheSystemsOrMavenCentrals() {
+    PostgresBinaries binaries = PostgresBinaries.find();
 
     assertTrue(Files.isExecutable(binaries.initdb()));
     assertTrue(Files.isExecutable(binaries.pgCtl()));
-    if (!searchPath.isEmpty() && searchPath.get(0).startsWith("/usr/lib/postgresql")) {
-      assertEquals(searchPath.get(0), binaries.binDirectory());
-    }
   }
 
   @Test
