@@ -4,6 +4,8 @@ import com.typesafe.config.Config;
 import io.jobcluster.node.job.AttemptCancelled;
 import io.jobcluster.node.job.JobEntity;
 import io.jobcluster.node.job.JobHistory;
+import io.jobcluster.node.limits.PayloadLimit;
+import io.jobcluster.node.limits.PayloadTooLargeException;
 import io.jobcluster.protocol.InvalidRequestException;
 import io.jobcluster.protocol.JobIds;
 import io.jobcluster.protocol.JobReply;
@@ -30,6 +32,7 @@ public final class JobService {
   private final Clock clock;
   private final Duration askTimeout;
   private final LostWorkerAsks lostWorkerAsks;
+  private final PayloadLimit payloadLimit;
 
   /**
    * How the attempt of a lost worker is ended (see {@link #workerLost}): each ask waits {@code timeout}
@@ -42,33 +45,39 @@ public final class JobService {
     }
   }
 
-  public JobService(ActorSystem<?> system, Clock clock, Duration askTimeout, LostWorkerAsks lostWorkerAsks) {
+  public JobService(ActorSystem<?> system, Clock clock, Duration askTimeout, LostWorkerAsks lostWorkerAsks, PayloadLimit payloadLimit) {
     this.system = system;
     this.sharding = ClusterSharding.get(system);
     this.history = JobHistory.of(system);
     this.clock = clock;
     this.askTimeout = askTimeout;
     this.lostWorkerAsks = lostWorkerAsks;
+    this.payloadLimit = payloadLimit;
   }
 
   /**
    * Validates and submits a job. With an idempotency key the id is derived from (tenant, key), so a
    * repeat reaches the same entity and answers the existing job.
    *
-   * @return a stage failed with {@link InvalidRequestException} on bad input
+   * @return a stage failed with {@link InvalidRequestException} on bad input, or with
+   *     {@link PayloadTooLargeException}
    */
   public CompletionStage<JobReply> submit(String tenant, JobRequest request) {
     JobSpec spec;
     try {
       spec = spec(request);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | PayloadTooLargeException e) {
       return CompletableFuture.failedFuture(e);
     }
     return submit(tenant, spec);
   }
 
-  /** Validates {@code request} as of now; throws {@link io.jobcluster.protocol.InvalidRequestException} naming the bad field. */
+  /**
+   * Validates {@code request} as of now; throws {@link io.jobcluster.protocol.InvalidRequestException} naming the bad field,
+   * or {@link PayloadTooLargeException} (checked first: nothing else of a refused job is worth reading).
+   */
   public JobSpec spec(JobRequest request) {
+    payloadLimit.check(request.payload());
     return JobSpec.from(request, clock.instant());
   }
 

@@ -9,6 +9,7 @@ import io.jobcluster.node.http.AnswerDeadline;
 import io.jobcluster.node.http.Endpoint;
 import io.jobcluster.node.http.MetricsApi;
 import io.jobcluster.node.http.RequestObserver;
+import io.jobcluster.node.limits.PayloadLimit;
 import io.jobcluster.node.limits.SubmissionGate;
 import io.jobcluster.node.limits.TenantLimits;
 import io.jobcluster.node.metrics.NodeMetrics;
@@ -96,7 +97,7 @@ public final class JobclusterNode implements AutoCloseable {
       system.getWhenTerminated().thenRun(runtime::close).thenRun(meters::close);
       Config settings = system.settings().config().getConfig("jobcluster");
       JobService jobs = new JobService(system, Clock.systemUTC(), settings.getDuration("ask-timeout"),
-          JobService.LostWorkerAsks.from(settings.getConfig("job.lost-worker-asks")));
+          JobService.LostWorkerAsks.from(settings.getConfig("job.lost-worker-asks")), PayloadLimit.fromConfig(settings));
       JobQueries queries = ReadModel.start(system, database, meters).queries();
       QueueDispatcher.init(system, jobs, dispatchReadModel(queries), dispatchSettings(settings.getConfig("dispatch")));
       NodeMetrics metrics = new NodeMetrics(meters);

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.jobcluster.node.job.JobEntitySettings;
+import io.jobcluster.node.limits.PayloadLimit;
 import io.jobcluster.node.worker.WorkerPools;
 import io.jobcluster.persistence.DatabaseSettings;
 import io.jobcluster.persistence.PersistenceConfig;
@@ -14,11 +15,13 @@ import java.util.List;
 /**
  * Builds a node's full configuration: {@code overrides}, then the database, then application.conf
  * (whose {@code ${?JOBCLUSTER_...}} substitutions read the environment), then Pekko's defaults;
- * finally seed nodes and roles are derived from the {@code jobcluster.cluster} settings, and the
- * journal new jobs start on from the journal's ({@link PersistenceConfig#freshJournal}).
+ * finally seed nodes and roles are derived from the {@code jobcluster.cluster} settings, Artery's
+ * largest frame from the payload limit ({@link PayloadLimit#frameSize}), and the journal new jobs
+ * start on from the journal's ({@link PersistenceConfig#freshJournal}).
  */
 public final class NodeConfig {
   public static final String SYSTEM_NAME = "jobcluster";
+  static final String MAXIMUM_FRAME_SIZE = "pekko.remote.artery.advanced.maximum-frame-size";
 
   private NodeConfig() {}
 
@@ -38,8 +41,11 @@ public final class NodeConfig {
     Config cluster = resolved.getConfig("jobcluster.cluster");
     // The drain runs in this shutdown phase; the phase must outlast the drain it waits for.
     Duration drainPhase = WorkerPools.Settings.from(resolved.getConfig("jobcluster.worker")).drainPhase();
+    // A message larger than the frame is dropped by Artery (the ask times out): every job message must fit.
+    long frameSize = Math.max(resolved.getBytes(MAXIMUM_FRAME_SIZE), PayloadLimit.frameSize(resolved.getConfig("jobcluster")));
     return ConfigFactory.empty()
         .withValue("pekko.coordinated-shutdown.phases.service-requests-done.timeout", ConfigValueFactory.fromAnyRef(drainPhase.toMillis() + "ms"))
+        .withValue(MAXIMUM_FRAME_SIZE, ConfigValueFactory.fromAnyRef(frameSize + "b"))
         .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seedNodes(cluster)))
         .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(splitList(cluster.getString("roles"))))
         .withValue(JobEntitySettings.FRESH_JOURNAL, PersistenceConfig.freshJournal(resolved).root())

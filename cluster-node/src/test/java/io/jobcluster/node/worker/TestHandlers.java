@@ -132,4 +132,18 @@ public final class TestHandlers {
       return result;
     }
   }
+
+  /** Answers its payload as its result, so a job carries the payload twice on its way back. */
+  public static final class Echo implements JobHandler {
+    @Override
+    public String type() {
+      return "echo";
+    }
+
+    @Override
+    public CompletionStage<HandlerResult> handle(JobContext context) {
+      count(context);
+      return CompletableFuture.completedFuture(HandlerResult.success(context.payload()));
+    }
+  }
 }
