@@ -99,7 +99,9 @@ public final class JobclusterNode implements AutoCloseable {
       JobService jobs = new JobService(system, Clock.systemUTC(), settings.getDuration("ask-timeout"),
           JobService.LostWorkerAsks.from(settings.getConfig("job.lost-worker-asks")), PayloadLimit.fromConfig(settings));
       JobQueries queries = ReadModel.start(system, database, meters).queries();
-      QueueDispatcher.init(system, jobs, dispatchReadModel(queries), dispatchSettings(settings.getConfig("dispatch")));
+      Config limits = settings.getConfig("limits");
+      TenantLimits.Table tenantLimits = TenantLimits.Table.fromConfig(limits);
+      QueueDispatcher.init(system, jobs, dispatchReadModel(queries), dispatchSettings(settings.getConfig("dispatch"), tenantLimits));
       NodeMetrics metrics = new NodeMetrics(meters);
       JobEntity.init(system, JobEntitySettings.fromConfig(settings.getConfig("job"), dispatcherNotice(system), metrics));
       CompletableFuture<Done> jobShardsStarted = JobShards.startAll(system, settings.getDuration("ask-timeout")).toCompletableFuture();
@@ -118,8 +120,7 @@ public final class JobclusterNode implements AutoCloseable {
       NodeReadiness readiness = new NodeReadiness(system, jobShardsStarted, databaseHealth);
       HealthRoutes health = new HealthRoutes(readiness::check);
       AnswerDeadline deadline = new AnswerDeadline(settings.getDuration("http.unavailable-check-after"), databaseHealth::isReachable);
-      Config limits = settings.getConfig("limits");
-      SubmissionGate gate = new SubmissionGate(TenantLimits.Table.fromConfig(limits), queries::activeJobs, () -> NodeReadiness.upMembers(system),
+      SubmissionGate gate = new SubmissionGate(tenantLimits, queries::activeJobs, () -> NodeReadiness.upMembers(system),
           System::nanoTime, limits.getDuration("active-count-ttl"), limits.getDuration("admission-memory"));
       GatewayRoutes gateway = new GatewayRoutes(new GatewayRoutes.Parts(health,
           new MetricsApi(metrics, system, queries, Clock.systemUTC(), settings.getDuration("metrics.queue-refresh")),
@@ -166,9 +167,9 @@ public final class JobclusterNode implements AutoCloseable {
     };
   }
 
-  private static QueueDispatcher.Settings dispatchSettings(Config config) {
+  private static QueueDispatcher.Settings dispatchSettings(Config config, TenantLimits.Table tenantLimits) {
     return new QueueDispatcher.Settings(config.getDuration("reconcile-interval"), config.getInt("reconcile-limit"), config.getDuration("retry-delay"),
-        config.getDuration("lease-timeout"));
+        config.getDuration("lease-timeout"), tenantLimits);
   }
 
   private static String selfAddress(ActorSystem<?> system) {

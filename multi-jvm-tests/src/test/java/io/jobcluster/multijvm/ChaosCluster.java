@@ -66,6 +66,7 @@ public final class ChaosCluster implements AutoCloseable {
     nodeEnv.put(NodeEnv.TENANT_MAX_ACTIVE_JOBS, "1000000");
     nodeEnv.put(NodeEnv.TENANT_SUBMIT_RATE, "100000");
     nodeEnv.put(NodeEnv.TENANT_SUBMIT_BURST, "100000");
+    nodeEnv.put(NodeEnv.TENANT_MAX_RUNNING_JOBS, "100000");
     nodeEnv.putAll(env);
     ExecutionLedger ledger = ExecutionLedger.start();
     NodeCluster cluster = NodeCluster.of(name, command, nodeEnv);

@@ -21,6 +21,7 @@ public final class NodeEnv {
   public static final String TENANT_MAX_ACTIVE_JOBS = "JOBCLUSTER_TENANT_MAX_ACTIVE_JOBS";
   public static final String TENANT_SUBMIT_RATE = "JOBCLUSTER_TENANT_SUBMIT_RATE";
   public static final String TENANT_SUBMIT_BURST = "JOBCLUSTER_TENANT_SUBMIT_BURST";
+  public static final String TENANT_MAX_RUNNING_JOBS = "JOBCLUSTER_TENANT_MAX_RUNNING_JOBS";
 
   private NodeEnv() {}
 

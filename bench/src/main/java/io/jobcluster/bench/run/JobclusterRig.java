@@ -51,6 +51,7 @@ public final class JobclusterRig implements AutoCloseable {
     env.put(NodeEnv.TENANT_SUBMIT_RATE, "1000000");
     env.put(NodeEnv.TENANT_SUBMIT_BURST, "1000000");
     env.put(NodeEnv.TENANT_MAX_ACTIVE_JOBS, "10000000");
+    env.put(NodeEnv.TENANT_MAX_RUNNING_JOBS, "100000");
     env.put(NodeEnv.MAX_IN_FLIGHT, "4096");
     return env;
   }

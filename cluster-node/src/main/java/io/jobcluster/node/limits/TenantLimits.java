@@ -6,14 +6,16 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * What one tenant may do: at most {@code maxActiveJobs} jobs not yet terminal, and submissions at
- * {@code submitRate} per second across the cluster with bursts up to {@code submitBurst}.
+ * What one tenant may do: at most {@code maxActiveJobs} jobs not yet terminal, submissions at
+ * {@code submitRate} per second across the cluster with bursts up to {@code submitBurst}, and at most
+ * {@code maxRunningJobs} jobs running at once on each queue (counted by the queue's dispatcher).
  */
-public record TenantLimits(long maxActiveJobs, double submitRate, int submitBurst) {
+public record TenantLimits(long maxActiveJobs, double submitRate, int submitBurst, int maxRunningJobs) {
 
   public TenantLimits {
-    if (maxActiveJobs < 1 || submitRate <= 0 || submitBurst < 1) {
-      throw new IllegalArgumentException("tenant limits must be positive: " + maxActiveJobs + ", " + submitRate + ", " + submitBurst);
+    if (maxActiveJobs < 1 || submitRate <= 0 || submitBurst < 1 || maxRunningJobs < 1) {
+      throw new IllegalArgumentException("tenant limits must be positive: " + maxActiveJobs + ", " + submitRate + ", " + submitBurst + ", "
+          + maxRunningJobs);
     }
   }
 
@@ -40,7 +42,8 @@ public record TenantLimits(long maxActiveJobs, double submitRate, int submitBurs
     }
 
     private static TenantLimits read(Config config) {
-      return new TenantLimits(config.getLong("max-active-jobs"), config.getDouble("submit-rate"), config.getInt("submit-burst"));
+      return new TenantLimits(config.getLong("max-active-jobs"), config.getDouble("submit-rate"), config.getInt("submit-burst"),
+          config.getInt("max-running-jobs"));
     }
   }
 }

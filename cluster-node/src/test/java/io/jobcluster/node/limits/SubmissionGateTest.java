@@ -36,7 +36,7 @@ class SubmissionGateTest {
 
   /** A gate (quota 3) whose reads of the read model answer only when the test completes them. */
   private SubmissionGate gateReadingInto(List<CompletableFuture<Long>> pending) {
-    return new SubmissionGate(new TenantLimits.Table(new TenantLimits(3, 1000, 100), Map.of()), tenant -> {
+    return new SubmissionGate(new TenantLimits.Table(new TenantLimits(3, 1000, 100, 100), Map.of()), tenant -> {
       CompletableFuture<Long> read = new CompletableFuture<>();
       pending.add(read);
       return read;
@@ -50,7 +50,7 @@ class SubmissionGateTest {
   @Test
   void theFirstAdmissionReadsTheActiveCountFromTheReadModel() {
     readModel.put("acme", 10L);
-    SubmissionGate gate = gate(new TenantLimits(10, 1000, 100), Map.of());
+    SubmissionGate gate = gate(new TenantLimits(10, 1000, 100, 100), Map.of());
     Admission refused = admit(gate, "acme", 1);
     QuotaCheck.assertQuota(refused, 10, 10);
     assertEquals(1, reads.get());
@@ -59,7 +59,7 @@ class SubmissionGateTest {
   @Test
   void admissionsCountAtOnceAndTheReadModelIsReadAgainAfterItsTtl() {
     readModel.put("acme", 1L);
-    SubmissionGate gate = gate(new TenantLimits(3, 1000, 100), Map.of());
+    SubmissionGate gate = gate(new TenantLimits(3, 1000, 100, 100), Map.of());
     assertEquals(Admission.ADMITTED, admit(gate, "acme", 2));
     QuotaCheck.assertQuota(admit(gate, "acme", 1), 3, 3);
     assertEquals(1, reads.get(), "within the TTL the count is not read again");
@@ -123,7 +123,7 @@ class SubmissionGateTest {
 
   @Test
   void theRateIsATokenBucketPerTenantSharedOverTheClusterMembers() {
-    SubmissionGate gate = gate(new TenantLimits(1_000_000, 10, 20), Map.of("vip", new TenantLimits(1_000_000, 100, 200)));
+    SubmissionGate gate = gate(new TenantLimits(1_000_000, 10, 20, 100), Map.of("vip", new TenantLimits(1_000_000, 100, 200, 100)));
     assertEquals(Admission.ADMITTED, admit(gate, "acme", 20));
     Admission.RateLimited limited = assertInstanceOf(Admission.RateLimited.class, admit(gate, "acme", 5));
     assertEquals(Duration.ofMillis(500), limited.retryAfter(), "5 tokens at 10 per second");
@@ -139,7 +139,7 @@ class SubmissionGateTest {
 
   @Test
   void moreJobsAtOnceThanTheBurstCanNeverBeAdmitted() {
-    SubmissionGate gate = gate(new TenantLimits(1_000_000, 10, 20), Map.of());
+    SubmissionGate gate = gate(new TenantLimits(1_000_000, 10, 20, 100), Map.of());
     Admission.RateLimited limited = assertInstanceOf(Admission.RateLimited.class, admit(gate, "acme", 21));
     assertNull(limited.retryAfter());
     assertTrue(limited.message().contains("20"), limited.message());
@@ -149,12 +149,13 @@ class SubmissionGateTest {
   @Test
   void limitsAreReadFromConfigWithPerTenantOverridesFallingBackToTheDefaults() {
     TenantLimits.Table table = TenantLimits.Table.fromConfig(ConfigFactory.parseString(
-        "tenant-defaults { max-active-jobs = 100, submit-rate = 5.5, submit-burst = 10 }\n"
-            + "tenants { \"acme.corp\" { max-active-jobs = 7 } }"));
-    assertEquals(new TenantLimits(100, 5.5, 10), table.of("anyone"));
-    assertEquals(new TenantLimits(7, 5.5, 10), table.of("acme.corp"));
-    assertThrows(IllegalArgumentException.class, () -> new TenantLimits(0, 1, 1));
-    assertThrows(IllegalArgumentException.class, () -> new TenantLimits(1, 0, 1));
+        "tenant-defaults { max-active-jobs = 100, submit-rate = 5.5, submit-burst = 10, max-running-jobs = 20 }\n"
+            + "tenants { \"acme.corp\" { max-active-jobs = 7, max-running-jobs = 2 } }"));
+    assertEquals(new TenantLimits(100, 5.5, 10, 20), table.of("anyone"));
+    assertEquals(new TenantLimits(7, 5.5, 10, 2), table.of("acme.corp"));
+    assertThrows(IllegalArgumentException.class, () -> new TenantLimits(0, 1, 1, 1));
+    assertThrows(IllegalArgumentException.class, () -> new TenantLimits(1, 0, 1, 1));
+    assertThrows(IllegalArgumentException.class, () -> new TenantLimits(1, 1, 1, 0));
   }
 
   /** Assertions on a quota refusal. */
