@@ -33,6 +33,7 @@ public final class JobService {
   private final Duration askTimeout;
   private final LostWorkerAsks lostWorkerAsks;
   private final PayloadLimit payloadLimit;
+  private final byte[] clusterSecret;
 
   /**
    * How the attempt of a lost worker is ended (see {@link #workerLost}): each ask waits {@code timeout}
@@ -45,7 +46,9 @@ public final class JobService {
     }
   }
 
-  public JobService(ActorSystem<?> system, Clock clock, Duration askTimeout, LostWorkerAsks lostWorkerAsks, PayloadLimit payloadLimit) {
+  /** @param clusterSecret the HMAC key of ids derived from idempotency keys, the same on every node of the cluster */
+  public JobService(ActorSystem<?> system, Clock clock, Duration askTimeout, LostWorkerAsks lostWorkerAsks, PayloadLimit payloadLimit,
+      byte[] clusterSecret) {
     this.system = system;
     this.sharding = ClusterSharding.get(system);
     this.history = JobHistory.of(system);
@@ -53,11 +56,12 @@ public final class JobService {
     this.askTimeout = askTimeout;
     this.lostWorkerAsks = lostWorkerAsks;
     this.payloadLimit = payloadLimit;
+    this.clusterSecret = clusterSecret.clone();
   }
 
   /**
-   * Validates and submits a job. With an idempotency key the id is derived from (tenant, key), so a
-   * repeat reaches the same entity and answers the existing job.
+   * Validates and submits a job. With an idempotency key the id is derived from (tenant, key) under
+   * the cluster secret, so a repeat reaches the same entity and answers the existing job.
    *
    * @return a stage failed with {@link InvalidRequestException} on bad input, or with
    *     {@link PayloadTooLargeException}
@@ -84,7 +88,7 @@ public final class JobService {
   public CompletionStage<JobReply> submit(String tenant, JobSpec spec) {
     // A random id is new: its entity need not look for earlier events. A key's id may have some.
     boolean fresh = spec.idempotencyKey() == null;
-    String id = fresh ? JobIds.random() : JobIds.forIdempotencyKey(tenant, spec.idempotencyKey());
+    String id = fresh ? JobIds.random() : JobIds.forIdempotencyKey(clusterSecret, tenant, spec.idempotencyKey());
     return ask(id, replyTo -> new JobEntity.Submit(tenant, spec, fresh, replyTo));
   }
 

@@ -33,12 +33,14 @@ import io.jobcluster.node.job.JobEntitySettings;
 import io.jobcluster.node.readmodel.JobQueries;
 import io.jobcluster.node.readmodel.ReadModel;
 import io.jobcluster.node.readmodel.RunningAttempt;
+import io.jobcluster.persistence.ClusterSecretStore;
 import io.jobcluster.persistence.DatabaseSettings;
 import io.jobcluster.persistence.SchemaMigrator;
 import io.jobcluster.protocol.wire.Readiness;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -97,7 +99,8 @@ public final class JobclusterNode implements AutoCloseable {
       system.getWhenTerminated().thenRun(runtime::close).thenRun(meters::close);
       Config settings = system.settings().config().getConfig("jobcluster");
       JobService jobs = new JobService(system, Clock.systemUTC(), settings.getDuration("ask-timeout"),
-          JobService.LostWorkerAsks.from(settings.getConfig("job.lost-worker-asks")), PayloadLimit.fromConfig(settings));
+          JobService.LostWorkerAsks.from(settings.getConfig("job.lost-worker-asks")), PayloadLimit.fromConfig(settings),
+          clusterSecret(settings, database));
       JobQueries queries = ReadModel.start(system, database, meters).queries();
       Config limits = settings.getConfig("limits");
       TenantLimits.Table tenantLimits = TenantLimits.Table.fromConfig(limits);
@@ -139,6 +142,21 @@ public final class JobclusterNode implements AutoCloseable {
       system.terminate();
       throw new IllegalStateException("node failed to start: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The key of ids derived from idempotency keys: {@code jobcluster.cluster-secret}, or else the
+   * secret the first node stored in the database, so every node and every restart derives the same ids.
+   */
+  private static byte[] clusterSecret(Config settings, DatabaseSettings database) {
+    String configured = settings.getString("cluster-secret");
+    if (configured.isEmpty()) {
+      return ClusterSecretStore.readOrCreate(database);
+    }
+    if (configured.length() < 32) {
+      throw new IllegalArgumentException("jobcluster.cluster-secret must hold at least 32 characters");
+    }
+    return configured.getBytes(StandardCharsets.UTF_8);
   }
 
   /** Job entities tell their queue's dispatcher (wherever it runs) that a job became PENDING. */
