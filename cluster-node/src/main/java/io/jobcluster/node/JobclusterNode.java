@@ -44,8 +44,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -177,10 +175,8 @@ public final class JobclusterNode implements AutoCloseable {
       }
 
       @Override
-      public CompletionStage<Map<String, String>> runningAttempts(String queue, int limit) {
-        return queries.runningAttempts(queue, limit).thenApply(rows -> rows.stream()
-            .filter(row -> row.node() != null)
-            .collect(Collectors.toMap(RunningAttempt::jobId, RunningAttempt::node)));
+      public CompletionStage<List<RunningAttempt>> runningAttempts(String queue, int limit) {
+        return queries.runningAttempts(queue, limit);
       }
     };
   }

@@ -4,6 +4,7 @@ import io.jobcluster.node.JobService;
 import io.jobcluster.node.NodeIdentity;
 import io.jobcluster.node.job.AttemptCancelled;
 import io.jobcluster.node.limits.TenantLimits;
+import io.jobcluster.node.readmodel.RunningAttempt;
 import io.jobcluster.node.worker.Assigned;
 import io.jobcluster.node.worker.LeasedAttempt;
 import io.jobcluster.protocol.CborSerializable;
@@ -110,7 +111,7 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
 
   private record Reconciled(List<ReadyJob> jobs, Throwable failure) implements Command {}
 
-  private record RunningFound(Map<String, String> nodeByJob, Throwable failure) implements Command {}
+  private record RunningFound(List<RunningAttempt> running, Throwable failure) implements Command {}
 
   private enum Tick implements Command {
     RECONCILE, DISPATCH
@@ -150,7 +151,10 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
     }
   }
 
-  /** {@code tenant} is null for a lease a pool reported that this incarnation did not grant (it is not counted as running). */
+  /**
+   * {@code tenant} is null for a lease a pool reported that this incarnation did not grant, until the
+   * read model names it ({@link #onRunningFound}); until then it does not count as running.
+   */
   private record SentLease(JobId jobId, long sequence, String tenant) {}
 
   /** A lease that got no answer: it may have persisted for {@code pool}, so only that pool may get it. */
@@ -371,7 +375,8 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
   /**
    * Leases held on nodes that are no longer cluster members, whose pool this dispatcher never
    * watched (it started after they were lost, e.g. it ran on the same node): end them now rather
-   * than at their lease deadline.
+   * than at their lease deadline. Leases that pools reported without this incarnation granting them
+   * learn their tenant here, and count against its running limit from now on.
    */
   private Behavior<Command> onRunningFound(RunningFound msg) {
     if (msg.failure() != null) {
@@ -384,13 +389,29 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
         members.add(NodeIdentity.of(member));
       }
     }
-    msg.nodeByJob().forEach((jobId, node) -> {
-      if (!members.contains(node)) {
-        getContext().getLog().info("ending lease held on a lost node queue={} job={} node={}", queue, jobId, node);
-        jobs.workerNodeLost(jobId, node);
+    Map<String, String> tenantByJob = new HashMap<>();
+    for (RunningAttempt attempt : msg.running()) {
+      tenantByJob.put(attempt.jobId(), attempt.tenant());
+      if (attempt.node() != null && !members.contains(attempt.node())) {
+        getContext().getLog().info("ending lease held on a lost node queue={} job={} node={}", queue, attempt.jobId(), attempt.node());
+        jobs.workerNodeLost(attempt.jobId(), attempt.node());
       }
-    });
+    }
+    countReportedLeases(tenantByJob);
     return this;
+  }
+
+  private void countReportedLeases(Map<String, String> tenantByJob) {
+    for (Pool pool : pools.values()) {
+      pool.leases.replaceAll((leaseId, lease) -> {
+        String tenant = lease.tenant() == null ? tenantByJob.get(lease.jobId().value()) : null;
+        if (tenant == null) {
+          return lease;
+        }
+        ready.adopted(tenant);
+        return new SentLease(lease.jobId(), lease.sequence(), tenant);
+      });
+    }
   }
 
   private Behavior<Command> onReconciled(Reconciled msg) {

@@ -93,6 +93,14 @@ final class ReadySet {
     place(tenant);
   }
 
+  /** A job of {@code tenant} that this set did not give out runs (a restarted dispatcher learned of it): count it. */
+  void adopted(String tenantName) {
+    Tenant tenant = tenants.computeIfAbsent(tenantName, Tenant::new);
+    eligible.remove(tenant);
+    tenant.running++;
+    place(tenant);
+  }
+
   /** How many jobs {@code tenant} runs on this queue as far as this set knows. */
   int running(String tenant) {
     Tenant known = tenants.get(tenant);

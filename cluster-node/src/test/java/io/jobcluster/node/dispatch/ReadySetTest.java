@@ -106,6 +106,18 @@ class ReadySetTest {
   }
 
   @Test
+  void aRunningJobLearnedFromAPoolCountsAgainstTheLimitOnceAdopted() {
+    ReadySet ready = new ReadySet(tenant -> 1);
+    ready.adopted("a");
+    ready.add(job("a", 5));
+    assertNull(ready.pollFirst(null), "the adopted job holds a's only slot");
+    assertEquals(1, ready.running("a"));
+
+    ready.released("a");
+    assertEquals("a", ready.pollFirst(null).tenant());
+  }
+
+  @Test
   void aPoolBoundToATenantTakesOnlyThatTenantsBestJob() {
     ReadySet ready = unlimited();
     ReadyJob mine = job("mine", 1);
