@@ -119,7 +119,15 @@ public final class JobService {
     return ask(jobId, replyTo -> new JobEntity.Heartbeat(leaseId, progress, replyTo));
   }
 
+  /**
+   * Completes the attempt with {@code result}; a result over the limit (from an in-JVM handler) fails
+   * the attempt instead, not retried: kept, it would be too large to cross nodes.
+   */
   public CompletionStage<JobReply> complete(String jobId, String leaseId, String result) {
+    String tooLarge = payloadLimit.resultTooLarge(result);
+    if (tooLarge != null) {
+      return fail(jobId, leaseId, tooLarge, false);
+    }
     return ask(jobId, replyTo -> new JobEntity.Complete(leaseId, result, replyTo));
   }
 

@@ -3,33 +3,45 @@ package io.jobcluster.node.limits;
 import com.typesafe.config.Config;
 
 /**
- * The largest payload one job may carry, in bytes of its JSON text (UTF-8). A job's payload lives in
- * its entity's memory while the job is active and crosses nodes in commands and replies, so the
- * limit also sizes Artery's largest frame ({@link #frameSize}).
+ * The largest payload one job may carry, and the largest result, in bytes of their JSON text (UTF-8).
+ * A job's payload lives in its entity's memory while the job is active; both cross nodes in commands
+ * and replies, so the limits also size Artery's largest frame ({@link #frameSize}).
+ *
+ * @param maxBytes the largest payload, {@code jobcluster.limits.max-payload}
+ * @param maxResultBytes the largest result, {@code jobcluster.http.max-body}: what an external worker can send
  */
-public record PayloadLimit(long maxBytes) {
+public record PayloadLimit(long maxBytes, long maxResultBytes) {
   /** Room in a frame beyond payload and result: the job view's other fields (error and progress up to 8,192 characters each), headers. */
   static final long FRAME_OVERHEAD = 128 * 1024;
   /** Artery's own default, never lowered. */
   static final long DEFAULT_FRAME = 256 * 1024;
 
   public PayloadLimit {
-    if (maxBytes < 1) {
-      throw new IllegalArgumentException("jobcluster.limits.max-payload must be positive: " + maxBytes);
+    if (maxBytes < 1 || maxResultBytes < 1) {
+      throw new IllegalArgumentException("jobcluster.limits.max-payload and jobcluster.http.max-body must be positive: " + maxBytes + ", "
+          + maxResultBytes);
     }
   }
 
-  /** {@code jobcluster.limits.max-payload}. */
+  /** {@code jobcluster.limits.max-payload} and {@code jobcluster.http.max-body}. */
   public static PayloadLimit fromConfig(Config jobcluster) {
-    return new PayloadLimit(jobcluster.getBytes("limits.max-payload"));
+    return new PayloadLimit(jobcluster.getBytes("limits.max-payload"), jobcluster.getBytes("http.max-body"));
+  }
+
+  /** Artery's {@code maximum-frame-size} that every job message fits in: a job view carries the payload and a result. */
+  public static long frameSize(Config jobcluster) {
+    PayloadLimit limit = fromConfig(jobcluster);
+    return Math.max(DEFAULT_FRAME, limit.maxBytes() + limit.maxResultBytes() + FRAME_OVERHEAD);
   }
 
   /**
-   * Artery's {@code maximum-frame-size} that every job message fits in: a job view carries the
-   * payload and a result, which an external worker sends in a body of at most {@code http.max-body}.
+   * Why {@code json} (a result, may be null) cannot be kept, or null when it fits. An external
+   * worker's result is bounded by its request body; an in-JVM handler's is checked here.
    */
-  public static long frameSize(Config jobcluster) {
-    return Math.max(DEFAULT_FRAME, fromConfig(jobcluster).maxBytes() + jobcluster.getBytes("http.max-body") + FRAME_OVERHEAD);
+  public String resultTooLarge(String json) {
+    long size = json == null ? 0 : utf8Length(json);
+    return size <= maxResultBytes ? null
+        : "the result is " + size + " bytes; a job's result may hold at most " + maxResultBytes + " bytes (jobcluster.http.max-body)";
   }
 
   /** Throws {@link PayloadTooLargeException} when {@code json} (a job's payload, may be null) is larger than the limit. */

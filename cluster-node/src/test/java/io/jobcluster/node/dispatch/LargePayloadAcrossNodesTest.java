@@ -68,6 +68,12 @@ class LargePayloadAcrossNodesTest {
           assertEquals(payloads.get(i), Jobs.get(node.jobs(), ids.get(i)).result());
         }
       }
+
+      // A result over http.max-body (512 KiB) from an in-JVM handler fails the job instead of getting stuck.
+      String bloated = Jobs.submit(submitter.jobs(), JobRequest.of("bloat").withQueue("big").withPayload("{\"bytes\":" + (512 * 1024 + 1) + "}")).id();
+      JobView failed = Jobs.awaitStatus(submitter.jobs(), List.of(bloated), JobStatus.FAILED, Duration.ofSeconds(60)).get(bloated);
+      assertTrue(failed.lastError().contains("jobcluster.http.max-body"), failed.lastError());
+      assertEquals(1, failed.attempts());
     } finally {
       for (JobclusterNode node : nodes) {
         node.close();

@@ -146,4 +146,19 @@ public final class TestHandlers {
       return CompletableFuture.completedFuture(HandlerResult.success(context.payload()));
     }
   }
+
+  /** Succeeds with a result of {@code {"s":"xx…"}} as long as its payload's {@code bytes} says. */
+  public static final class Bloat implements JobHandler {
+    @Override
+    public String type() {
+      return "bloat";
+    }
+
+    @Override
+    public CompletionStage<HandlerResult> handle(JobContext context) {
+      count(context);
+      int bytes = Integer.parseInt(context.payload().replaceAll("[^0-9]", ""));
+      return CompletableFuture.completedFuture(HandlerResult.success("{\"s\":\"" + "x".repeat(bytes - 8) + "\"}"));
+    }
+  }
 }
