@@ -4,6 +4,8 @@ import com.typesafe.config.Config;
 import io.jobcluster.node.job.AttemptCancelled;
 import io.jobcluster.node.job.JobEntity;
 import io.jobcluster.node.job.JobHistory;
+import io.jobcluster.node.limits.PayloadLimit;
+import io.jobcluster.node.limits.PayloadTooLargeException;
 import io.jobcluster.protocol.InvalidRequestException;
 import io.jobcluster.protocol.JobIds;
 import io.jobcluster.protocol.JobReply;
@@ -30,6 +32,8 @@ public final class JobService {
   private final Clock clock;
   private final Duration askTimeout;
   private final LostWorkerAsks lostWorkerAsks;
+  private final PayloadLimit payloadLimit;
+  private final byte[] clusterSecret;
 
   /**
    * How the attempt of a lost worker is ended (see {@link #workerLost}): each ask waits {@code timeout}
@@ -42,40 +46,49 @@ public final class JobService {
     }
   }
 
-  public JobService(ActorSystem<?> system, Clock clock, Duration askTimeout, LostWorkerAsks lostWorkerAsks) {
+  /** @param clusterSecret the HMAC key of ids derived from idempotency keys, the same on every node of the cluster */
+  public JobService(ActorSystem<?> system, Clock clock, Duration askTimeout, LostWorkerAsks lostWorkerAsks, PayloadLimit payloadLimit,
+      byte[] clusterSecret) {
     this.system = system;
     this.sharding = ClusterSharding.get(system);
     this.history = JobHistory.of(system);
     this.clock = clock;
     this.askTimeout = askTimeout;
     this.lostWorkerAsks = lostWorkerAsks;
+    this.payloadLimit = payloadLimit;
+    this.clusterSecret = clusterSecret.clone();
   }
 
   /**
-   * Validates and submits a job. With an idempotency key the id is derived from (tenant, key), so a
-   * repeat reaches the same entity and answers the existing job.
+   * Validates and submits a job. With an idempotency key the id is derived from (tenant, key) under
+   * the cluster secret, so a repeat reaches the same entity and answers the existing job.
    *
-   * @return a stage failed with {@link InvalidRequestException} on bad input
+   * @return a stage failed with {@link InvalidRequestException} on bad input, or with
+   *     {@link PayloadTooLargeException}
    */
   public CompletionStage<JobReply> submit(String tenant, JobRequest request) {
     JobSpec spec;
     try {
       spec = spec(request);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | PayloadTooLargeException e) {
       return CompletableFuture.failedFuture(e);
     }
     return submit(tenant, spec);
   }
 
-  /** Validates {@code request} as of now; throws {@link io.jobcluster.protocol.InvalidRequestException} naming the bad field. */
+  /**
+   * Validates {@code request} as of now; throws {@link io.jobcluster.protocol.InvalidRequestException} naming the bad field,
+   * or {@link PayloadTooLargeException} (checked first: nothing else of a refused job is worth reading).
+   */
   public JobSpec spec(JobRequest request) {
+    payloadLimit.check(request.payload());
     return JobSpec.from(request, clock.instant());
   }
 
   public CompletionStage<JobReply> submit(String tenant, JobSpec spec) {
     // A random id is new: its entity need not look for earlier events. A key's id may have some.
     boolean fresh = spec.idempotencyKey() == null;
-    String id = fresh ? JobIds.random() : JobIds.forIdempotencyKey(tenant, spec.idempotencyKey());
+    String id = fresh ? JobIds.random() : JobIds.forIdempotencyKey(clusterSecret, tenant, spec.idempotencyKey());
     return ask(id, replyTo -> new JobEntity.Submit(tenant, spec, fresh, replyTo));
   }
 
@@ -110,7 +123,15 @@ public final class JobService {
     return ask(jobId, replyTo -> new JobEntity.Heartbeat(tenant, leaseId, progress, replyTo));
   }
 
+  /**
+   * Completes the attempt with {@code result}; a result over the limit (from an in-JVM handler) fails
+   * the attempt instead, not retried: kept, it would be too large to cross nodes.
+   */
   public CompletionStage<JobReply> complete(String tenant, String jobId, String leaseId, String result) {
+    String tooLarge = payloadLimit.resultTooLarge(result);
+    if (tooLarge != null) {
+      return fail(tenant, jobId, leaseId, tooLarge, false);
+    }
     return ask(jobId, replyTo -> new JobEntity.Complete(tenant, leaseId, result, replyTo));
   }
 

@@ -11,6 +11,7 @@ import io.jobcluster.node.http.ManagementRoutes;
 import io.jobcluster.node.http.MetricsApi;
 import io.jobcluster.node.http.RequestObserver;
 import io.jobcluster.node.limits.RequestLimits;
+import io.jobcluster.node.limits.PayloadLimit;
 import io.jobcluster.node.limits.SubmissionGate;
 import io.jobcluster.node.limits.TenantLimits;
 import io.jobcluster.node.metrics.NodeMetrics;
@@ -39,12 +40,14 @@ import io.jobcluster.node.readmodel.JobQueries;
 import io.jobcluster.node.readmodel.ReadModel;
 import io.jobcluster.node.readmodel.RunningAttempt;
 import io.jobcluster.node.tls.GatewayTls;
+import io.jobcluster.persistence.ClusterSecretStore;
 import io.jobcluster.persistence.DatabaseSettings;
 import io.jobcluster.persistence.SchemaMigrator;
 import io.jobcluster.protocol.wire.Readiness;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -108,9 +111,12 @@ public final class JobclusterNode implements AutoCloseable {
       system.getWhenTerminated().thenRun(runtime::close).thenRun(meters::close);
       Config settings = system.settings().config().getConfig("jobcluster");
       JobService jobs = new JobService(system, Clock.systemUTC(), settings.getDuration("ask-timeout"),
-          JobService.LostWorkerAsks.from(settings.getConfig("job.lost-worker-asks")));
+          JobService.LostWorkerAsks.from(settings.getConfig("job.lost-worker-asks")), PayloadLimit.fromConfig(settings),
+          clusterSecret(settings, database));
       JobQueries queries = ReadModel.start(system, database, meters).queries();
-      QueueDispatcher.init(system, jobs, dispatchReadModel(queries), dispatchSettings(settings.getConfig("dispatch")));
+      Config limits = settings.getConfig("limits");
+      TenantLimits.Table tenantLimits = TenantLimits.Table.fromConfig(limits);
+      QueueDispatcher.init(system, jobs, dispatchReadModel(queries), dispatchSettings(settings.getConfig("dispatch"), tenantLimits));
       NodeMetrics metrics = new NodeMetrics(meters, settings.getBoolean("metrics.tenant-labels"));
       JobEntity.init(system, JobEntitySettings.fromConfig(settings.getConfig("job"), dispatcherNotice(system), metrics));
       CompletableFuture<Done> jobShardsStarted = JobShards.startAll(system, settings.getDuration("ask-timeout")).toCompletableFuture();
@@ -133,8 +139,7 @@ public final class JobclusterNode implements AutoCloseable {
       NodeReadiness readiness = new NodeReadiness(system, jobShardsStarted, databaseHealth);
       HealthRoutes health = new HealthRoutes(readiness::check);
       AnswerDeadline deadline = new AnswerDeadline(settings.getDuration("http.unavailable-check-after"), databaseHealth::isReachable);
-      Config limits = settings.getConfig("limits");
-      SubmissionGate gate = new SubmissionGate(TenantLimits.Table.fromConfig(limits), queries::activeJobs, () -> NodeReadiness.upMembers(system),
+      SubmissionGate gate = new SubmissionGate(tenantLimits, queries::activeJobs, () -> NodeReadiness.upMembers(system),
           System::nanoTime, limits.getDuration("active-count-ttl"), limits.getDuration("admission-memory"));
       GatewayRoutes gateway = new GatewayRoutes(new GatewayRoutes.Parts(health,
           new JobsApi(jobs, queries, deadline, gate, disabledTypes), new AdminKeysApi(apiKeys),
@@ -172,6 +177,21 @@ public final class JobclusterNode implements AutoCloseable {
     return new RequestLimits(TenantLimits.Table.fromConfig(limits), unauthenticated, () -> NodeReadiness.upMembers(system), System::nanoTime);
   }
 
+  /**
+   * The key of ids derived from idempotency keys: {@code jobcluster.cluster-secret}, or else the
+   * secret the first node stored in the database, so every node and every restart derives the same ids.
+   */
+  private static byte[] clusterSecret(Config settings, DatabaseSettings database) {
+    String configured = settings.getString("cluster-secret");
+    if (configured.isEmpty()) {
+      return ClusterSecretStore.readOrCreate(database);
+    }
+    if (configured.length() < 32) {
+      throw new IllegalArgumentException("jobcluster.cluster-secret must hold at least 32 characters");
+    }
+    return configured.getBytes(StandardCharsets.UTF_8);
+  }
+
   /** Job entities tell their queue's dispatcher (wherever it runs) that a job became PENDING. */
   private static JobReadyListener dispatcherNotice(ActorSystem<?> system) {
     ClusterSharding sharding = ClusterSharding.get(system);
@@ -190,17 +210,15 @@ public final class JobclusterNode implements AutoCloseable {
       }
 
       @Override
-      public CompletionStage<Map<String, String>> runningAttempts(String queue, int limit) {
-        return queries.runningAttempts(queue, limit).thenApply(rows -> rows.stream()
-            .filter(row -> row.node() != null)
-            .collect(Collectors.toMap(RunningAttempt::jobId, RunningAttempt::node)));
+      public CompletionStage<List<RunningAttempt>> runningAttempts(String queue, int limit) {
+        return queries.runningAttempts(queue, limit);
       }
     };
   }
 
-  private static QueueDispatcher.Settings dispatchSettings(Config config) {
+  private static QueueDispatcher.Settings dispatchSettings(Config config, TenantLimits.Table tenantLimits) {
     return new QueueDispatcher.Settings(config.getDuration("reconcile-interval"), config.getInt("reconcile-limit"), config.getDuration("retry-delay"),
-        config.getDuration("lease-timeout"));
+        config.getDuration("lease-timeout"), tenantLimits);
   }
 
   private static String selfAddress(ActorSystem<?> system) {

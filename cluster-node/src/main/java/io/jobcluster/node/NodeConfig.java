@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigValueType;
 import io.jobcluster.node.job.JobEntitySettings;
 import io.jobcluster.node.tls.ClusterTls;
 import io.jobcluster.node.tls.GatewayTls;
+import io.jobcluster.node.limits.PayloadLimit;
 import io.jobcluster.node.worker.WorkerPools;
 import io.jobcluster.persistence.DatabaseSettings;
 import io.jobcluster.persistence.PersistenceConfig;
@@ -18,13 +19,14 @@ import java.util.List;
  * Builds a node's full configuration: {@code overrides}, then the database, then application.conf
  * (whose {@code ${?JOBCLUSTER_...}} substitutions read the environment), then Pekko's defaults;
  * finally seed nodes and roles are derived from the {@code jobcluster.cluster} settings, the
- * cluster transport's TLS from {@code jobcluster.cluster.tls} ({@link ClusterTls}), and the
- * journal new jobs start on from the journal's ({@link PersistenceConfig#freshJournal}). A
- * configuration whose listeners break the refusal rule ({@link #refuseUnprotectedListeners}) is
- * not loaded at all.
+ * cluster transport's TLS from {@code jobcluster.cluster.tls} ({@link ClusterTls}), Artery's
+ * largest frame from the payload limit ({@link PayloadLimit#frameSize}), and the journal new jobs
+ * start on from the journal's ({@link PersistenceConfig#freshJournal}). A configuration whose
+ * listeners break the refusal rule ({@link #refuseUnprotectedListeners}) is not loaded at all.
  */
 public final class NodeConfig {
   public static final String SYSTEM_NAME = "jobcluster";
+  static final String MAXIMUM_FRAME_SIZE = "pekko.remote.artery.advanced.maximum-frame-size";
 
   private NodeConfig() {}
 
@@ -49,8 +51,11 @@ public final class NodeConfig {
     // The drain runs in this shutdown phase; the phase must outlast the drain it waits for.
     Duration drainPhase = WorkerPools.Settings.from(resolved.getConfig("jobcluster.worker")).drainPhase();
     Config clusterTls = ClusterTls.fromConfig(cluster.getConfig("tls")).map(ClusterTls::pekkoSettings).orElse(ConfigFactory.empty());
+    // A message larger than the frame is dropped by Artery (the ask times out): every job message must fit.
+    long frameSize = Math.max(resolved.getBytes(MAXIMUM_FRAME_SIZE), PayloadLimit.frameSize(resolved.getConfig("jobcluster")));
     Config config = ConfigFactory.empty()
         .withValue("pekko.coordinated-shutdown.phases.service-requests-done.timeout", ConfigValueFactory.fromAnyRef(drainPhase.toMillis() + "ms"))
+        .withValue(MAXIMUM_FRAME_SIZE, ConfigValueFactory.fromAnyRef(frameSize + "b"))
         .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seedNodes(cluster)))
         .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(splitList(cluster.getString("roles"))))
         .withValue(JobEntitySettings.FRESH_JOURNAL, PersistenceConfig.freshJournal(resolved).root())

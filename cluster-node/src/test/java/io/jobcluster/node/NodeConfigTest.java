@@ -136,6 +136,16 @@ class NodeConfigTest {
   }
 
   @Test
+  void arteryFramesHoldAJobWithTheLargestPayloadAndAResult() {
+    assertEquals(64L * 1024, load("").getBytes("jobcluster.limits.max-payload"));
+    assertEquals((64L + 256 + 128) * 1024, load("").getBytes(NodeConfig.MAXIMUM_FRAME_SIZE), "payload + a result of http.max-body + overhead");
+    assertEquals((200L + 512 + 128) * 1024,
+        load("jobcluster.limits.max-payload = 200KiB\njobcluster.http.max-body = 512KiB").getBytes(NodeConfig.MAXIMUM_FRAME_SIZE));
+    assertEquals(4L * 1024 * 1024, load(NodeConfig.MAXIMUM_FRAME_SIZE + " = 4MiB").getBytes(NodeConfig.MAXIMUM_FRAME_SIZE),
+        "a larger frame set by the operator stays");
+  }
+
+  @Test
   void theDrainPhaseOutlastsThePoolsDrainByTheMargin() {
     Config config = load("jobcluster.worker { drain-grace = 30s, drain-margin = 4s }");
     var worker = WorkerPools.Settings.from(config.getConfig("jobcluster.worker"));

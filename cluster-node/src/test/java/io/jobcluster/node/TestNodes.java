@@ -8,6 +8,8 @@ import java.util.concurrent.TimeUnit;
 /** Starts real nodes inside the test JVM: own ports on 127.0.0.1, the given database, ready. */
 public final class TestNodes {
   public static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+  /** For tests that submit thousands of jobs as fast as they can: no tenant's rate or burst limits them. */
+  public static final String UNLIMITED_SUBMISSIONS = "jobcluster.limits.tenant-defaults { submit-rate = 1000000, submit-burst = 1000000 }\n";
 
   private TestNodes() {}
 

@@ -73,6 +73,7 @@ public final class ChaosCluster implements AutoCloseable {
     nodeEnv.put(NodeEnv.TENANT_REQUEST_BURST, "1000000");
     // The ledger the http jobs call listens on loopback, which nodes refuse to call unless allowed.
     nodeEnv.put(NodeEnv.HTTP_ALLOWED_HOSTS, NodeSpec.HOST);
+    nodeEnv.put(NodeEnv.TENANT_MAX_RUNNING_JOBS, "100000");
     nodeEnv.putAll(env);
     ExecutionLedger ledger = ExecutionLedger.start();
     NodeCluster cluster = NodeCluster.of(name, command, nodeEnv);

@@ -53,6 +53,7 @@ public final class JobclusterRig implements AutoCloseable {
     env.put(NodeEnv.TENANT_REQUEST_RATE, "1000000");
     env.put(NodeEnv.TENANT_REQUEST_BURST, "1000000");
     env.put(NodeEnv.TENANT_MAX_ACTIVE_JOBS, "10000000");
+    env.put(NodeEnv.TENANT_MAX_RUNNING_JOBS, "100000");
     env.put(NodeEnv.MAX_IN_FLIGHT, "4096");
     // The callback server of http jobs listens on loopback, which nodes refuse to call unless allowed.
     env.put(NodeEnv.HTTP_ALLOWED_HOSTS, "127.0.0.1");

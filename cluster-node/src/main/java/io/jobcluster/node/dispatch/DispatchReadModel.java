@@ -1,7 +1,7 @@
 package io.jobcluster.node.dispatch;
 
+import io.jobcluster.node.readmodel.RunningAttempt;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 /** What a dispatcher reads from the read model: never on the hot path, only to reconcile. */
@@ -10,6 +10,6 @@ public interface DispatchReadModel {
   /** The queue's PENDING jobs in dispatch order. */
   CompletionStage<List<ReadyJob>> readyJobs(String queue, int limit);
 
-  /** The queue's RUNNING jobs: job id to the node holding the lease. */
-  CompletionStage<Map<String, String>> runningAttempts(String queue, int limit);
+  /** The queue's RUNNING jobs, with their tenant and the node holding the lease (null if unknown). */
+  CompletionStage<List<RunningAttempt>> runningAttempts(String queue, int limit);
 }

@@ -3,6 +3,8 @@ package io.jobcluster.node.dispatch;
 import io.jobcluster.node.JobService;
 import io.jobcluster.node.NodeIdentity;
 import io.jobcluster.node.job.AttemptCancelled;
+import io.jobcluster.node.limits.TenantLimits;
+import io.jobcluster.node.readmodel.RunningAttempt;
 import io.jobcluster.node.worker.Assigned;
 import io.jobcluster.node.worker.LeasedAttempt;
 import io.jobcluster.protocol.CborSerializable;
@@ -41,7 +43,8 @@ import org.apache.pekko.cluster.typed.Cluster;
 
 /**
  * The dispatcher of one queue, a sharded entity keyed by the queue name. It holds the queue's
- * PENDING jobs in dispatch order (priority, then waiting time), fed directly by job entities and
+ * PENDING jobs ({@link ReadySet}: fair between tenants, by priority and waiting time within one,
+ * at most {@code max-running-jobs} running per tenant), fed directly by job entities and
  * reconciled with the read model, and gives them to worker pools only as far as the pools asked
  * (pull). A job goes to a pool only after its entity persisted the lease. When a pool's node dies,
  * its leases are ended as "worker lost" at once instead of waiting for the lease timeout.
@@ -106,7 +109,7 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
 
   private record Reconciled(List<ReadyJob> jobs, Throwable failure) implements Command {}
 
-  private record RunningFound(Map<String, String> nodeByJob, Throwable failure) implements Command {}
+  private record RunningFound(List<RunningAttempt> running, Throwable failure) implements Command {}
 
   private enum Tick implements Command {
     RECONCILE, DISPATCH
@@ -115,12 +118,15 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
   /** How long a leased job is remembered: longer than the read model trails the entities. */
   static final Duration LEASED_MEMORY = Duration.ofSeconds(30);
 
-  /** Settings shared by all dispatchers of a node. */
   /**
+   * Settings shared by all dispatchers of a node.
+   *
    * @param leaseTimeout how long a lease waits for the job's entity; shorter than the ask timeout so a
    *     lease to an entity on a lost node does not hold a survivor's slot for long (it is asked again)
+   * @param tenantLimits each tenant's {@code maxRunningJobs}, counted per queue
    */
-  public record Settings(Duration reconcileInterval, int reconcileLimit, Duration retryDelay, Duration leaseTimeout) {}
+  public record Settings(Duration reconcileInterval, int reconcileLimit, Duration retryDelay, Duration leaseTimeout,
+      TenantLimits.Table tenantLimits) {}
 
   /** What the dispatcher knows of one pool. Mutable, owned by the dispatcher actor. */
   private static final class Pool {
@@ -131,7 +137,7 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
     long received;
     int asking;
     boolean leaving;
-    /** leaseId -> (jobId, number of the assignment that carried it). */
+    /** leaseId -> (jobId, number of the assignment that carried it, tenant). */
     final Map<LeaseId, SentLease> leases = new HashMap<>();
 
     Pool(ActorRef<Assigned> ref) {
@@ -143,7 +149,11 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
     }
   }
 
-  private record SentLease(JobId jobId, long sequence) {}
+  /**
+   * {@code tenant} is null for a lease a pool reported that this incarnation did not grant, until the
+   * read model names it ({@link #onRunningFound}); until then it does not count as running.
+   */
+  private record SentLease(JobId jobId, long sequence, String tenant) {}
 
   /** A lease that got no answer: it may have persisted for {@code pool}, so only that pool may get it. */
   private record Unanswered(ReadyJob job, ActorRef<Assigned> pool) {}
@@ -154,7 +164,7 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
   private final Settings settings;
   private final TimerScheduler<Command> timers;
   private final String epoch = UUID.randomUUID().toString();
-  private final ReadySet ready = new ReadySet();
+  private final ReadySet ready;
   private final Map<String, ReadyJob> leasing = new HashMap<>();
   /** By job id: leases asked again, with the same lease id, of the same pool. */
   private final Map<String, Unanswered> unanswered = new HashMap<>();
@@ -175,6 +185,7 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
     this.readModel = readModel;
     this.settings = settings;
     this.timers = timers;
+    this.ready = new ReadySet(tenant -> settings.tenantLimits().of(tenant).maxRunningJobs());
     timers.startTimerWithFixedDelay(Tick.RECONCILE, Tick.RECONCILE, settings.reconcileInterval());
     context.getSelf().tell(Tick.RECONCILE);
   }
@@ -223,8 +234,14 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
     pool.received = epoch.equals(msg.epoch()) ? msg.received() : 0;
     long receivedByPool = pool.received;
     // A lease the pool has received and no longer runs is finished; one it runs is known either way.
-    pool.leases.entrySet().removeIf(e -> e.getValue().sequence() <= receivedByPool && !msg.running().containsKey(e.getKey()));
-    msg.running().forEach((leaseId, jobId) -> pool.leases.putIfAbsent(leaseId, new SentLease(jobId, 0)));
+    for (var it = pool.leases.entrySet().iterator(); it.hasNext(); ) {
+      var lease = it.next();
+      if (lease.getValue().sequence() <= receivedByPool && !msg.running().containsKey(lease.getKey())) {
+        it.remove();
+        ready.released(lease.getValue().tenant());
+      }
+    }
+    msg.running().forEach((leaseId, jobId) -> pool.leases.putIfAbsent(leaseId, new SentLease(jobId, 0, null)));
     return dispatch();
   }
 
@@ -233,6 +250,9 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
     if (pool != null && msg.leasesMoveOn()) {
       pools.remove(msg.pool());
       getContext().unwatch(msg.pool());
+      // From here on the lease deadlines guard these attempts, and they no longer count as running.
+      pool.leases.values().forEach(lease -> ready.released(lease.tenant()));
+      return dispatch();
     } else if (pool != null) {
       pool.leaving = true;
     }
@@ -272,6 +292,7 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
       if (pool == null || pool.leaving) {
         it.remove();
         jobs.handBack(retry.job().jobId(), retry.job().leaseId().value());
+        ready.released(retry.job().tenant());
         ready.add(retry.job().withLeaseId(null));
       } else if (pool.demand() > 0) {
         it.remove();
@@ -304,21 +325,24 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
       return this;
     }
     if (msg.reply() instanceof JobReply.Accepted accepted && accepted.job().status() == JobStatus.RUNNING) {
-      handOver(pool, accepted.job(), msg.job().tenant(), msg.leaseId());
+      handOver(pool, accepted.job(), msg.leaseId(), msg.job().tenant());
+    } else {
+      // A rejection means the job is no longer PENDING (cancelled, expired, leased elsewhere): drop it.
+      ready.released(msg.job().tenant());
     }
-    // A rejection means the job is no longer PENDING (cancelled, expired, leased elsewhere): drop it.
     return dispatch();
   }
 
-  private void handOver(Pool pool, JobView job, String tenant, LeaseId leaseId) {
+  private void handOver(Pool pool, JobView job, LeaseId leaseId, String tenant) {
     if (pool == null || pool.leaving) {
       // The pool went away while the lease was asked for: the attempt never started.
       jobs.handBack(job.id(), leaseId.value());
+      ready.released(tenant);
       return;
     }
     pool.sent++;
     JobId jobId = JobId.of(job.id());
-    pool.leases.put(leaseId, new SentLease(jobId, pool.sent));
+    pool.leases.put(leaseId, new SentLease(jobId, pool.sent, tenant));
     recentlyLeased.remove(job.id());
     recentlyLeased.put(job.id(), System.nanoTime());
     pool.ref.tell(new Assigned(
@@ -332,7 +356,10 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
     }
     getContext().getLog().info("worker pool gone queue={} worker={} node={} leases={}", queue, pool.requester.workerId(), pool.requester.node(), pool.leases.size());
     // Leases the pool handed back itself are stale by now and the entity ignores them.
-    pool.leases.forEach((leaseId, lease) -> jobs.workerLost(lease.jobId().value(), leaseId.value()));
+    pool.leases.forEach((leaseId, lease) -> {
+      jobs.workerLost(lease.jobId().value(), leaseId.value());
+      ready.released(lease.tenant());
+    });
     return dispatch();
   }
 
@@ -346,7 +373,8 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
   /**
    * Leases held on nodes that are no longer cluster members, whose pool this dispatcher never
    * watched (it started after they were lost, e.g. it ran on the same node): end them now rather
-   * than at their lease deadline.
+   * than at their lease deadline. Leases that pools reported without this incarnation granting them
+   * learn their tenant here, and count against its running limit from now on.
    */
   private Behavior<Command> onRunningFound(RunningFound msg) {
     if (msg.failure() != null) {
@@ -359,13 +387,29 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
         members.add(NodeIdentity.of(member));
       }
     }
-    msg.nodeByJob().forEach((jobId, node) -> {
-      if (!members.contains(node)) {
-        getContext().getLog().info("ending lease held on a lost node queue={} job={} node={}", queue, jobId, node);
-        jobs.workerNodeLost(jobId, node);
+    Map<String, String> tenantByJob = new HashMap<>();
+    for (RunningAttempt attempt : msg.running()) {
+      tenantByJob.put(attempt.jobId(), attempt.tenant());
+      if (attempt.node() != null && !members.contains(attempt.node())) {
+        getContext().getLog().info("ending lease held on a lost node queue={} job={} node={}", queue, attempt.jobId(), attempt.node());
+        jobs.workerNodeLost(attempt.jobId(), attempt.node());
       }
-    });
+    }
+    countReportedLeases(tenantByJob);
     return this;
+  }
+
+  private void countReportedLeases(Map<String, String> tenantByJob) {
+    for (Pool pool : pools.values()) {
+      pool.leases.replaceAll((leaseId, lease) -> {
+        String tenant = lease.tenant() == null ? tenantByJob.get(lease.jobId().value()) : null;
+        if (tenant == null) {
+          return lease;
+        }
+        ready.adopted(tenant);
+        return new SentLease(lease.jobId(), lease.sequence(), tenant);
+      });
+    }
   }
 
   private Behavior<Command> onReconciled(Reconciled msg) {

@@ -5,8 +5,8 @@ import java.time.Instant;
 import java.util.Comparator;
 
 /**
- * A PENDING job as its queue's dispatcher orders it: higher priority first, then the one that has
- * waited longest. {@code leaseId} is set when an earlier lease attempt got no answer: asking again
+ * A PENDING job as its queue's dispatcher orders it among its tenant's jobs: higher priority
+ * first, then the one that has waited longest (between tenants, {@link ReadySet} takes turns). {@code leaseId} is set when an earlier lease attempt got no answer: asking again
  * with the same id is idempotent, so a lease that did persist is not granted twice.
  */
 public record ReadyJob(String jobId, String tenant, int priority, Instant readyAt, LeaseId leaseId) {
@@ -22,10 +22,5 @@ public record ReadyJob(String jobId, String tenant, int priority, Instant readyA
 
   ReadyJob withLeaseId(LeaseId id) {
     return new ReadyJob(jobId, tenant, priority, readyAt, id);
-  }
-
-  /** Whether a pool that serves only {@code onlyTenant} (null: every tenant) may take this job. */
-  boolean isFor(String onlyTenant) {
-    return onlyTenant == null || onlyTenant.equals(tenant);
   }
 }

@@ -1,13 +1,51 @@
 package io.jobcluster.node.dispatch;
 
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.ToIntFunction;
 
-/** The dispatcher's waiting jobs in dispatch order, at most once each. Owned by one actor. */
+/**
+ * The dispatcher's waiting jobs, at most once each, handed out fairly between tenants. Each tenant
+ * has its own jobs in {@link ReadyJob#DISPATCH_ORDER} (priority, then waiting time); the next job
+ * goes to the tenant that holds the fewest of the queue's slots right now (ties: the one served
+ * longest ago), so a tenant's flood, of whatever priority, takes turns with everyone else's jobs.
+ * A tenant that runs its maximum ({@code maxRunning}) gets nothing until one of its jobs ends.
+ * Every operation is O(log n) in the jobs and tenants waiting. Owned by one actor.
+ *
+ * <p>A job counts as running from {@link #pollFirst} until the dispatcher calls {@link #released}
+ * (its lease was refused, handed back or ended).
+ */
 final class ReadySet {
-  private final TreeSet<ReadyJob> ordered = new TreeSet<>(ReadyJob.DISPATCH_ORDER);
+  /** One tenant's jobs and its share. Its place in {@link #eligible} depends on running and served: change them only outside it. */
+  private static final class Tenant {
+    final String name;
+    final TreeSet<ReadyJob> ready = new TreeSet<>(ReadyJob.DISPATCH_ORDER);
+    int running;
+    long served;
+
+    Tenant(String name) {
+      this.name = name;
+    }
+  }
+
+  private static final Comparator<Tenant> FAIR_ORDER = Comparator.<Tenant>comparingInt(t -> t.running)
+      .thenComparingLong(t -> t.served)
+      .thenComparing(t -> t.name);
+
+  private final ToIntFunction<String> maxRunning;
   private final Map<String, ReadyJob> byId = new HashMap<>();
+  /** Tenants with jobs waiting or running. */
+  private final Map<String, Tenant> tenants = new HashMap<>();
+  /** Tenants with jobs waiting and below their maximum of running jobs, the next to serve first. */
+  private final TreeSet<Tenant> eligible = new TreeSet<>(FAIR_ORDER);
+  private long turns;
+
+  /** @param maxRunning the most jobs a tenant may run at once on this queue */
+  ReadySet(ToIntFunction<String> maxRunning) {
+    this.maxRunning = maxRunning;
+  }
 
   /** Adds the job unless it is already waiting; answers whether it was added. */
   boolean add(ReadyJob job) {
@@ -15,7 +53,10 @@ final class ReadySet {
       return false;
     }
     byId.put(job.jobId(), job);
-    ordered.add(job);
+    Tenant tenant = tenants.computeIfAbsent(job.tenant(), Tenant::new);
+    eligible.remove(tenant);
+    tenant.ready.add(job);
+    place(tenant);
     return true;
   }
 
@@ -24,25 +65,62 @@ final class ReadySet {
   }
 
   /**
-   * Takes the first job in dispatch order that a pool serving {@code onlyTenant} (null: every
-   * tenant) may run. A tenant-bound pool walks past other tenants' jobs: linear in what it skips.
+   * Takes the next job for a pool that serves {@code onlyTenant} (null: every tenant): the best job
+   * of the tenant whose turn it is, or of {@code onlyTenant} if it may run one more. The job counts
+   * as running for its tenant from now on.
    */
   ReadyJob pollFirst(String onlyTenant) {
-    for (ReadyJob job : ordered) {
-      if (job.isFor(onlyTenant)) {
-        ordered.remove(job);
-        byId.remove(job.jobId());
-        return job;
-      }
+    Tenant tenant = onlyTenant == null ? (eligible.isEmpty() ? null : eligible.first()) : tenants.get(onlyTenant);
+    if (tenant == null || !eligible.remove(tenant)) {
+      return null;
     }
-    return null;
+    ReadyJob job = tenant.ready.pollFirst();
+    byId.remove(job.jobId());
+    tenant.running++;
+    tenant.served = ++turns;
+    place(tenant);
+    return job;
+  }
+
+  /** A job {@link #pollFirst} gave out no longer runs (its lease was refused, handed back or ended); null: a lease of unknown tenant. */
+  void released(String tenantName) {
+    Tenant tenant = tenantName == null ? null : tenants.get(tenantName);
+    if (tenant == null || tenant.running == 0) {
+      return;
+    }
+    eligible.remove(tenant);
+    tenant.running--;
+    place(tenant);
+  }
+
+  /** A job of {@code tenant} that this set did not give out runs (a restarted dispatcher learned of it): count it. */
+  void adopted(String tenantName) {
+    Tenant tenant = tenants.computeIfAbsent(tenantName, Tenant::new);
+    eligible.remove(tenant);
+    tenant.running++;
+    place(tenant);
+  }
+
+  /** How many jobs {@code tenant} runs on this queue as far as this set knows. */
+  int running(String tenant) {
+    Tenant known = tenants.get(tenant);
+    return known == null ? 0 : known.running;
   }
 
   boolean isEmpty() {
-    return ordered.isEmpty();
+    return byId.isEmpty();
   }
 
   int size() {
-    return ordered.size();
+    return byId.size();
+  }
+
+  /** Puts a tenant (not in {@link #eligible}) where it belongs now, or forgets it when it has nothing waiting or running. */
+  private void place(Tenant tenant) {
+    if (tenant.ready.isEmpty() && tenant.running == 0) {
+      tenants.remove(tenant.name);
+    } else if (!tenant.ready.isEmpty() && tenant.running < maxRunning.applyAsInt(tenant.name)) {
+      eligible.add(tenant);
+    }
   }
 }

@@ -27,6 +27,7 @@ import io.jobcluster.node.auth.Scope;
 import io.jobcluster.node.health.HealthRoutes;
 import io.jobcluster.node.limits.Admission;
 import io.jobcluster.node.limits.RequestLimits;
+import io.jobcluster.node.limits.PayloadTooLargeException;
 import io.jobcluster.protocol.ErrorCode;
 import io.jobcluster.protocol.InvalidRequestException;
 import io.jobcluster.protocol.wire.ApiError;
@@ -172,12 +173,15 @@ public final class GatewayRoutes {
     return admission instanceof Admission.Admitted ? inner.get() : complete(Responses.refused(admission));
   }
 
-  /** Answers with what {@code call} completes with: bad input it throws or fails with is 400, any other failure an error answer. */
+  /**
+   * Answers with what {@code call} completes with: bad input it throws or fails with is 400, a
+   * payload over the limit 413, any other failure an error answer.
+   */
   private static Route answer(Supplier<CompletionStage<HttpResponse>> call) {
     try {
       return completeWithFuture(call.get().exceptionally(Responses::failure));
-    } catch (InvalidRequestException e) {
-      return complete(Responses.invalid(e));
+    } catch (InvalidRequestException | PayloadTooLargeException e) {
+      return complete(Responses.failure(e));
     }
   }
 

@@ -1,6 +1,7 @@
 package io.jobcluster.node.http;
 
 import io.jobcluster.node.limits.Admission;
+import io.jobcluster.node.limits.PayloadTooLargeException;
 import io.jobcluster.protocol.ErrorCode;
 import io.jobcluster.protocol.InvalidRequestException;
 import io.jobcluster.protocol.JobReply;
@@ -42,10 +43,6 @@ final class Responses {
     return json(StatusCodes.get(rejected.error().httpStatus()), ApiError.rejected(rejected));
   }
 
-  static HttpResponse invalid(InvalidRequestException e) {
-    return json(StatusCodes.BAD_REQUEST, ApiError.invalid(e));
-  }
-
   /** {@code 503 unavailable}; the gateway adds its Retry-After to every 503 (see {@link GatewayRoutes}). */
   static HttpResponse unavailable(String message) {
     return error(ErrorCode.UNAVAILABLE, message);
@@ -64,20 +61,25 @@ final class Responses {
     throw new IllegalArgumentException("not a refusal: " + admission);
   }
 
-  /** A failed stage: bad input is the client's, anything else means the cluster could not answer in time. */
+  /** A failed stage: bad input (400) and too large a payload (413) are the client's, anything else means the cluster could not answer in time. */
   static HttpResponse failure(Throwable failure) {
     ApiError error = failureError(failure);
     return json(StatusCodes.get(failureStatus(failure)), error);
   }
 
   static int failureStatus(Throwable failure) {
-    return unwrap(failure) instanceof InvalidRequestException ? 400 : ErrorCode.UNAVAILABLE.httpStatus();
+    Throwable cause = unwrap(failure);
+    return cause instanceof InvalidRequestException ? 400
+        : cause instanceof PayloadTooLargeException ? ErrorCode.PAYLOAD_TOO_LARGE.httpStatus() : ErrorCode.UNAVAILABLE.httpStatus();
   }
 
   static ApiError failureError(Throwable failure) {
     Throwable cause = unwrap(failure);
     if (cause instanceof InvalidRequestException invalid) {
       return ApiError.invalid(invalid);
+    }
+    if (cause instanceof PayloadTooLargeException tooLarge) {
+      return new ApiError(ErrorCode.PAYLOAD_TOO_LARGE.code(), tooLarge.getMessage(), "payload", null, null);
     }
     if (cause instanceof AskTimeoutException || cause instanceof TimeoutException) {
       return ApiError.of(ErrorCode.UNAVAILABLE.code(), "the job store did not answer in time; try again");

@@ -551,9 +551,22 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   }
 
   private ReplyEffect<JobEvent, JobState> notFound(ActorRef<JobReply> replyTo) {
-    // The idle timer takes an id nobody submitted to out of memory again.
-    return Effect().none().thenRun(this::settle)
+    return Effect().none().thenRun(this::afterNotFound)
         .thenReply(replyTo, state -> JobReply.Rejected.of(ErrorCode.NOT_FOUND, "no job " + jobId));
+  }
+
+  /**
+   * An id without a job (never submitted, or deleted) leaves memory at once: anyone may send
+   * commands to made-up ids, and each would otherwise hold an entity for the idle timeout. It wrote
+   * nothing (no event, so no snapshot; sharding remembers no entities). Another tenant's job stays.
+   */
+  private void afterNotFound(JobState state) {
+    if (state instanceof JobState.Job) {
+      settle(state);
+    } else {
+      timers.cancel(IDLE_TIMER);
+      passivateSelf();
+    }
   }
 
   /**

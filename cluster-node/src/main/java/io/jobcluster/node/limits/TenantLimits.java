@@ -7,23 +7,24 @@ import java.util.Map;
 
 /**
  * What one tenant may do: at most {@code maxActiveJobs} jobs not yet terminal, submissions at
- * {@code submitRate} per second across the cluster with bursts up to {@code submitBurst}, and API
- * calls of any kind at {@code requestRate} per second with bursts up to {@code requestBurst}.
+ * {@code submitRate} per second across the cluster with bursts up to {@code submitBurst}, API
+ * calls of any kind at {@code requestRate} per second with bursts up to {@code requestBurst}, and at
+ * most {@code maxRunningJobs} jobs running at once on each queue (counted by the queue's dispatcher).
  */
-public record TenantLimits(long maxActiveJobs, double submitRate, int submitBurst, double requestRate, int requestBurst) {
+public record TenantLimits(long maxActiveJobs, double submitRate, int submitBurst, double requestRate, int requestBurst, int maxRunningJobs) {
   /** Calls of any kind when only the submission limits are given: more than any tenant needs. */
   static final double UNLIMITED_REQUEST_RATE = 1e9;
 
   public TenantLimits {
-    if (maxActiveJobs < 1 || submitRate <= 0 || submitBurst < 1 || requestRate <= 0 || requestBurst < 1) {
+    if (maxActiveJobs < 1 || submitRate <= 0 || submitBurst < 1 || requestRate <= 0 || requestBurst < 1 || maxRunningJobs < 1) {
       throw new IllegalArgumentException("tenant limits must be positive: " + maxActiveJobs + ", " + submitRate + ", " + submitBurst
-          + ", " + requestRate + ", " + requestBurst);
+          + ", " + requestRate + ", " + requestBurst + ", " + maxRunningJobs);
     }
   }
 
-  /** Limits of jobs and submissions only; calls are not limited. */
+  /** Limits of jobs and submissions only; calls and running jobs are not limited. */
   public TenantLimits(long maxActiveJobs, double submitRate, int submitBurst) {
-    this(maxActiveJobs, submitRate, submitBurst, UNLIMITED_REQUEST_RATE, Integer.MAX_VALUE);
+    this(maxActiveJobs, submitRate, submitBurst, UNLIMITED_REQUEST_RATE, Integer.MAX_VALUE, Integer.MAX_VALUE);
   }
 
   /** The limits of every tenant: {@code defaults}, and per tenant overrides of any of its keys. */
@@ -50,7 +51,7 @@ public record TenantLimits(long maxActiveJobs, double submitRate, int submitBurs
 
     private static TenantLimits read(Config config) {
       return new TenantLimits(config.getLong("max-active-jobs"), config.getDouble("submit-rate"), config.getInt("submit-burst"),
-          config.getDouble("request-rate"), config.getInt("request-burst"));
+          config.getDouble("request-rate"), config.getInt("request-burst"), config.getInt("max-running-jobs"));
     }
   }
 }

@@ -362,13 +362,13 @@ public final class JobQueries {
   }
 
   private static List<RunningAttempt> runningAttempts(Connection connection, String queue, int limit) throws SQLException {
-    String sql = "SELECT id, node FROM jobs WHERE status = ? AND queue = ? ORDER BY id LIMIT ?";
+    String sql = "SELECT id, tenant, node FROM jobs WHERE status = ? AND queue = ? ORDER BY id LIMIT ?";
     List<RunningAttempt> running = new ArrayList<>();
     try (PreparedStatement select = connection.prepareStatement(sql)) {
       Sql.bindAll(select, List.of(JobStatus.RUNNING.name(), queue, limit));
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
-          running.add(new RunningAttempt(rows.getString("id"), rows.getString("node")));
+          running.add(new RunningAttempt(rows.getString("id"), rows.getString("tenant"), rows.getString("node")));
         }
       }
     }

@@ -73,7 +73,7 @@ class ClientEndToEndTest {
 
   @BeforeAll
   static void start() throws Exception {
-    node = TestNodes.start(POSTGRES.settings(), "jobcluster.admin-key = \"" + ADMIN_KEY + "\"\njobcluster.worker-queues = \"default:4\"\n");
+    node = TestNodes.start(POSTGRES.settings(), "jobcluster.admin-key = \"" + ADMIN_KEY + "\"\njobcluster.worker-queues = \"default:4\"\n" + TestNodes.UNLIMITED_SUBMISSIONS);
     base = URI.create("http://127.0.0.1:" + node.httpAddress().getPort());
     admin = clientWith(ADMIN_KEY);
     client = clientWith(admin.issueKey("e2e", List.of("submit", "read", "work"), "client end-to-end").key());

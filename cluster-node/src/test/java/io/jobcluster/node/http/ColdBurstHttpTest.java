@@ -49,7 +49,7 @@ class ColdBurstHttpTest {
 
   @Test
   void aHundredClientsSubmittingAtOnceOnAFreshNodeAllSucceed() throws Exception {
-    try (JobclusterNode node = TestNodes.start(POSTGRES.settings(), "jobcluster.worker-queues = \"default:4\"")) {
+    try (JobclusterNode node = TestNodes.start(POSTGRES.settings(), "jobcluster.worker-queues = \"default:4\"\n" + TestNodes.UNLIMITED_SUBMISSIONS)) {
       int shards = node.system().settings().config().getInt("pekko.cluster.sharding.number-of-shards");
       assertEquals(shards, hostedJobShards(node), "a ready node hosts every job shard");
       String key = node.apiKeys().store().issue("t1", Set.of(Scope.SUBMIT), "burst").toCompletableFuture().get(30, TimeUnit.SECONDS).plaintext();

@@ -48,7 +48,7 @@ class ConcurrentClientsHttpTest {
 
   @Test
   void aHundredClientsMakingFiftyMixedRequestsEachAllSucceed() throws Exception {
-    try (JobclusterNode node = TestNodes.start(POSTGRES.settings(), "jobcluster.worker-queues = \"default:4\"")) {
+    try (JobclusterNode node = TestNodes.start(POSTGRES.settings(), "jobcluster.worker-queues = \"default:4\"\n" + TestNodes.UNLIMITED_SUBMISSIONS)) {
       List<JobclusterClient> tenants = new ArrayList<>();
       for (String tenant : List.of("t1", "t2", "t3", "t4")) {
         String key = node.apiKeys().store().issue(tenant, Set.of(Scope.SUBMIT, Scope.READ), "load").toCompletableFuture().get(30, TimeUnit.SECONDS)

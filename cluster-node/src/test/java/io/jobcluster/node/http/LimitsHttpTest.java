@@ -22,11 +22,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Per-tenant quota and submission rate, and the node's bound on requests in flight, over real HTTP. */
+/** Per-tenant quota, submission rate and payload limit, and the node's bound on requests in flight, over real HTTP. */
 class LimitsHttpTest {
   @RegisterExtension
   static final PostgresExtension POSTGRES = new PostgresExtension();
 
+  /** The default of jobcluster.limits.max-payload, 64 KiB. */
+  private static final int MAX_PAYLOAD = 64 * 1024;
   private static JobclusterNode node;
   private static HttpTestClient http;
 
@@ -66,6 +68,49 @@ class LimitsHttpTest {
     // Refused submissions changed nothing: the tenant has its two jobs only.
     http.await("/v1/jobs?limit=100", slow, a -> a.status() == 200 && a.body().get("items").size() == 2);
     assertEquals(2, http.send("GET", "/v1/jobs?limit=100", slow, null).body().get("items").size());
+  }
+
+  @Test
+  void aPayloadUpToTheLimitIsAcceptedAndOneByteMoreIs413AndCreatesNothing() throws Exception {
+    String key = http.issueKey("bulky", Set.of(Scope.SUBMIT, Scope.READ));
+    String fits = payloadOf(MAX_PAYLOAD);
+    String over = payloadOf(MAX_PAYLOAD + 1);
+
+    Answer accepted = http.send("POST", "/v1/jobs", key, job(fits));
+    assertEquals(201, accepted.status(), accepted.text());
+    assertEquals(MAX_PAYLOAD, accepted.body().get("payload").toString().length());
+
+    Answer refused = http.send("POST", "/v1/jobs", key, job(over), "Idempotency-Key", "too-large");
+    assertError(refused, 413, "payload_too_large");
+    assertEquals("payload", refused.body().get("field").asText());
+    assertTrue(refused.body().get("message").asText().contains(Integer.toString(MAX_PAYLOAD)), refused.text());
+    // The refusal created nothing: the key is still free.
+    assertEquals(201, http.send("POST", "/v1/jobs", key, "{\"queue\":\"parked\",\"type\":\"noop\"}", "Idempotency-Key", "too-large").status());
+  }
+
+  @Test
+  void aBatchRefusesEachItemOverThePayloadLimitAloneWith413() throws Exception {
+    String key = http.issueKey("bulky-batch", Set.of(Scope.SUBMIT, Scope.READ));
+    Answer answer = http.send("POST", "/v1/jobs/batch", key,
+        "{\"jobs\": [" + job(payloadOf(MAX_PAYLOAD)) + "," + job(payloadOf(MAX_PAYLOAD + 1)) + "]}");
+    assertEquals(200, answer.status(), answer.text());
+    var items = answer.body().get("items");
+    assertEquals(201, items.get(0).get("status").asInt(), items.toString());
+    assertEquals(413, items.get(1).get("status").asInt());
+    assertEquals("payload_too_large", items.get(1).get("error").get("error").asText());
+    assertEquals("payload", items.get(1).get("error").get("field").asText());
+    assertNull(items.get(1).get("job"));
+    http.await("/v1/jobs?limit=100", key, a -> a.status() == 200 && a.body().get("items").size() == 1);
+  }
+
+  /** A job on a queue no worker serves. */
+  private static String job(String payload) {
+    return "{\"queue\":\"parked\",\"type\":\"noop\",\"payload\":" + payload + "}";
+  }
+
+  /** A JSON payload of exactly {@code bytes} bytes as the node keeps it: {@code {"s":"xx…"}}. */
+  private static String payloadOf(int bytes) {
+    return "{\"s\":\"" + "x".repeat(bytes - 8) + "\"}";
   }
 
   @Test

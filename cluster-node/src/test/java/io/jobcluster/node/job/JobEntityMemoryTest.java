@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jobcluster.protocol.BackoffPolicy;
+import io.jobcluster.protocol.ErrorCode;
 import io.jobcluster.protocol.JobIds;
 import io.jobcluster.protocol.JobReply;
 import io.jobcluster.protocol.JobRequest;
@@ -66,6 +67,23 @@ class JobEntityMemoryTest {
     job.tell(new JobEntity.Fail(null, "lease-1", "boom", true, replies.getRef()));
     assertEquals(JobStatus.RETRYING, assertInstanceOf(JobReply.Accepted.class, replies.receiveMessage()).job().status());
     assertEquals(job, assertInstanceOf(ClusterSharding.Passivate.class, shard.receiveMessage()).entity());
+  }
+
+  @Test
+  void anIdWithoutAJobLeavesMemoryRightAfterAnsweringNotFound() {
+    // The idle timeout here is 30 s: only the answer itself can ask to passivate this soon.
+    ActorRef<JobEntity.Command> unknown = fixture.testKit.spawn(JobEntity.create(JobIds.random(), settings, shard.getRef()));
+    unknown.tell(new JobEntity.Cancel(TENANT, "guess", replies.getRef()));
+    assertEquals(ErrorCode.NOT_FOUND, assertInstanceOf(JobReply.Rejected.class, replies.receiveMessage()).error());
+    assertEquals(unknown, assertInstanceOf(ClusterSharding.Passivate.class, shard.receiveMessage(Duration.ofSeconds(5))).entity());
+  }
+
+  @Test
+  void anotherTenantsActiveJobStaysInMemoryAfterAnsweringNotFound() {
+    ActorRef<JobEntity.Command> job = submitted(JobRequest.of("noop"));
+    job.tell(new JobEntity.Get("another-tenant", replies.getRef()));
+    assertEquals(ErrorCode.NOT_FOUND, assertInstanceOf(JobReply.Rejected.class, replies.receiveMessage()).error());
+    shard.expectNoMessage(Duration.ofMillis(200));
   }
 
   @Test

@@ -97,7 +97,7 @@ class JobEntityTest {
   @Test
   void repeatedSubmitOfTheSameRequestAnswersTheExistingJobAndPersistsNothing() {
     JobRequest request = SLEEP.withIdempotencyKey("order-42");
-    String id = JobIds.forIdempotencyKey(TENANT, "order-42");
+    String id = JobIds.forIdempotencyKey(new byte[32], TENANT, "order-42");
     var kit = fixture.newJob(id);
     JobView first = accepted(ask(kit, replyTo -> new JobEntity.Submit(TENANT, fixture.spec(request), false, replyTo)));
 

@@ -14,7 +14,7 @@ class RequestLimitsTest {
   private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
 
   private RequestLimits limits(int maxAddresses, int members) {
-    TenantLimits.Table tenants = new TenantLimits.Table(new TenantLimits(100, 100, 100, 10, 4), Map.of("vip", new TenantLimits(100, 100, 100, 100, 40)));
+    TenantLimits.Table tenants = new TenantLimits.Table(new TenantLimits(100, 100, 100, 10, 4, 100), Map.of("vip", new TenantLimits(100, 100, 100, 100, 40, 100)));
     return new RequestLimits(tenants, new RequestLimits.AddressLimit(1, 2, maxAddresses), () -> members, nanos::get);
   }
 

@@ -149,13 +149,15 @@ class SubmissionGateTest {
   @Test
   void limitsAreReadFromConfigWithPerTenantOverridesFallingBackToTheDefaults() {
     TenantLimits.Table table = TenantLimits.Table.fromConfig(ConfigFactory.parseString(
-        "tenant-defaults { max-active-jobs = 100, submit-rate = 5.5, submit-burst = 10, request-rate = 50, request-burst = 80 }\n"
-            + "tenants { \"acme.corp\" { max-active-jobs = 7, request-rate = 9 } }"));
-    assertEquals(new TenantLimits(100, 5.5, 10, 50, 80), table.of("anyone"));
-    assertEquals(new TenantLimits(7, 5.5, 10, 9, 80), table.of("acme.corp"));
+        "tenant-defaults { max-active-jobs = 100, submit-rate = 5.5, submit-burst = 10, request-rate = 50, request-burst = 80, max-running-jobs = 20 }
+"
+            + "tenants { \"acme.corp\" { max-active-jobs = 7, request-rate = 9, max-running-jobs = 2 } }"));
+    assertEquals(new TenantLimits(100, 5.5, 10, 50, 80, 20), table.of("anyone"));
+    assertEquals(new TenantLimits(7, 5.5, 10, 9, 80, 2), table.of("acme.corp"));
     assertThrows(IllegalArgumentException.class, () -> new TenantLimits(0, 1, 1));
     assertThrows(IllegalArgumentException.class, () -> new TenantLimits(1, 0, 1));
-    assertThrows(IllegalArgumentException.class, () -> new TenantLimits(1, 1, 1, 0, 1));
+    assertThrows(IllegalArgumentException.class, () -> new TenantLimits(1, 1, 1, 0, 1, 1));
+    assertThrows(IllegalArgumentException.class, () -> new TenantLimits(1, 1, 1, 1, 1, 0));
   }
 
   /** Assertions on a quota refusal. */

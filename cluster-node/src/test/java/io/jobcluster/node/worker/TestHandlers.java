@@ -132,4 +132,33 @@ public final class TestHandlers {
       return result;
     }
   }
+
+  /** Answers its payload as its result, so a job carries the payload twice on its way back. */
+  public static final class Echo implements JobHandler {
+    @Override
+    public String type() {
+      return "echo";
+    }
+
+    @Override
+    public CompletionStage<HandlerResult> handle(JobContext context) {
+      count(context);
+      return CompletableFuture.completedFuture(HandlerResult.success(context.payload()));
+    }
+  }
+
+  /** Succeeds with a result of {@code {"s":"xx…"}} as long as its payload's {@code bytes} says. */
+  public static final class Bloat implements JobHandler {
+    @Override
+    public String type() {
+      return "bloat";
+    }
+
+    @Override
+    public CompletionStage<HandlerResult> handle(JobContext context) {
+      count(context);
+      int bytes = Integer.parseInt(context.payload().replaceAll("[^0-9]", ""));
+      return CompletableFuture.completedFuture(HandlerResult.success("{\"s\":\"" + "x".repeat(bytes - 8) + "\"}"));
+    }
+  }
 }
