@@ -149,8 +149,7 @@ class SubmissionGateTest {
   @Test
   void limitsAreReadFromConfigWithPerTenantOverridesFallingBackToTheDefaults() {
     TenantLimits.Table table = TenantLimits.Table.fromConfig(ConfigFactory.parseString(
-        "tenant-defaults { max-active-jobs = 100, submit-rate = 5.5, submit-burst = 10, request-rate = 50, request-burst = 80, max-running-jobs = 20 }
-"
+        "tenant-defaults { max-active-jobs = 100, submit-rate = 5.5, submit-burst = 10, request-rate = 50, request-burst = 80, max-running-jobs = 20 }\n"
             + "tenants { \"acme.corp\" { max-active-jobs = 7, request-rate = 9, max-running-jobs = 2 } }"));
     assertEquals(new TenantLimits(100, 5.5, 10, 50, 80, 20), table.of("anyone"));
     assertEquals(new TenantLimits(7, 5.5, 10, 9, 80, 2), table.of("acme.corp"));
