@@ -18,8 +18,9 @@ public interface JobContext {
   int attempt();
 
   /**
-   * The worker running this attempt, as its lease names it: {@code host:port/queue} for a node's
-   * pool, where {@code host:port} is the node's cluster address.
+   * The worker running this attempt, as its lease names it: {@code host:port#uid/queue} for a node's
+   * pool ({@link io.jobcluster.protocol.WorkerId}), where {@code host:port#uid} is the node's cluster
+   * address and incarnation. It names the node: do not send it outside the cluster.
    */
   String workerId();
 
