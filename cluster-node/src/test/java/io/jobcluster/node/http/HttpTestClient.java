@@ -244,9 +244,9 @@ final class HttpTestClient {
     return await(path, key, answer -> answer.status() == 200 && answer.body() != null && condition.test(answer.body())).body();
   }
 
-  /** How many API keys the node looked up in its database, from {@code /metrics}. */
+  /** How many API keys the node looked up in its database, from {@code /metrics} on its management port. */
   long keyLookups() throws Exception {
-    String metrics = send("GET", "/metrics", null, null).text();
+    String metrics = management(node).send("GET", "/metrics", null, null).text();
     for (String line : metrics.split("\n")) {
       if (line.startsWith("jobcluster_api_key_lookups_total")) {
         return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
