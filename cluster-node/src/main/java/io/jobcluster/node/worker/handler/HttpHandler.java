@@ -188,6 +188,9 @@ public final class HttpHandler implements JobHandler {
     private final AtomicReference<Abort> abort = new AtomicReference<>();
     // Every stream of the call (each hop's exchange and body) runs through it: aborting closes the connection.
     private final SharedKillSwitch killSwitch = KillSwitches.shared("http-job");
+    // The last answer's body until something reads or drops it: an abort drops it, since a body nobody
+    // reads keeps its connection open (an abort that raced the answer would otherwise leave it so).
+    private final AtomicReference<ResponseEntity> unread = new AtomicReference<>();
     private LeaseKeeper lease;
     private ScheduledFuture<?> deadline;
 
@@ -236,7 +239,8 @@ public final class HttpHandler implements JobHandler {
         return Source.single(hop.toRequest(identity))
             .via(hop.isHttps() ? connection.withCustomHttpsConnectionContext(tls).https() : connection.http())
             .via(killSwitch.flow())
-            .runWith(Sink.head(), system);
+            .runWith(Sink.head(), system)
+            .thenApply(this::received);
       } catch (IllegalArgumentException e) {
         // The request cannot be built (a header Pekko refuses): the same next time.
         return CompletableFuture.failedFuture(new InvalidPayloadException("http call failed: " + describe(e)));
@@ -262,8 +266,27 @@ public final class HttpHandler implements JobHandler {
       return send(next, redirectsLeft - 1);
     }
 
+    private HttpResponse received(HttpResponse response) {
+      unread.set(response.entity());
+      if (abort.get() != null) {
+        dropUnread();
+      }
+      return response;
+    }
+
+    /** Cancels the unread body, which closes its connection; at most once per body. */
+    private void dropUnread() {
+      ResponseEntity entity = unread.getAndSet(null);
+      if (entity != null) {
+        entity.getDataBytes().runWith(Sink.cancelled(), system);
+      }
+    }
+
     /** The first {@value #BODY_LIMIT_BYTES} bytes as text; reading stops (and the connection closes) there. */
     private CompletionStage<String> prefix(ResponseEntity entity) {
+      if (!unread.compareAndSet(entity, null)) {
+        return CompletableFuture.failedFuture(new IllegalStateException("http call aborted"));
+      }
       Charset charset = charsetOf(entity);
       return entity.getDataBytes()
           .via(killSwitch.flow())
@@ -275,7 +298,9 @@ public final class HttpHandler implements JobHandler {
 
     private void discard(ResponseEntity entity) {
       // Cancelling closes the hop's connection at once; a redirect's body is never read.
-      entity.getDataBytes().runWith(Sink.cancelled(), system);
+      if (unread.compareAndSet(entity, null)) {
+        entity.getDataBytes().runWith(Sink.cancelled(), system);
+      }
     }
 
     private HandlerResult settle(Answer answer, Throwable error) {
@@ -304,6 +329,7 @@ public final class HttpHandler implements JobHandler {
     private void abort(Abort reason) {
       if (abort.compareAndSet(null, reason)) {
         killSwitch.abort(new IllegalStateException("http call aborted: " + reason));
+        dropUnread();
       }
     }
 
