@@ -42,6 +42,7 @@ public final class ChaosCluster implements AutoCloseable {
   private final ExecutionLedger ledger;
   private final String tenantKey;
   private final Map<String, JobclusterClient> clients = new ConcurrentHashMap<>();
+  private final Map<String, JobclusterClient> operators = new ConcurrentHashMap<>();
   private final AtomicInteger nextClient = new AtomicInteger();
 
   private ChaosCluster(NodeCluster cluster, ExecutionLedger ledger, String tenantKey) {
@@ -103,6 +104,12 @@ public final class ChaosCluster implements AutoCloseable {
         .baseUri(node.spec().baseUri()).apiKey(tenantKey).connectTimeout(CONNECT_TIMEOUT).requestTimeout(REQUEST_TIMEOUT).build());
   }
 
+  /** The operator's client for one node. */
+  private JobclusterClient operator(NodeProcess node) {
+    return operators.computeIfAbsent(node.spec().httpAddress(), address -> JobclusterClient.builder()
+        .baseUri(node.spec().baseUri()).apiKey(ADMIN_KEY).connectTimeout(CONNECT_TIMEOUT).requestTimeout(REQUEST_TIMEOUT).build());
+  }
+
   /** The tenant's client for one of the running nodes, a different one each call. */
   public JobclusterClient anyClient() {
     List<NodeProcess> running = cluster.running();
@@ -112,12 +119,15 @@ public final class ChaosCluster implements AutoCloseable {
     return client(running.get(Math.floorMod(nextClient.getAndIncrement(), running.size())));
   }
 
-  /** The ids of every worker pool in the cluster, from the first running node that answers. */
+  /**
+   * The ids of every worker pool in the cluster, from the first running node that answers; asked
+   * with the operator's key, since a tenant's key lists only its own external workers.
+   */
   private List<String> workerIds() {
     RuntimeException last = new IllegalStateException("no node is running");
     for (NodeProcess node : cluster.running()) {
       try {
-        return client(node).workers().stream().map(WorkerInfo::id).toList();
+        return operator(node).workers().stream().map(WorkerInfo::id).toList();
       } catch (RuntimeException e) {
         last = e;
       }
