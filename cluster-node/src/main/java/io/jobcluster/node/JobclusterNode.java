@@ -145,7 +145,7 @@ public final class JobclusterNode implements AutoCloseable {
           new JobsApi(jobs, queries, deadline, gate, disabledTypes), new AdminKeysApi(apiKeys),
           new OpsApi(queries, new WorkerDirectory(system), new QueueDispatchers(system, settings.getDuration("ask-timeout")), Clock.systemUTC()),
           new WorkApi(system, jobs, deadline, settings.getDuration("http.lease-linger")), apiKeys.authenticator(),
-          databaseHealth::isReachable, new RequestObserver(metrics, limits.getInt("max-in-flight-requests")), requestLimits(system, limits)),
+          databaseHealth::isReachable, new RequestObserver(metrics, limits.getInt("max-in-flight-requests")), requestLimits(system, limits, tenantLimits)),
           settings.getBytes("http.max-body"), settings.getBytes("http.max-batch-body"), settings.getDuration("http.retry-after"));
       ServerBuilder api = Http.get(system).newServerAt(settings.getString("http.host"), settings.getInt("http.port"));
       Optional<GatewayTls> https = GatewayTls.fromConfig(settings.getConfig("http.tls"));
@@ -171,10 +171,10 @@ public final class JobclusterNode implements AutoCloseable {
     return address.getHostString() + ":" + address.getPort();
   }
 
-  private static RequestLimits requestLimits(ActorSystem<?> system, Config limits) {
+  private static RequestLimits requestLimits(ActorSystem<?> system, Config limits, TenantLimits.Table tenantLimits) {
     RequestLimits.AddressLimit unauthenticated = new RequestLimits.AddressLimit(limits.getDouble("unauthenticated-rate"),
         limits.getInt("unauthenticated-burst"), limits.getInt("tracked-addresses"));
-    return new RequestLimits(TenantLimits.Table.fromConfig(limits), unauthenticated, () -> NodeReadiness.upMembers(system), System::nanoTime);
+    return new RequestLimits(tenantLimits, unauthenticated, () -> NodeReadiness.upMembers(system), System::nanoTime);
   }
 
   /**
