@@ -1,6 +1,7 @@
 package io.jobcluster.node;
 
 import com.typesafe.config.Config;
+import io.jobcluster.node.auth.ApiKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Optional;
 
 /**
@@ -26,7 +26,6 @@ import java.util.Optional;
  */
 public record FirstStartAdminKey(String key, Path file, boolean created) {
   static final String FILE_NAME = "admin-key";
-  private static final int SECRET_BYTES = 32;
 
   /**
    * The key for a node configured by {@code jobcluster} (the resolved {@code jobcluster} block), or
@@ -58,9 +57,7 @@ public record FirstStartAdminKey(String key, Path file, boolean created) {
 
   /** {@code jc_admin_} and 256 random bits: well above the admin key's 32-character minimum. */
   private static String newKey() {
-    byte[] secret = new byte[SECRET_BYTES];
-    new SecureRandom().nextBytes(secret);
-    return "jc_admin_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    return "jc_admin_" + ApiKey.newSecret(new SecureRandom());
   }
 
   /** What the console shows at start: the key only when just created, then a {@code curl} that reads it from its file. */

@@ -42,11 +42,16 @@ public final class ApiKey {
   static Generated generate(SecureRandom random) {
     byte[] id = new byte[KEY_ID_BYTES];
     random.nextBytes(id);
+    String keyId = HexFormat.of().formatHex(id);
+    String plaintext = PREFIX + keyId + "_" + newSecret(random);
+    return new Generated(keyId, plaintext, hash(plaintext));
+  }
+
+  /** {@value #SECRET_BYTES} random bytes, base64url without padding: the secret part of every key Jobcluster makes. */
+  public static String newSecret(SecureRandom random) {
     byte[] secret = new byte[SECRET_BYTES];
     random.nextBytes(secret);
-    String keyId = HexFormat.of().formatHex(id);
-    String plaintext = PREFIX + keyId + "_" + SECRET_ENCODING.encodeToString(secret);
-    return new Generated(keyId, plaintext, hash(plaintext));
+    return SECRET_ENCODING.encodeToString(secret);
   }
 
   /** Whether {@code keyId} has the form every key id has. */
