@@ -225,6 +225,10 @@ cmd_up() {
       alive "$i" && fail "a local cluster is running in $state: '$0 down' first"
     done
   fi
+  # `down` deletes the state directory: never adopt one that holds anything else.
+  if [[ -d "$state" && ! -f "$settings" && -n "$(ls -A "$state")" ]]; then
+    fail "$state is not empty and holds no cluster.sh state: choose another JOBCLUSTER_LOCAL_STATE"
+  fi
   nodes="$n"
   http_base="${JOBCLUSTER_LOCAL_HTTP_BASE:-8080}"
   cluster_base="${JOBCLUSTER_LOCAL_CLUSTER_BASE:-25520}"
