@@ -299,7 +299,8 @@ public final class PostgresServer implements AutoCloseable {
     view.setGroup(group);
   }
 
-  static void deleteRecursively(Path directory) {
+  /** Deletes a directory tree (a server's, or any other a test made); failures are logged, not thrown. */
+  public static void deleteRecursively(Path directory) {
     if (!Files.exists(directory)) {
       return;
     }
