@@ -102,6 +102,11 @@ public final class DeployFiles {
         defaults.getInt("cluster.bootstrap.management-port"));
   }
 
+  /** A YAML text (such as a ConfigMap's embedded file). */
+  public static JsonNode yaml(String text) throws IOException {
+    return YAML.readTree(text);
+  }
+
   static String read(Path file) {
     try {
       return Files.readString(file);
