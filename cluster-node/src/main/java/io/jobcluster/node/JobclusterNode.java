@@ -130,9 +130,9 @@ public final class JobclusterNode implements AutoCloseable {
       DisabledJobTypes disabledTypes = DisabledJobTypes.fromConfig(settings.getConfig("job-types"));
       JobHandlers handlers = JobHandlers.load(JobclusterNode.class.getClassLoader(),
           List.of(HttpHandler.create(system, HttpJobSettings.fromConfig(settings.getConfig("http-jobs"))))).disabling(disabledTypes);
+      WorkerPools.Settings workerSettings = WorkerPools.Settings.from(settings.getConfig("worker"));
       WorkerPools pools = WorkerPools.start(system, jobs, handlers,
-          WorkerQueues.parse(settings.getString("worker-queues")), NodeIdentity.self(system),
-          WorkerPools.Settings.from(settings.getConfig("worker")));
+          WorkerQueues.parse(settings.getString("worker-queues")), NodeIdentity.self(system), workerSettings);
       Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
       DatabaseHealth databaseHealth = new DatabaseHealth(database, blocking, Clock.systemUTC(), Duration.ofSeconds(1));
 
@@ -158,7 +158,7 @@ public final class JobclusterNode implements AutoCloseable {
           status.stream().collect(Collectors.toMap(WorkerPool.PoolInfo::queue, WorkerPool.PoolInfo::capacity)),
           status.stream().collect(Collectors.toMap(WorkerPool.PoolInfo::queue, WorkerPool.PoolInfo::inFlight)))));
       ManagementRoutes managementRoutes = new ManagementRoutes(health,
-          new MetricsApi(metrics, system, queries, Clock.systemUTC(), settings.getDuration("metrics.queue-refresh")), new DrainApi(pools::drain));
+          new MetricsApi(metrics, system, queries, Clock.systemUTC(), settings.getDuration("metrics.queue-refresh")), new DrainApi(pools::drain, workerSettings.drainPhase()));
       ServerBinding management = bind(system,
           Http.get(system).newServerAt(settings.getString("management.host"), settings.getInt("management.port")), managementRoutes.routes());
       log.info("Listening: API on {}://{}, management (metrics, health) on http://{}", https.isPresent() ? "https" : "http",

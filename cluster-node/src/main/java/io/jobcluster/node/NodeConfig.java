@@ -21,8 +21,10 @@ import java.util.List;
  * finally seed nodes and roles are derived from the {@code jobcluster.cluster} settings, the
  * cluster transport's TLS from {@code jobcluster.cluster.tls} ({@link ClusterTls}), Artery's
  * largest frame from the payload limit ({@link PayloadLimit#frameSize}), and the journal new jobs
- * start on from the journal's ({@link PersistenceConfig#freshJournal}). A configuration whose
- * listeners break the refusal rule ({@link #refuseUnprotectedListeners}) is not loaded at all.
+ * start on from the journal's ({@link PersistenceConfig#freshJournal}). With a cluster bootstrap
+ * method ({@link #bootstraps}) the {@link #KUBERNETES_OVERLAY} is layered under the database and
+ * there are no seed nodes. A configuration whose listeners break the refusal rule
+ * ({@link #refuseUnprotectedListeners}) is not loaded at all.
  */
 public final class NodeConfig {
   public static final String SYSTEM_NAME = "jobcluster";
@@ -52,8 +54,11 @@ public final class NodeConfig {
     boolean bootstraps = bootstraps(resolved);
     if (bootstraps) {
       // The bootstrap overlay's values come from jobcluster.cluster.bootstrap, under what the operator set.
-      resolved = ConfigFactory.load(bootstrapDerived(cluster.getConfig("bootstrap")).withFallback(overrides).withFallback(PersistenceConfig.forDatabase(database))
-          .withFallback(ConfigFactory.parseResourcesAnySyntax(KUBERNETES_OVERLAY)).withFallback(application));
+      resolved = ConfigFactory.load(bootstrapDerived(cluster.getConfig("bootstrap"))
+          .withFallback(overrides)
+          .withFallback(PersistenceConfig.forDatabase(database))
+          .withFallback(ConfigFactory.parseResourcesAnySyntax(KUBERNETES_OVERLAY))
+          .withFallback(application));
     }
     // The drain runs in this shutdown phase; the phase must outlast the drain it waits for.
     Duration drainPhase = WorkerPools.Settings.from(resolved.getConfig("jobcluster.worker")).drainPhase();

@@ -3,8 +3,10 @@ package io.jobcluster.node.http;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
 import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
+import static org.apache.pekko.http.javadsl.server.Directives.withRequestTimeout;
 
 import io.jobcluster.protocol.ErrorCode;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -26,10 +28,15 @@ public final class DrainApi {
   private static final Logger log = LoggerFactory.getLogger(DrainApi.class);
 
   private final Supplier<CompletableFuture<Done>> drain;
+  private final Duration longestDrain;
 
-  /** @param drain starts the drain or returns the one under way ({@code WorkerPools::drain}) */
-  public DrainApi(Supplier<CompletableFuture<Done>> drain) {
+  /**
+   * @param drain starts the drain or returns the one under way ({@code WorkerPools::drain})
+   * @param longestDrain how long the drain may take at most: a waiting call outlasts pekko-http's request timeout by this much
+   */
+  public DrainApi(Supplier<CompletableFuture<Done>> drain, Duration longestDrain) {
     this.drain = drain;
+    this.longestDrain = longestDrain;
   }
 
   Route drain() {
@@ -43,9 +50,10 @@ public final class DrainApi {
       if (!waits.get() && !drained.isDone()) {
         return complete(Responses.json(StatusCodes.ACCEPTED, Map.of("status", "draining")));
       }
-      return onComplete(drained, done -> done.isSuccess()
+      // The drain takes up to drain-grace + margins, longer than the server's request timeout (20 s).
+      return withRequestTimeout(longestDrain, () -> onComplete(drained, done -> done.isSuccess()
           ? complete(Responses.json(StatusCodes.OK, Map.of("status", "drained")))
-          : complete(Responses.unavailable("the drain did not end in time: " + done.failed().get().getMessage())));
+          : complete(Responses.unavailable("the drain did not end in time: " + done.failed().get().getMessage()))));
     });
   }
 

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -28,7 +29,9 @@ class DrainEndpointTest {
 
   @Test
   void aDrainStartedOnTheManagementPortStopsIntakeTurnsReadinessOffAndLetsRunningJobsFinish() throws Exception {
-    JobclusterNode node = TestNodes.start(POSTGRES.settings(), "jobcluster.worker-queues = \"default:2\"\njobcluster.worker.drain-grace = 60s");
+    // A request timeout shorter than the drain: a waiting call must outlast it.
+    JobclusterNode node = TestNodes.start(POSTGRES.settings(), "jobcluster.worker-queues = \"default:2\"\njobcluster.worker.drain-grace = 60s\n"
+        + "pekko.http.server.request-timeout = 2s");
     try {
       HttpTestClient http = new HttpTestClient(node);
       HttpTestClient management = HttpTestClient.management(node);
@@ -52,6 +55,8 @@ class DrainEndpointTest {
 
       CompletableFuture<Answer> waited = management.sendAsync("POST", "/drain?wait=true", null, null, Duration.ofSeconds(60));
       String afterDrain = submit(http, key, "noop");
+      Awaitility.await("the waiting call outlasts the server's request timeout").during(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(10)).until(() -> !waited.isDone());
       running.forEach(id -> TestHandlers.gate(id).complete(null));
       Answer drained = waited.get(60, TimeUnit.SECONDS);
       assertEquals(200, drained.status());
