@@ -7,6 +7,7 @@ import io.jobcluster.node.health.HealthRoutes;
 import io.jobcluster.node.http.AdminKeysApi;
 import io.jobcluster.node.http.AnswerDeadline;
 import io.jobcluster.node.http.Endpoint;
+import io.jobcluster.node.http.DrainApi;
 import io.jobcluster.node.http.ManagementRoutes;
 import io.jobcluster.node.http.MetricsApi;
 import io.jobcluster.node.http.RequestObserver;
@@ -29,6 +30,7 @@ import io.jobcluster.node.job.JobEntity;
 import io.jobcluster.node.job.JobReadyListener;
 import io.jobcluster.node.job.JobShards;
 import io.jobcluster.node.worker.WorkerDirectory;
+import io.jobcluster.node.worker.WorkerPool;
 import io.jobcluster.node.worker.WorkerPools;
 import io.jobcluster.node.worker.WorkerQueues;
 import io.jobcluster.node.worker.handler.DisabledJobTypes;
@@ -68,6 +70,8 @@ import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.ServerBuilder;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
+import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.apache.pekko.pattern.Patterns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -126,9 +130,9 @@ public final class JobclusterNode implements AutoCloseable {
       DisabledJobTypes disabledTypes = DisabledJobTypes.fromConfig(settings.getConfig("job-types"));
       JobHandlers handlers = JobHandlers.load(JobclusterNode.class.getClassLoader(),
           List.of(HttpHandler.create(system, HttpJobSettings.fromConfig(settings.getConfig("http-jobs"))))).disabling(disabledTypes);
-      WorkerPools.start(system, jobs, handlers,
-          WorkerQueues.parse(settings.getString("worker-queues")), NodeIdentity.self(system),
-          WorkerPools.Settings.from(settings.getConfig("worker")));
+      WorkerPools.Settings workerSettings = WorkerPools.Settings.from(settings.getConfig("worker"));
+      WorkerPools pools = WorkerPools.start(system, jobs, handlers,
+          WorkerQueues.parse(settings.getString("worker-queues")), NodeIdentity.self(system), workerSettings);
       Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
       DatabaseHealth databaseHealth = new DatabaseHealth(database, blocking, Clock.systemUTC(), Duration.ofSeconds(1));
 
@@ -136,7 +140,7 @@ public final class JobclusterNode implements AutoCloseable {
       ApiKeys apiKeys = ApiKeys.start(system, database, adminKey.isEmpty() ? null : adminKey, meters,
           ApiKeys.Settings.fromConfig(settings.getConfig("auth")));
 
-      NodeReadiness readiness = new NodeReadiness(system, jobShardsStarted, databaseHealth);
+      NodeReadiness readiness = new NodeReadiness(system, jobShardsStarted, databaseHealth, pools::draining);
       HealthRoutes health = new HealthRoutes(readiness::check);
       AnswerDeadline deadline = new AnswerDeadline(settings.getDuration("http.unavailable-check-after"), databaseHealth::isReachable);
       SubmissionGate gate = new SubmissionGate(tenantLimits, queries::activeJobs, () -> NodeReadiness.upMembers(system),
@@ -150,17 +154,36 @@ public final class JobclusterNode implements AutoCloseable {
       ServerBuilder api = Http.get(system).newServerAt(settings.getString("http.host"), settings.getInt("http.port"));
       Optional<GatewayTls> https = GatewayTls.fromConfig(settings.getConfig("http.tls"));
       ServerBinding binding = bind(system, https.isPresent() ? api.enableHttps(https.get().serverContext()) : api, gateway.routes());
+      metrics.beforeScrape(() -> pools.status(Duration.ofSeconds(1)).thenAccept(status -> metrics.workerSlots(
+          status.stream().collect(Collectors.toMap(WorkerPool.PoolInfo::queue, WorkerPool.PoolInfo::capacity)),
+          status.stream().collect(Collectors.toMap(WorkerPool.PoolInfo::queue, WorkerPool.PoolInfo::inFlight)))));
       ManagementRoutes managementRoutes = new ManagementRoutes(health,
-          new MetricsApi(metrics, system, queries, Clock.systemUTC(), settings.getDuration("metrics.queue-refresh")));
+          new MetricsApi(metrics, system, queries, Clock.systemUTC(), settings.getDuration("metrics.queue-refresh")), new DrainApi(pools::drain, workerSettings.drainPhase()));
       ServerBinding management = bind(system,
           Http.get(system).newServerAt(settings.getString("management.host"), settings.getInt("management.port")), managementRoutes.routes());
       log.info("Listening: API on {}://{}, management (metrics, health) on http://{}", https.isPresent() ? "https" : "http",
           hostPort(binding.localAddress()), hostPort(management.localAddress()));
+      if (NodeConfig.bootstraps(system.settings().config())) {
+        startBootstrap(system);
+      }
       return new JobclusterNode(system, jobs, queries, apiKeys, readiness, binding, management, gateway);
     } catch (Exception e) {
       system.terminate();
       throw new IllegalStateException("node failed to start: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Bootstrap mode: Pekko Management serves this node's contact point ({@code /bootstrap/seed-nodes})
+   * on its own port, and ClusterBootstrap finds the other nodes through discovery, then joins them or,
+   * when none has formed a cluster and this node has the lowest address, forms one.
+   */
+  private static void startBootstrap(ActorSystem<?> system) throws Exception {
+    var uri = PekkoManagement.get(system).start().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    ClusterBootstrap.get(system).start();
+    Config contactPoints = system.settings().config().getConfig("pekko.management.cluster.bootstrap.contact-point-discovery");
+    log.info("Cluster bootstrap: contact point on {}, discovery={} service={} required-contact-points={}", uri,
+        contactPoints.getString("discovery-method"), contactPoints.getString("service-name"), contactPoints.getInt("required-contact-point-nr"));
   }
 
   private static ServerBinding bind(ActorSystem<?> system, ServerBuilder server, Route routes) throws Exception {

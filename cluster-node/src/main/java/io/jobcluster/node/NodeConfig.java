@@ -21,12 +21,16 @@ import java.util.List;
  * finally seed nodes and roles are derived from the {@code jobcluster.cluster} settings, the
  * cluster transport's TLS from {@code jobcluster.cluster.tls} ({@link ClusterTls}), Artery's
  * largest frame from the payload limit ({@link PayloadLimit#frameSize}), and the journal new jobs
- * start on from the journal's ({@link PersistenceConfig#freshJournal}). A configuration whose
- * listeners break the refusal rule ({@link #refuseUnprotectedListeners}) is not loaded at all.
+ * start on from the journal's ({@link PersistenceConfig#freshJournal}). With a cluster bootstrap
+ * method ({@link #bootstraps}) the {@link #KUBERNETES_OVERLAY} is layered under the database and
+ * there are no seed nodes. A configuration whose listeners break the refusal rule
+ * ({@link #refuseUnprotectedListeners}) is not loaded at all.
  */
 public final class NodeConfig {
   public static final String SYSTEM_NAME = "jobcluster";
   static final String MAXIMUM_FRAME_SIZE = "pekko.remote.artery.advanced.maximum-frame-size";
+  /** The Pekko Management, ClusterBootstrap and discovery settings of bootstrap mode (a resource). */
+  public static final String KUBERNETES_OVERLAY = "kubernetes.conf";
 
   private NodeConfig() {}
 
@@ -44,10 +48,18 @@ public final class NodeConfig {
   }
 
   public static Config load(DatabaseSettings database, Config overrides) {
-    Config resolved = ConfigFactory.load(overrides
-        .withFallback(PersistenceConfig.forDatabase(database))
-        .withFallback(ConfigFactory.parseResourcesAnySyntax("application")));
+    Config application = ConfigFactory.parseResourcesAnySyntax("application");
+    Config resolved = ConfigFactory.load(overrides.withFallback(PersistenceConfig.forDatabase(database)).withFallback(application));
     Config cluster = resolved.getConfig("jobcluster.cluster");
+    boolean bootstraps = bootstraps(resolved);
+    if (bootstraps) {
+      // The bootstrap overlay's values come from jobcluster.cluster.bootstrap, under what the operator set.
+      resolved = ConfigFactory.load(bootstrapDerived(cluster.getConfig("bootstrap"))
+          .withFallback(overrides)
+          .withFallback(PersistenceConfig.forDatabase(database))
+          .withFallback(ConfigFactory.parseResourcesAnySyntax(KUBERNETES_OVERLAY))
+          .withFallback(application));
+    }
     // The drain runs in this shutdown phase; the phase must outlast the drain it waits for.
     Duration drainPhase = WorkerPools.Settings.from(resolved.getConfig("jobcluster.worker")).drainPhase();
     Config clusterTls = ClusterTls.fromConfig(cluster.getConfig("tls")).map(ClusterTls::pekkoSettings).orElse(ConfigFactory.empty());
@@ -56,7 +68,7 @@ public final class NodeConfig {
     Config config = ConfigFactory.empty()
         .withValue("pekko.coordinated-shutdown.phases.service-requests-done.timeout", ConfigValueFactory.fromAnyRef(drainPhase.toMillis() + "ms"))
         .withValue(MAXIMUM_FRAME_SIZE, ConfigValueFactory.fromAnyRef(frameSize + "b"))
-        .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seedNodes(cluster)))
+        .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(bootstraps ? List.of() : seedNodes(cluster)))
         .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(splitList(cluster.getString("roles"))))
         .withValue(JobEntitySettings.FRESH_JOURNAL, PersistenceConfig.freshJournal(resolved).root())
         .withFallback(clusterTls)
@@ -78,6 +90,26 @@ public final class NodeConfig {
         config.getBoolean("jobcluster.cluster.insecure"));
     GatewayTls.RULE.check(config.getString("jobcluster.http.host"), !config.getString(GatewayTls.PATH + ".key-store").isBlank(),
         config.getBoolean("jobcluster.http.insecure"));
+  }
+
+  /** Whether the node finds its cluster through cluster bootstrap ({@code jobcluster.cluster.bootstrap.method} set) instead of seed nodes. */
+  public static boolean bootstraps(Config config) {
+    return !config.getString("jobcluster.cluster.bootstrap.method").isBlank();
+  }
+
+  /**
+   * What {@link #KUBERNETES_OVERLAY} cannot say in HOCON: the management
+   * host when it is not the cluster host, and the pods' namespace when it is not this pod's own.
+   */
+  private static Config bootstrapDerived(Config bootstrap) {
+    Config derived = ConfigFactory.empty();
+    if (!bootstrap.getString("management-host").isBlank()) {
+      derived = derived.withValue("pekko.management.http.hostname", ConfigValueFactory.fromAnyRef(bootstrap.getString("management-host")));
+    }
+    if (!bootstrap.getString("pod-namespace").isBlank()) {
+      derived = derived.withValue("pekko.discovery.kubernetes-api.pod-namespace", ConfigValueFactory.fromAnyRef(bootstrap.getString("pod-namespace")));
+    }
+    return derived;
   }
 
   /** {@code host:port,...} as Pekko addresses; none means the node seeds (joins) itself. */

@@ -6,6 +6,7 @@ import io.jobcluster.protocol.wire.Readiness;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BooleanSupplier;
 import java.util.stream.StreamSupport;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -15,25 +16,34 @@ import org.apache.pekko.cluster.sharding.ShardRegion;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.pattern.Patterns;
 
-/** Whether this node is ready: joined (this member is Up), job sharding answers with every job shard started, and the database answers. */
+/**
+ * Whether this node is ready: joined (this member is Up), job sharding answers with every job shard started, and the database
+ * answers; never once it was asked to drain.
+ */
 final class NodeReadiness {
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
 
   private final ActorSystem<?> system;
   private final CompletableFuture<Done> jobShardsStarted;
   private final DatabaseHealth databaseHealth;
+  private final BooleanSupplier draining;
 
-  NodeReadiness(ActorSystem<?> system, CompletableFuture<Done> jobShardsStarted, DatabaseHealth databaseHealth) {
+  /** @param draining whether the node was asked to drain (POST /drain): it then answers {@code draining}, never ready */
+  NodeReadiness(ActorSystem<?> system, CompletableFuture<Done> jobShardsStarted, DatabaseHealth databaseHealth, BooleanSupplier draining) {
     this.system = system;
     this.jobShardsStarted = jobShardsStarted;
     this.databaseHealth = databaseHealth;
+    this.draining = draining;
   }
 
   CompletionStage<Readiness> check() {
     boolean joined = Cluster.get(system).selfMember().status() == MemberStatus.up();
     int upMembers = upMembers(system);
     CompletionStage<Boolean> sharding = joined && jobShardsStarted.isDone() ? shardingAnswers() : CompletableFuture.completedFuture(false);
-    return sharding.thenCombine(databaseHealth.isReachable(), (shardingUp, dbUp) -> Readiness.of(joined, shardingUp, dbUp, upMembers));
+    return sharding.thenCombine(databaseHealth.isReachable(), (shardingUp, dbUp) -> {
+      Readiness checks = Readiness.of(joined, shardingUp, dbUp, upMembers);
+      return draining.getAsBoolean() ? checks.draining() : checks;
+    });
   }
 
   static int upMembers(ActorSystem<?> system) {

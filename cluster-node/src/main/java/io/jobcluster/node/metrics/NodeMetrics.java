@@ -32,7 +32,7 @@ import java.util.function.Supplier;
  * /metrics} on the management port. No label names a tenant unless {@code metrics.tenant-labels}
  * is on. Job counters and timers count what this node's job entities persisted (sum them over
  * the nodes); the queue gauges come from the read model and are the same on every node (take one
- * node's, or max over nodes). Micrometer names are dotted; the Prometheus registry writes them as
+ * node's, or max over nodes); the worker slot gauges are this node's pools (sum over nodes). Micrometer names are dotted; the Prometheus registry writes them as
  * before: counters get {@code _total}, timers {@code _seconds}.
  */
 public final class NodeMetrics implements JobEventObserver {
@@ -64,6 +64,8 @@ public final class NodeMetrics implements JobEventObserver {
   private final MultiGauge queueJobs;
   private final MultiGauge oldestPendingAge;
   private final MultiGauge clusterMembers;
+  private final MultiGauge workerSlots;
+  private final MultiGauge workerSlotsBusy;
   private final AtomicInteger unreachableMembers = new AtomicInteger();
 
   /** Metrics without tenant names in any label (the default). */
@@ -96,6 +98,10 @@ public final class NodeMetrics implements JobEventObserver {
         .description("Age of the oldest PENDING job per queue (read model)").register(registry);
     clusterMembers = MultiGauge.builder("jobcluster.cluster.members").description("Cluster members by status, as this node sees them")
         .register(registry);
+    workerSlots = MultiGauge.builder("jobcluster.worker.slots").description("Worker slots of this node's pool per queue (sum over nodes)")
+        .register(registry);
+    workerSlotsBusy = MultiGauge.builder("jobcluster.worker.slots.busy")
+        .description("Attempts this node's pool runs per queue, results being reported included (sum over nodes)").register(registry);
     Gauge.builder("jobcluster.cluster.unreachable.members", unreachableMembers, AtomicInteger::get)
         .description("Members this node cannot reach").strongReference(true).register(registry);
   }
@@ -144,6 +150,16 @@ public final class NodeMetrics implements JobEventObserver {
     byStatus.forEach((status, count) -> samples.put(List.of(status), count.doubleValue()));
     replace(clusterMembers, List.of("status"), samples, Double::sum);
     unreachableMembers.set(unreachable);
+  }
+
+  /** Replaces the worker slot gauges with this node's pools: per queue, its slots and the attempts it runs. */
+  public void workerSlots(Map<String, Integer> slots, Map<String, Integer> busy) {
+    Map<List<String>, Double> slotSamples = new LinkedHashMap<>();
+    Map<List<String>, Double> busySamples = new LinkedHashMap<>();
+    slots.forEach((queue, count) -> slotSamples.put(List.of(queue), count.doubleValue()));
+    busy.forEach((queue, count) -> busySamples.put(List.of(queue), count.doubleValue()));
+    replace(workerSlots, QUEUE, slotSamples, Double::sum);
+    replace(workerSlotsBusy, QUEUE, busySamples, Double::sum);
   }
 
   /** Replaces the queue gauges with the read model's active jobs per queue, ages as at {@code now}. */

@@ -12,9 +12,12 @@ import io.jobcluster.protocol.LeaseId;
 import io.jobcluster.protocol.WorkerId;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -104,7 +107,11 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
   private final Set<LeaseId> handingBack = new HashSet<>();
   private String epoch = "";
   private long received;
-  private ActorRef<Done> drainedReplyTo;
+  /** Set by the first {@link Drain}: no more work is taken. */
+  private boolean draining;
+  /** Who waits for the drain to end (a drain asked for again, e.g. by SIGTERM after POST /drain, waits too). */
+  private final List<ActorRef<Done>> drainedReplyTo = new ArrayList<>();
+  private Instant drainDeadline;
 
   private WorkerPool(ActorContext<Command> context, TimerScheduler<Command> timers, Settings settings, JobService jobs, JobHandlers handlers,
       Executor blockingExecutor, ScheduledExecutorService scheduler, Clock clock) {
@@ -154,7 +161,7 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
         .onMessage(Drain.class, this::onDrain)
         .onMessage(GetStatus.class, msg -> {
           msg.replyTo().tell(new PoolInfo(settings.workerId().toString(), settings.workerId().node(), settings.queue(), settings.concurrency(), running.size(),
-              drainedReplyTo != null));
+              draining));
           return this;
         })
         .onMessage(HandedBack.class, this::onHandedBack)
@@ -180,7 +187,7 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
     LeasedAttempt job = msg.job();
     Duration leaseTimeout = Duration.between(clock.instant(), job.leaseExpiresAt());
     AttemptContext attempt = new AttemptContext(job, leaseTimeout.isNegative() ? Duration.ZERO : leaseTimeout, jobs, blockingExecutor, scheduler);
-    if (drainedReplyTo != null) {
+    if (draining) {
       jobs.handBack(job.jobId().value(), job.leaseId().value());
       return this;
     }
@@ -217,7 +224,7 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
     report(attempt, msg.result(), 0);
     // The handler's slot is free while its result is reported (one persist away): ask for the next
     // job now, not a round trip to the job store later.
-    return drainedReplyTo != null ? this : requestWork();
+    return draining ? this : requestWork();
   }
 
   private Behavior<Command> report(AttemptContext attempt, HandlerResult result, int tries) {
@@ -255,7 +262,7 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
     boolean wasExecuting = running.containsKey(leaseId) && !reporting.contains(leaseId);
     running.remove(leaseId);
     reporting.remove(leaseId);
-    if (drainedReplyTo != null) {
+    if (draining) {
       replyIfDrained();
     } else if (reportsFull || wasExecuting) {
       requestWork();
@@ -281,7 +288,7 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
   }
 
   private Behavior<Command> requestWork() {
-    int free = drainedReplyTo != null ? 0 : freeSlots();
+    int free = draining ? 0 : freeSlots();
     Map<LeaseId, JobId> leases = new HashMap<>();
     running.forEach((leaseId, attempt) -> leases.put(leaseId, attempt.job().jobId()));
     var requester = QueueDispatcher.Requester.workerPool(getContext().getSelf().narrow(), cancelListener, settings.workerId());
@@ -289,12 +296,21 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
     return this;
   }
 
+  /**
+   * The first drain stops the intake; a later one (idempotent) waits for the same drain, and ends it
+   * sooner when its grace ends sooner (a node downed while draining hands back at once).
+   */
   private Behavior<Command> onDrain(Drain msg) {
-    drainedReplyTo = msg.replyTo();
-    timers.cancel(Tick.REQUEST_WORK);
-    dispatcher.tell(new QueueDispatcher.PoolLeaving(getContext().getSelf().narrow(), false));
-    getContext().getLog().info("worker pool draining queue={} running={} grace={}", settings.queue(), running.size(), msg.grace());
-    if (!replyIfDrained()) {
+    drainedReplyTo.add(msg.replyTo());
+    if (!draining) {
+      draining = true;
+      timers.cancel(Tick.REQUEST_WORK);
+      dispatcher.tell(new QueueDispatcher.PoolLeaving(getContext().getSelf().narrow(), false));
+      getContext().getLog().info("worker pool draining queue={} running={} grace={}", settings.queue(), running.size(), msg.grace());
+    }
+    Instant deadline = clock.instant().plus(msg.grace());
+    if (!replyIfDrained() && (drainDeadline == null || deadline.isBefore(drainDeadline))) {
+      drainDeadline = deadline;
       timers.startSingleTimer(Tick.DRAIN_DEADLINE, Tick.DRAIN_DEADLINE, msg.grace());
     }
     return this;
@@ -320,9 +336,10 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
   }
 
   private boolean replyIfDrained() {
-    if (drainedReplyTo != null && running.isEmpty()) {
+    if (draining && running.isEmpty()) {
       getContext().getLog().info("worker pool drained queue={}", settings.queue());
-      drainedReplyTo.tell(Done.getInstance());
+      drainedReplyTo.forEach(replyTo -> replyTo.tell(Done.getInstance()));
+      drainedReplyTo.clear();
       timers.cancel(Tick.DRAIN_DEADLINE);
       return true;
     }

@@ -9,10 +9,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -30,6 +33,8 @@ public final class WorkerPools {
   private final ActorSystem<?> system;
   private final List<ActorRef<WorkerPool.Command>> pools;
   private final Settings settings;
+  /** The drain with the configured grace, started once: by POST /drain (a preStop hook) or by shutdown. */
+  private final AtomicReference<CompletableFuture<Done>> drain = new AtomicReference<>();
 
   /** {@code jobcluster.worker}: see application.conf. */
   public record Settings(Duration requestInterval, Duration drainGrace, Duration drainMargin, int reportTries) {
@@ -70,20 +75,57 @@ public final class WorkerPools {
           "worker-pool-" + queue, Props.empty()));
     });
     WorkerPools started = new WorkerPools(system, List.copyOf(pools), settings);
-    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "drain-worker-pools", started::drain);
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "drain-worker-pools", started::drainOnShutdown);
     return started;
   }
 
   /**
-   * Drains every pool; completes when all have finished or handed back their attempts. A node the
-   * cluster downed (a partition's minority, or a node declared dead) stops its attempts at once
-   * instead: the majority ends its leases and runs those jobs again within seconds, and they must
-   * not run here meanwhile.
+   * The shutdown phase's drain: the one already under way (started by {@link #drain()}) or a new
+   * one. A node the cluster downed (a partition's minority, or a node declared dead) stops its
+   * attempts at once instead: the majority ends its leases and runs those jobs again within
+   * seconds, and they must not run here meanwhile.
    */
-  public CompletableFuture<Done> drain() {
+  CompletableFuture<Done> drainOnShutdown() {
     boolean downed = CoordinatedShutdown.get(system).getShutdownReason()
         .map(reason -> reason.equals(CoordinatedShutdown.clusterDowningReason())).orElse(false);
-    Duration grace = downed ? Duration.ZERO : settings.drainGrace();
+    return downed ? drain(Duration.ZERO) : drain();
+  }
+
+  /**
+   * Drains every pool with the configured grace, once (idempotent: a second call returns the same
+   * drain); completes when all have finished or handed back their attempts. The pools take no new
+   * work from the first call on.
+   */
+  public CompletableFuture<Done> drain() {
+    CompletableFuture<Done> started = new CompletableFuture<>();
+    if (drain.compareAndSet(null, started)) {
+      drain(settings.drainGrace()).whenComplete((done, failure) -> {
+        if (failure == null) {
+          started.complete(done);
+        } else {
+          started.completeExceptionally(failure);
+        }
+      });
+    }
+    return drain.get();
+  }
+
+  /** Whether {@link #drain()} was called (or the node is shutting down). */
+  public boolean draining() {
+    return drain.get() != null;
+  }
+
+  /** What each pool is and runs now, for the slot gauges of /metrics; a pool that does not answer within {@code timeout} is left out. */
+  public CompletionStage<List<WorkerPool.PoolInfo>> status(Duration timeout) {
+    List<CompletableFuture<WorkerPool.PoolInfo>> answers = pools.stream()
+        .map(pool -> AskPattern.<WorkerPool.Command, WorkerPool.PoolInfo>ask(pool, WorkerPool.GetStatus::new, timeout, system.scheduler())
+            .toCompletableFuture().exceptionally(failure -> null))
+        .toList();
+    return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+        .thenApply(ignored -> answers.stream().map(CompletableFuture::join).filter(Objects::nonNull).toList());
+  }
+
+  private CompletableFuture<Done> drain(Duration grace) {
     Duration askTimeout = grace.plus(settings.drainMargin());
     CompletableFuture<?>[] drained = pools.stream()
         .map(pool -> AskPattern.<WorkerPool.Command, Done>ask(pool, replyTo -> new WorkerPool.Drain(grace, replyTo), askTimeout,

@@ -26,6 +26,8 @@ class WireRecordsTest {
     assertEquals("not_ready", Readiness.of(true, false, true, 1).status());
     assertFalse(Readiness.of(false, true, true, 0).isReady());
     assertFalse(Readiness.of(true, true, false, 1).isReady());
+    assertEquals(new Readiness("draining", 3, true, true, true), Readiness.of(true, true, true, 3).draining());
+    assertFalse(Readiness.of(true, true, true, 3).draining().isReady());
   }
 
   @Test
