@@ -23,7 +23,7 @@ final class ProgressLine {
   }
 
   /** Shows {@code stable} (what changed matters) followed on a terminal by {@code ticking} (an elapsed time, say). */
-  void show(String stable, String ticking) {
+  synchronized void show(String stable, String ticking) {
     if (terminal) {
       out.print(REDRAW + stable + (ticking == null ? "" : "  " + ticking));
       drawn = true;
@@ -34,8 +34,8 @@ final class ProgressLine {
     out.flush();
   }
 
-  /** Ends a line drawn in place, so that what follows starts on a line of its own. */
-  void finish() {
+  /** Ends a line drawn in place, so that what follows starts on a line of its own; from the watch or a shutdown hook. */
+  synchronized void finish() {
     if (terminal && drawn) {
       out.println();
       out.flush();

@@ -10,6 +10,7 @@ import java.util.Objects;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -40,11 +41,18 @@ final class WatchCommand extends ApiCommand {
 
   @Override
   int call(JobclusterClient client, Output output) throws InterruptedException {
+    if (untilIdle && target.queue == null) {
+      throw new ParameterException(spec.commandLine(), "--until-idle goes with --queue");
+    }
     JobPoller poller = new JobPoller(client, Duration.ofMillis(Math.max(50, intervalMs)));
     ProgressLine line = new ProgressLine(output.out(), environment().terminal() && !output.json());
+    // Ctrl-C ends the JVM (exit 130): end the line drawn in place first, so that the shell's prompt starts on a line of its own.
+    Thread endLine = new Thread(line::finish, "jobcluster-watch-end-line");
+    Runtime.getRuntime().addShutdownHook(endLine);
     try {
       return target.jobId != null ? job(poller, target.jobId, line, output) : queue(client, poller, line, output);
     } finally {
+      Runtime.getRuntime().removeShutdownHook(endLine);
       line.finish();
     }
   }

@@ -58,6 +58,7 @@ class CliUsageTest {
     refused(ExitCodes.USAGE, "Missing required parameter: 'JOB_ID'", "get");
     refused(ExitCodes.USAGE, "Missing required argument", "watch");
     refused(ExitCodes.USAGE, "mutually exclusive", "watch", "some-id", "--queue", "default");
+    refused(ExitCodes.USAGE, "--until-idle goes with --queue", "watch", "some-id", "--until-idle");
     refused(ExitCodes.USAGE, "give --type (or --file)", "submit");
     refused(ExitCodes.USAGE, "Invalid value for option '--run-at'", "submit", "-t", "noop", "--run-at", "tomorrow");
     refused(ExitCodes.USAGE, "--backoff takes three numbers", "submit", "-t", "noop", "--backoff", "1,2");
