@@ -40,8 +40,4 @@ final class Formats {
   static String list(List<String> values) {
     return values == null || values.isEmpty() ? null : String.join(",", values);
   }
-
-  static String number(long value) {
-    return Long.toString(value);
-  }
 }

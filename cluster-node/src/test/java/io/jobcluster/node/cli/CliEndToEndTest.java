@@ -247,6 +247,11 @@ class CliEndToEndTest {
     String keyId = created.json().get("keyId").asText();
     String secret = created.json().get("key").asText();
 
+    CliRunner.Result shownOnce = cli.run("keys", "create", "--tenant", tenant, "--scope", "work");
+    assertEquals(0, shownOnce.exit(), shownOnce.toString());
+    assertTrue(shownOnce.out().matches("(?s)key id:  \\S+\ntenant:  " + tenant + "\nscopes:  work\ncreated: \\S+\nkey:     \\S+\n"), shownOnce.out());
+    assertTrue(shownOnce.err().contains("shown this once"), shownOnce.err());
+
     CliRunner.Result listed = cli.run("keys", "list", "--tenant", tenant);
     assertTrue(listed.lines().get(1).matches(keyId + "\\s+" + tenant + "\\s+submit,read\\s+\\S+\\s+-\\s+from the cli"), listed.out());
     assertFalse(listed.out().contains(secret), "a listing never shows a secret");
@@ -274,6 +279,12 @@ class CliEndToEndTest {
     assertTrue(watched.lines().stream().anyMatch(line -> line.contains("  RUNNING  ")), watched.out());
     assertEquals(watched.lines().size(), watched.lines().stream().distinct().count(), "a line only when something changed: " + watched.out());
     assertFalse(watched.out().contains(ProgressLine.REDRAW), "no terminal, no redrawing");
+
+    CliRunner.Result onTerminal = cli.terminal(true).run("watch", id);
+    assertEquals(ExitCodes.OK, onTerminal.exit(), onTerminal.toString());
+    assertTrue(onTerminal.out().startsWith(ProgressLine.REDRAW + id + "  sleep on default  COMPLETED  attempt 1/3  "), onTerminal.out());
+    assertTrue(onTerminal.out().endsWith("\n") && onTerminal.out().indexOf('\n') == onTerminal.out().length() - 1, "the line drawn in place is ended: " + onTerminal.out());
+    cli.terminal(false);
 
     String failing = submitJson("-t", "fail", "-p", "{\"times\":3,\"retryable\":false}");
     CliRunner.Result failed = cli.run("watch", failing, "--json", "--interval-ms", "100");
