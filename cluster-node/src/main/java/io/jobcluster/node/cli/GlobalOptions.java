@@ -9,7 +9,7 @@ final class GlobalOptions {
       description = "The node or load balancer (env JOBCLUSTER_URL, config url; default http://127.0.0.1:8080).")
   String url;
 
-  @Option(names = "--api-key", scope = ScopeType.INHERIT, arity = "0..1", interactive = true, paramLabel = "KEY",
+  @Option(names = "--api-key", scope = ScopeType.INHERIT, arity = "0..1", interactive = true, prompt = "API key: ", paramLabel = "KEY",
       description = "The API key; without a value it is asked for without echo. A value here shows in process listings: "
           + "prefer --api-key-file or JOBCLUSTER_API_KEY.")
   String apiKey;

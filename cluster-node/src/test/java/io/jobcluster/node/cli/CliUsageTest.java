@@ -95,6 +95,20 @@ class CliUsageTest {
   }
 
   @Test
+  void apiKeyWithoutAValueAsksForTheKey() {
+    cli.withoutEnv(CliSettings.ENV_API_KEY);
+    java.io.InputStream stdin = System.in;
+    try {
+      // Without a console picocli reads the answer from standard input.
+      System.setIn(new java.io.ByteArrayInputStream("typed-key-0123456789\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      CliRunner.Result asked = cli.run("queues", "--api-key");
+      assertEquals(ExitCodes.UNREACHABLE, asked.exit(), "the typed key was taken, so the call went out: " + asked);
+    } finally {
+      System.setIn(stdin);
+    }
+  }
+
+  @Test
   void aServerNobodyAnswersOnExitsSeven() {
     CliRunner.Result unreachable = refused(ExitCodes.UNREACHABLE, "cannot reach the server: GET /v1/queues failed", "queues");
     assertTrue(unreachable.err().contains("ConnectException"), unreachable.err());
