@@ -272,7 +272,7 @@ class CliEndToEndTest {
 
   @Test
   void watchPrintsALineAtEachChangeWhenNotOnATerminalAndExitsByTheOutcome() {
-    String id = submitJson("-t", "sleep", "-p", "{\"ms\":1500}");
+    String id = submitJson("-t", "sleep", "-p", "{\"ms\":3000}");
     CliRunner.Result watched = cli.run("watch", id, "--interval-ms", "100");
     assertEquals(ExitCodes.OK, watched.exit(), watched.toString());
     assertTrue(watched.lines().get(watched.lines().size() - 1).matches(id + "  sleep on default  COMPLETED  attempt 1/3"), watched.out());
