@@ -197,9 +197,14 @@ public final class JobclusterClient {
 
   // ---- operations ----
 
-  /** {@code GET /v1/stats}. */
+  /** {@code GET /v1/stats}: timings over the server's default window (1h). */
   public Stats stats() {
     return read(send(Call.get("/v1/stats")), Stats.class);
+  }
+
+  /** {@code GET /v1/stats?window=}: timings of the jobs finished in {@code window}, such as {@code 15m} or {@code 7d}. */
+  public Stats stats(String window) {
+    return read(send(Call.get("/v1/stats?window=" + encode(Objects.requireNonNull(window, "window")))), Stats.class);
   }
 
   /** {@code GET /v1/queues}. */
@@ -262,7 +267,11 @@ public final class JobclusterClient {
 
   // ---- admin ----
 
-  /** {@code POST /v1/admin/keys} (admin key): issues a tenant key; the answer is the only time its secret is shown. */
+  /**
+   * {@code POST /v1/admin/keys} (admin key): issues a tenant key; the answer is the only time its secret is shown.
+   *
+   * @param tenant null for the caller's own tenant (a tenant's admin key)
+   */
   public IssuedKey issueKey(String tenant, List<String> scopes, String description) {
     IssueKeyRequest body = new IssueKeyRequest(tenant, List.copyOf(scopes), description);
     return read(send(Call.post("/v1/admin/keys", body)), IssuedKey.class);
@@ -272,6 +281,11 @@ public final class JobclusterClient {
   public List<KeyInfo> listKeys(String tenant) {
     return read(send(Call.get("/v1/admin/keys?tenant=" + encode(Objects.requireNonNull(tenant, "tenant")))),
         new TypeReference<Items<KeyInfo>>() { }).items();
+  }
+
+  /** {@code GET /v1/admin/keys} (a tenant's admin key): the keys of the caller's own tenant, without secrets. */
+  public List<KeyInfo> listKeys() {
+    return read(send(Call.get("/v1/admin/keys")), new TypeReference<Items<KeyInfo>>() { }).items();
   }
 
   /** {@code DELETE /v1/admin/keys/{keyId}} (admin key); an unknown key id answers {@code 404}. */

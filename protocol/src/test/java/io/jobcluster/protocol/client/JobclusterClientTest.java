@@ -357,6 +357,11 @@ class JobclusterClientTest {
     assertEquals(0.6666, stats.successRate());
 
     api.answer(200, """
+        {"total": 0, "byStatus": {}, "successRate": null, "window": "15m", "timings": []}""");
+    assertEquals("15m", client.stats("15m").window());
+    assertEquals("/v1/stats?window=15m", api.last().pathAndQuery());
+
+    api.answer(200, """
         {"items": [
           {
             "queue": "default",
@@ -475,6 +480,15 @@ class JobclusterClientTest {
     List<KeyInfo> keys = client.listKeys("a b");
     assertEquals("GET /v1/admin/keys?tenant=a%20b", api.last().method() + " " + api.last().pathAndQuery());
     assertEquals(new KeyInfo("0123456789abcdef", "a b", List.of("read"), null, Instant.parse("2025-01-02T03:04:05Z"), null), keys.get(0));
+
+    api.answer(200, "{\"items\": []}");
+    assertTrue(client.listKeys().isEmpty());
+    assertEquals("GET /v1/admin/keys", api.last().method() + " " + api.last().pathAndQuery(), "no tenant: the caller's own");
+
+    api.answer(201, """
+        {"keyId": "2", "tenant": "acme", "scopes": ["work"], "key": "k", "createdAt": "2025-01-02T03:04:05Z"}""");
+    client.issueKey(null, List.of("work"), null);
+    assertEquals(json("{\"scopes\":[\"work\"]}"), json(api.last().body()), "no tenant: the caller's own");
 
     api.answer(204, null);
     client.revokeKey("0123456789abcdef");
