@@ -7,7 +7,7 @@
 #   deploy/local/cluster.sh stop I        SIGTERM node I and wait until it has drained and exited
 #   deploy/local/cluster.sh start I       start node I again and wait until it is ready
 #   deploy/local/cluster.sh logs I [-f]   the end of node I's log (-f follows it)
-#   deploy/local/cluster.sh env           shell lines setting JC_URL (node 0) and JC_AUTH (the admin key's header)
+#   deploy/local/cluster.sh env           shell lines setting JC_URL (node 0), JC_AUTH (the admin key's header) and the CLI's JOBCLUSTER_URL / JOBCLUSTER_API_KEY_FILE
 #   deploy/local/cluster.sh down [--keep] stop every node (SIGTERM) and PostgreSQL; --keep keeps the state
 #
 # Node i serves HTTP on 127.0.0.1:(8080+i), the cluster on (25520+i), the management port
@@ -376,6 +376,8 @@ cmd_env() {
   load_settings
   printf 'JC_URL=%q\n' "http://127.0.0.1:$(http_port 0)"
   printf 'JC_AUTH=%q\n' "Authorization: Bearer $(cat "$state/admin-key")"
+  # For the command-line tool (deploy/bin/jobcluster, docs/CLI.md): the key by its file, never by value.
+  printf 'export JOBCLUSTER_URL=%q JOBCLUSTER_API_KEY_FILE=%q\n' "http://127.0.0.1:$(http_port 0)" "$state/admin-key"
 }
 
 cmd_down() {
