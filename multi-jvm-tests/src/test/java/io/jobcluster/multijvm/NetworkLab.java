@@ -124,6 +124,8 @@ public final class NetworkLab implements AutoCloseable {
    * Node {@code i} in its namespace, advertising a relay on {@link #hostAddress()} as its cluster
    * address: every byte another node sends it passes the relay, which holds it for
    * {@link #setClusterDelay the cluster delay}. The node binds its own address; its API is reached directly.
+   * Relay ports do not ascend with the index, so node-0 is not the lowest cluster address (which
+   * only an even split would ask for).
    */
   public NodeHost relayedNode(int i, int clusterPort) {
     TcpRelay relay = TcpRelay.start(hostAddress(), new InetSocketAddress(nodeAddress(i), clusterPort), Duration.ZERO);

@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>The delay may change while connections are open; bytes never overtake each other (a chunk is
  * due no earlier than the one before it). Threads per connection: one reader and one writer each
- * way, so a held chunk never blocks reading the next.
+ * way, so a held chunk never blocks reading the next; what is held is not bounded, which suits
+ * the modest traffic of a test cluster, not a bulk transfer.
  */
 public final class TcpRelay implements AutoCloseable {
   private static final int CHUNK = 64 * 1024;
