@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The chaos suite's reliability report in one command, from a clean clone: builds the node jar,
-# runs every chaos scenario (a-g and j, about 17 minutes on two cores; the soak stays out) against real
+# runs every chaos scenario (a-j, about 24 minutes on two cores; the soak stays out) against real
 # node JVMs and a throwaway PostgreSQL, and writes docs/RELIABILITY.md from their rows. Run it on a
 # quiet machine. Options: --only 'KillNodeUnderLoadChaosTest,...' (classes, comma-separated).
-# Needs JDK 17, Maven and the PostgreSQL server binaries (apt-get install postgresql).
+# Needs JDK 17, Maven and the PostgreSQL server binaries (apt-get install postgresql); scenarios h and
+# i (nodes in network namespaces) need root and nftables (apt-get install nftables), and are skipped
+# without root.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 

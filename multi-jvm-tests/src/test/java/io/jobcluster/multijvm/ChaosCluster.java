@@ -3,6 +3,7 @@ package io.jobcluster.multijvm;
 import io.jobcluster.persistence.testing.PostgresExtension;
 import io.jobcluster.protocol.client.JobclusterClient;
 import io.jobcluster.protocol.wire.WorkerInfo;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 /**
  * What a chaos scenario stands on: a {@link NodeCluster} of real nodes on the test class's
@@ -64,6 +66,38 @@ public final class ChaosCluster implements AutoCloseable {
   /** As {@link #start(String, PostgresExtension, int, Map)}, with a node command of its own (JVM options). */
   public static ChaosCluster start(String name, NodeCommand command, PostgresExtension postgres, int nodes, Map<String, String> env) {
     Map<String, String> nodeEnv = new HashMap<>(PostgresNodes.env(postgres));
+    // The ledger the http jobs call listens on loopback, which nodes refuse to call unless allowed.
+    nodeEnv.put(NodeEnv.HTTP_ALLOWED_HOSTS, NodeSpec.HOST);
+    nodeEnv.putAll(env);
+    ExecutionLedger ledger = ExecutionLedger.start();
+    return launch(NodeCluster.of(name, command, withChaosSettings(nodeEnv)), ledger, nodes);
+  }
+
+  /**
+   * As {@link #start(String, PostgresExtension, int, Map)}, with each node in a network namespace
+   * of {@code lab}, where {@code placement} ({@code lab::node}, {@code lab::relayedNode}) puts it:
+   * its cluster transport on TLS with mutual authentication (certificates made in
+   * {@code certificates}), the ledger and the database (through a relay) on the lab's host address.
+   * The API serves plain HTTP on the node's address ({@code JOBCLUSTER_HTTP_INSECURE}): only the
+   * test JVM reaches it, over the lab's bridge, and HTTPS is the security tests' subject, not the
+   * network scenarios'.
+   */
+  public static ChaosCluster startInLab(String name, PostgresExtension postgres, NetworkLab lab, NodeHost.Placement placement,
+      Path certificates, int nodes, Map<String, String> env) {
+    String[] names = IntStream.range(0, nodes).mapToObj(i -> "node-" + i).toArray(String[]::new);
+    ClusterCertificates ca = ClusterCertificates.make(certificates, names);
+    TcpRelay database = lab.publish(PostgresNodes.address(postgres));
+    Map<String, String> nodeEnv = new HashMap<>(PostgresNodes.env(postgres, database.address()));
+    nodeEnv.put(NodeEnv.HTTP_ALLOWED_HOSTS, lab.hostAddress());
+    nodeEnv.put(NodeEnv.HTTP_INSECURE, "true");
+    nodeEnv.putAll(env);
+    ExecutionLedger ledger = ExecutionLedger.start(lab.hostAddress());
+    return launch(NodeCluster.of(name, NodeCommand.nodeJar(), withChaosSettings(nodeEnv), ca::env).placedBy(placement), ledger, nodes);
+  }
+
+  /** The admin key, worker slots and tenant limits of every scenario, under {@code env}'s own settings. */
+  private static Map<String, String> withChaosSettings(Map<String, String> env) {
+    Map<String, String> nodeEnv = new HashMap<>();
     nodeEnv.put(NodeEnv.ADMIN_KEY, ADMIN_KEY);
     nodeEnv.put(NodeEnv.WORKER_QUEUES, WORKER_QUEUES);
     nodeEnv.put(NodeEnv.TENANT_MAX_ACTIVE_JOBS, "1000000");
@@ -72,12 +106,12 @@ public final class ChaosCluster implements AutoCloseable {
     // Scenarios poll every job's status: no call rate may refuse them.
     nodeEnv.put(NodeEnv.TENANT_REQUEST_RATE, "1000000");
     nodeEnv.put(NodeEnv.TENANT_REQUEST_BURST, "1000000");
-    // The ledger the http jobs call listens on loopback, which nodes refuse to call unless allowed.
-    nodeEnv.put(NodeEnv.HTTP_ALLOWED_HOSTS, NodeSpec.HOST);
     nodeEnv.put(NodeEnv.TENANT_MAX_RUNNING_JOBS, "100000");
     nodeEnv.putAll(env);
-    ExecutionLedger ledger = ExecutionLedger.start();
-    NodeCluster cluster = NodeCluster.of(name, command, nodeEnv);
+    return nodeEnv;
+  }
+
+  private static ChaosCluster launch(NodeCluster cluster, ExecutionLedger ledger, int nodes) {
     try {
       cluster.start(nodes);
       JobclusterClient admin = JobclusterClient.builder().baseUri(cluster.node(0).spec().baseUri()).apiKey(ADMIN_KEY).build();
@@ -177,6 +211,11 @@ public final class ChaosCluster implements AutoCloseable {
         .flatMap(node -> node.logLinesContaining(text).stream())
         .map(ChaosCluster::timestamp).flatMap(Optional::stream)
         .min(Comparator.naturalOrder());
+  }
+
+  /** When {@code node} first logged a line containing {@code text} (by its log's timestamps, across restarts). */
+  public Optional<Instant> firstLoggedBy(NodeProcess node, String text) {
+    return node.logLinesContaining(text).stream().map(ChaosCluster::timestamp).flatMap(Optional::stream).min(Comparator.naturalOrder());
   }
 
   /** "unreachable after 5.1 s, downed after 10.7 s" for a node killed at {@code kill}, from the survivors' logs. */

@@ -13,6 +13,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +28,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -113,8 +115,13 @@ public final class ExecutionLedger implements AutoCloseable {
 
   /** A ledger on a fresh 127.0.0.1 port. */
   public static ExecutionLedger start() {
+    return start(NodeSpec.HOST);
+  }
+
+  /** A ledger on a fresh port of {@code address}: the test JVM's address on a {@link NetworkLab}'s bridge. */
+  public static ExecutionLedger start(String address) {
     try {
-      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
+      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(address), 0), 256);
       ExecutionLedger ledger = new ExecutionLedger(server);
       server.setExecutor(ledger.requestThreads);
       server.createContext(PATH, ledger::onCall);
@@ -147,7 +154,8 @@ public final class ExecutionLedger implements AutoCloseable {
 
   /** The URL an {@code http} job calls to be recorded and answered after {@code hold}. */
   public URI url(Duration hold) {
-    return URI.create("http://" + NodeSpec.HOST + ":" + server.getAddress().getPort() + PATH + "?ms=" + hold.toMillis());
+    return URI.create("http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort() + PATH
+        + "?ms=" + hold.toMillis());
   }
 
   /** As {@link #url(Duration)}, but attempts 1..{@code failedAttempts} are answered 500 (retryable) after the hold. */
@@ -199,6 +207,25 @@ public final class ExecutionLedger implements AutoCloseable {
       }
     });
     return new Redispatch(node, at, heldOn(node, at), rerun);
+  }
+
+  /**
+   * Jobs run twice at once: each pair of executions of one job, both matching {@code which}, where
+   * the later started while the earlier was still held, as the job id and the two executions.
+   */
+  public List<String> overlapping(Predicate<Execution> which) {
+    List<String> found = new ArrayList<>();
+    byJob().forEach((jobId, runs) -> {
+      List<Execution> candidates = runs.stream().filter(which).toList();
+      for (int i = 0; i < candidates.size(); i++) {
+        for (int j = i + 1; j < candidates.size(); j++) {
+          if (candidates.get(i).heldAt(candidates.get(j).start())) {
+            found.add(jobId + ": " + candidates.get(i) + " and " + candidates.get(j));
+          }
+        }
+      }
+    });
+    return found;
   }
 
   /** How many calls are held right now. */

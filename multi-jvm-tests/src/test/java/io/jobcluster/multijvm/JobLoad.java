@@ -40,8 +40,11 @@ public final class JobLoad {
   private static final Duration RETRY_PAUSE = Duration.ofMillis(100);
   private static final Duration LONGEST_RETRY_PAUSE = Duration.ofSeconds(2);
 
-  /** One acknowledged job: its index in the load, idempotency key, id, the node that answered, and its hold. */
-  public record Acknowledged(int index, String key, String jobId, String node, Instant at, Duration hold, boolean created) {}
+  /**
+   * One acknowledged job: its index in the load, idempotency key, id, the node that answered, and
+   * its hold; {@code took} is from its first try until the acknowledgement, retries included.
+   */
+  public record Acknowledged(int index, String key, String jobId, String node, Instant at, Duration hold, boolean created, Duration took) {}
 
   /**
    * What happened to a load.
@@ -171,7 +174,8 @@ public final class JobLoad {
   private void submitOne(int index) {
     String key = keyPrefix + "-" + index;
     JobRequest request = request(index);
-    long deadline = System.nanoTime() + GIVE_UP_AFTER.toNanos();
+    long firstTry = System.nanoTime();
+    long deadline = firstTry + GIVE_UP_AFTER.toNanos();
     String lastError = "no node was running";
     for (int attempt = 0; System.nanoTime() - deadline < 0; attempt++) {
       List<NodeProcess> nodes = targets.get();
@@ -183,7 +187,8 @@ public final class JobLoad {
       try {
         Submission answer = clients.apply(node).submit(request, key);
         acknowledged.put(answer.job().id(),
-            new Acknowledged(index, key, answer.job().id(), node.name(), Instant.now(), mix.holdOf(index), answer.created()));
+            new Acknowledged(index, key, answer.job().id(), node.name(), Instant.now(), mix.holdOf(index), answer.created(),
+                Duration.ofNanos(System.nanoTime() - firstTry)));
         return;
       } catch (JobclusterApiException e) {
         if (e.status() != 429 && e.status() < 500) {

@@ -22,6 +22,7 @@ public final class NodeCluster implements AutoCloseable {
   private final Function<String, Map<String, String>> ownEnv;
   private final Path logDir;
   private final List<NodeProcess> nodes = new ArrayList<>();
+  private volatile NodeHost.Placement placement = NodeHost.Placement.LOOPBACK;
 
   private NodeCluster(String name, NodeCommand command, Map<String, String> env, Function<String, Map<String, String>> ownEnv) {
     this.command = command;
@@ -48,6 +49,15 @@ public final class NodeCluster implements AutoCloseable {
     return new NodeCluster(name, command, env, ownEnv);
   }
 
+  /**
+   * Where each node runs, chosen before {@link #start(int)}: by default every node on loopback;
+   * {@link NetworkLab} places each in a network namespace of its own.
+   */
+  public NodeCluster placedBy(NodeHost.Placement placement) {
+    this.placement = placement;
+    return this;
+  }
+
   /** Where the nodes' logs go; a test may start a stranger there too. */
   public Path logDir() {
     return logDir;
@@ -63,10 +73,11 @@ public final class NodeCluster implements AutoCloseable {
       throw new IllegalStateException("start(" + n + "): needs n >= 1, once; then use addNode()");
     }
     List<Integer> clusterPorts = IntStream.range(0, n).map(i -> FreePorts.take()).sorted().boxed().toList();
-    String seed = NodeSpec.HOST + ":" + clusterPorts.get(0);
     try {
+      List<NodeHost> hosts = IntStream.range(0, n).mapToObj(i -> placement.place(i, clusterPorts.get(i))).toList();
+      String seed = hosts.get(0).clusterAddress(clusterPorts.get(0));
       for (int i = 0; i < n; i++) {
-        NodeSpec spec = NodeSpec.withPorts(nodeName(i), command, FreePorts.take(), clusterPorts.get(i),
+        NodeSpec spec = NodeSpec.withPorts(nodeName(i), command, hosts.get(i), FreePorts.take(), clusterPorts.get(i),
             nodeEnv(i, seed), logDir);
         nodes.add(NodeProcess.launch(spec));
       }
@@ -83,10 +94,11 @@ public final class NodeCluster implements AutoCloseable {
   public NodeProcess addNode() {
     int index = nodes.size();
     int clusterPort = FreePorts.take();
+    NodeHost host = placement.place(index, clusterPort);
     List<String> running = running().stream().map(NodeProcess::clusterAddress).toList();
-    String seeds = running.isEmpty() ? NodeSpec.HOST + ":" + clusterPort : String.join(",", running);
+    String seeds = running.isEmpty() ? host.clusterAddress(clusterPort) : String.join(",", running);
     NodeProcess node = NodeProcess.launch(
-        NodeSpec.withPorts(nodeName(index), command, FreePorts.take(), clusterPort, nodeEnv(index, seeds), logDir));
+        NodeSpec.withPorts(nodeName(index), command, host, FreePorts.take(), clusterPort, nodeEnv(index, seeds), logDir));
     nodes.add(node);
     return node.awaitReady();
   }

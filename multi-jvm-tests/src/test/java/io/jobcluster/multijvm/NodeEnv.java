@@ -7,6 +7,7 @@ public final class NodeEnv {
   public static final String PREFIX = "JOBCLUSTER_";
   public static final String HTTP_HOST = "JOBCLUSTER_HTTP_HOST";
   public static final String HTTP_PORT = "JOBCLUSTER_HTTP_PORT";
+  public static final String HTTP_INSECURE = "JOBCLUSTER_HTTP_INSECURE";
   public static final String CLUSTER_HOST = "JOBCLUSTER_CLUSTER_HOST";
   public static final String CLUSTER_PORT = "JOBCLUSTER_CLUSTER_PORT";
   public static final String MANAGEMENT_HOST = "JOBCLUSTER_MANAGEMENT_HOST";

@@ -27,6 +27,8 @@ public final class NodeProcess {
   private volatile Process process;
   // An exit the test asked for (kill9, terminate) is not a crash; any other exit is.
   private volatile boolean stoppedOnPurpose;
+  // An exit the node decided on (downed by the cluster) that the test awaited: not running, yet not stopped by it.
+  private volatile boolean exitAwaited;
 
   private NodeProcess(NodeSpec spec) {
     this.spec = spec;
@@ -145,9 +147,20 @@ public final class NodeProcess {
     return !isAlive() && !stoppedOnPurpose;
   }
 
-  /** Whether the test means this node to be running: started and not stopped on purpose. */
+  /** Whether the test means this node to be running: started, not stopped on purpose, not awaited to exit. */
   public boolean expectedRunning() {
-    return !stoppedOnPurpose;
+    return !stoppedOnPurpose && !exitAwaited;
+  }
+
+  /**
+   * Waits until the JVM exits by itself, as a node the cluster downed does, and returns its exit
+   * code; from then on the node no longer counts as running ({@link #expectedRunning()}) though it
+   * still {@link #crashed()}: the test did not stop it.
+   */
+  public int awaitExitByItself(Duration timeout) {
+    Poll.until(name() + " exits by itself", timeout, () -> !isAlive());
+    exitAwaited = true;
+    return process.exitValue();
   }
 
   public long pid() {
@@ -219,10 +232,10 @@ public final class NodeProcess {
       Files.createDirectories(log.getParent());
       Files.writeString(log, "---- harness: " + (first ? "starting " : "restarting ") + name() + " at " + Instant.now()
               + " http=" + current.httpAddress() + " cluster=" + current.clusterAddress()
-              + "\n---- harness: " + String.join(" ", current.command().commandLine()) + "\n",
+              + "\n---- harness: " + String.join(" ", current.commandLine()) + "\n",
           StandardOpenOption.CREATE, StandardOpenOption.WRITE,
           first ? StandardOpenOption.TRUNCATE_EXISTING : StandardOpenOption.APPEND);
-      ProcessBuilder builder = new ProcessBuilder(current.command().commandLine())
+      ProcessBuilder builder = new ProcessBuilder(current.commandLine())
           .directory(log.getParent().toFile())
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -230,6 +243,7 @@ public final class NodeProcess {
       builder.environment().keySet().removeIf(key -> key.startsWith(NodeEnv.PREFIX));
       builder.environment().putAll(current.processEnv());
       stoppedOnPurpose = false;
+      exitAwaited = false;
       process = builder.start();
       NodeRegistry.register(this);
     } catch (IOException e) {

@@ -80,7 +80,7 @@ public final class SubmissionProbe {
       Submission answer = chaos.client(node).submit(requests.request(index), key);
       Duration took = Duration.ofNanos(System.nanoTime() - started);
       JobLoad.Acknowledged ack = new JobLoad.Acknowledged(index, key, answer.job().id(), node.name(), Instant.now(), Duration.ZERO,
-          answer.created());
+          answer.created(), took);
       probes.add(new Probe(index, node.name(), sent, took, answer.created() ? 201 : 200, null, ack));
     } catch (JobclusterApiException e) {
       probes.add(new Probe(index, node.name(), sent, Duration.ofNanos(System.nanoTime() - started), e.status(), e.getMessage(), null));
