@@ -49,7 +49,8 @@ import org.apache.pekko.stream.javadsl.Source;
  * free again when its handler finished, while the result is still being reported; results being
  * reported are bounded by the concurrency too, so a slow database slows the intake instead of
  * piling up work. On {@link Drain} it takes no more work, lets running attempts finish within the
- * grace period and hands the rest back (not charged as attempts).
+ * grace period and hands the rest back (not charged as attempts). On {@link Abandon} (its node was
+ * downed) it stops every attempt at once and writes nothing more.
  */
 public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
 
@@ -65,6 +66,13 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
 
   /** Stop taking work, finish or hand back what runs, then answer. */
   public record Drain(Duration grace, ActorRef<Done> replyTo) implements Command {}
+
+  /**
+   * The node was downed (a partition's minority, or declared dead): the majority already ends these
+   * leases as worker_lost and runs the jobs again, and may host their entities, so this pool stops
+   * its attempts, reports and hands back nothing (no write from a downed node), and replies at once.
+   */
+  public record Abandon(ActorRef<Done> replyTo) implements Command {}
 
   private record Finished(LeaseId leaseId, HandlerResult result) implements Command {}
 
@@ -159,6 +167,7 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
         .onMessage(RetryReport.class, msg -> report(msg.attempt(), msg.result(), msg.tries()))
         .onMessage(Cancel.class, this::onCancel)
         .onMessage(Drain.class, this::onDrain)
+        .onMessage(Abandon.class, this::onAbandon)
         .onMessage(GetStatus.class, msg -> {
           msg.replyTo().tell(new PoolInfo(settings.workerId().toString(), settings.workerId().node(), settings.queue(), settings.concurrency(), running.size(),
               draining));
@@ -313,6 +322,21 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
       drainDeadline = deadline;
       timers.startSingleTimer(Tick.DRAIN_DEADLINE, Tick.DRAIN_DEADLINE, msg.grace());
     }
+    return this;
+  }
+
+  private Behavior<Command> onAbandon(Abandon msg) {
+    if (!draining) {
+      draining = true;
+      timers.cancel(Tick.REQUEST_WORK);
+    }
+    getContext().getLog().info("worker pool abandons its attempts (node downed) queue={} running={}", settings.queue(), running.size());
+    running.values().forEach(AttemptContext::cancel);
+    running.clear();
+    reporting.clear();
+    handingBack.clear();
+    drainedReplyTo.add(msg.replyTo());
+    replyIfDrained();
     return this;
   }
 

@@ -81,14 +81,24 @@ public final class WorkerPools {
 
   /**
    * The shutdown phase's drain: the one already under way (started by {@link #drain()}) or a new
-   * one. A node the cluster downed (a partition's minority, or a node declared dead) stops its
+   * one. A node the cluster downed (a partition's minority, or a node declared dead) abandons its
    * attempts at once instead: the majority ends its leases and runs those jobs again within
-   * seconds, and they must not run here meanwhile.
+   * seconds, they must not run here meanwhile, and a downed node must not write to their journals
+   * (the majority may host their entities by then), so nothing is handed back.
    */
   CompletableFuture<Done> drainOnShutdown() {
     boolean downed = CoordinatedShutdown.get(system).getShutdownReason()
         .map(reason -> reason.equals(CoordinatedShutdown.clusterDowningReason())).orElse(false);
-    return downed ? drain(Duration.ZERO) : drain();
+    return downed ? abandon() : drain();
+  }
+
+  /** A downed node's pools stop their attempts and write nothing more ({@link WorkerPool.Abandon}). */
+  private CompletableFuture<Done> abandon() {
+    CompletableFuture<?>[] abandoned = pools.stream()
+        .map(pool -> AskPattern.<WorkerPool.Command, Done>ask(pool, WorkerPool.Abandon::new, settings.drainMargin(), system.scheduler())
+            .toCompletableFuture())
+        .toArray(CompletableFuture[]::new);
+    return CompletableFuture.allOf(abandoned).thenApply(ignored -> Done.getInstance());
   }
 
   /**
