@@ -77,21 +77,28 @@ public final class ChaosCluster implements AutoCloseable {
    * As {@link #start(String, PostgresExtension, int, Map)}, with each node in a network namespace
    * of {@code lab}, where {@code placement} ({@code lab::node}, {@code lab::relayedNode}) puts it:
    * its cluster transport on TLS with mutual authentication (certificates made in
-   * {@code certificates}), the ledger and the database (through a relay) on the lab's host address.
+   * {@code certificates}), the ledger and the database published on the lab's hub address (both
+   * listen on the test JVM's loopback; the lab's gateway passes connections through Unix sockets).
    * The API serves plain HTTP on the node's address ({@code JOBCLUSTER_HTTP_INSECURE}): only the
-   * test JVM reaches it, over the lab's bridge, and HTTPS is the security tests' subject, not the
+   * test JVM reaches it, through the lab's loopback forwarders and gateway, and HTTPS is the security tests' subject, not the
    * network scenarios'.
    */
   public static ChaosCluster startInLab(String name, PostgresExtension postgres, NetworkLab lab, NodeHost.Placement placement,
       Path certificates, int nodes, Map<String, String> env) {
     String[] names = IntStream.range(0, nodes).mapToObj(i -> "node-" + i).toArray(String[]::new);
     ClusterCertificates ca = ClusterCertificates.make(certificates, names);
-    TcpRelay database = lab.publish(PostgresNodes.address(postgres));
-    Map<String, String> nodeEnv = new HashMap<>(PostgresNodes.env(postgres, database.address()));
+    String database = lab.publish(PostgresNodes.address(postgres));
+    Map<String, String> nodeEnv = new HashMap<>(PostgresNodes.env(postgres, database));
     nodeEnv.put(NodeEnv.HTTP_ALLOWED_HOSTS, lab.hostAddress());
     nodeEnv.put(NodeEnv.HTTP_INSECURE, "true");
     nodeEnv.putAll(env);
-    ExecutionLedger ledger = ExecutionLedger.start(lab.hostAddress());
+    ExecutionLedger ledger = ExecutionLedger.start();
+    try {
+      ledger.publishedAt(lab.publish(ledger.address()));
+    } catch (RuntimeException e) {
+      ledger.close();
+      throw e;
+    }
     return launch(NodeCluster.of(name, NodeCommand.nodeJar(), withChaosSettings(nodeEnv), ca::env).placedBy(placement), ledger, nodes);
   }
 

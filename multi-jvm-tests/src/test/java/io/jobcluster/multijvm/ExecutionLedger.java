@@ -108,20 +108,16 @@ public final class ExecutionLedger implements AutoCloseable {
   private final Map<String, String> workerIdsByLabel = new ConcurrentHashMap<>();
   private volatile Supplier<List<String>> workerDirectory = List::of;
   private final AtomicLong sequence = new AtomicLong();
+  private volatile String callAddress;
 
   private ExecutionLedger(HttpServer server) {
     this.server = server;
   }
 
-  /** A ledger on a fresh 127.0.0.1 port. */
+  /** A ledger on a fresh 127.0.0.1 port; nodes in a {@link NetworkLab} call it where the lab publishes it ({@link #publishedAt}). */
   public static ExecutionLedger start() {
-    return start(NodeSpec.HOST);
-  }
-
-  /** A ledger on a fresh port of {@code address}: the test JVM's address on a {@link NetworkLab}'s bridge. */
-  public static ExecutionLedger start(String address) {
     try {
-      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(address), 0), 256);
+      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(NodeSpec.HOST), 0), 256);
       ExecutionLedger ledger = new ExecutionLedger(server);
       server.setExecutor(ledger.requestThreads);
       server.createContext(PATH, ledger::onCall);
@@ -152,10 +148,21 @@ public final class ExecutionLedger implements AutoCloseable {
     return workerIdsByLabel.getOrDefault(label, label);
   }
 
+  /** Where the ledger listens, on loopback. */
+  public InetSocketAddress address() {
+    return server.getAddress();
+  }
+
+  /** Jobs call the ledger at {@code hostPort} from now on: where a {@link NetworkLab} publishes {@link #address()}. */
+  public void publishedAt(String hostPort) {
+    this.callAddress = hostPort;
+  }
+
   /** The URL an {@code http} job calls to be recorded and answered after {@code hold}. */
   public URI url(Duration hold) {
-    return URI.create("http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort() + PATH
-        + "?ms=" + hold.toMillis());
+    InetSocketAddress listening = server.getAddress();
+    String hostPort = callAddress != null ? callAddress : listening.getAddress().getHostAddress() + ":" + listening.getPort();
+    return URI.create("http://" + hostPort + PATH + "?ms=" + hold.toMillis());
   }
 
   /** As {@link #url(Duration)}, but attempts 1..{@code failedAttempts} are answered 500 (retryable) after the hold. */

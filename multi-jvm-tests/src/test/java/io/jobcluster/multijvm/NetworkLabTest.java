@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The namespace network, with {@link StandInNode}s in it: the test JVM reaches each node's API on
- * its own address, a partition cuts node-to-node links only, packet filters drop and count, and
- * nothing the lab made outlives it. Needs root (skipped otherwise, with the reason).
+ * The namespace network, with {@link StandInNode}s in it: the root namespace gets no address of
+ * the lab, the test JVM reaches each node's API through loopback forwarders, nodes reach servers the
+ * test JVM publishes on the hub address, a partition cuts node-to-node links only, packet filters
+ * drop and count, and nothing the lab made outlives it. Needs root (skipped otherwise, with the reason).
  */
 @MultiJvmTest
 class NetworkLabTest {
@@ -36,23 +40,31 @@ class NetworkLabTest {
   }
 
   @Test
-  void nodesInNamespacesAreReachedOnTheirAddressesAndAPartitionCutsOnlyTheLinksBetweenThem() throws IOException {
+  void nodesInNamespacesAreReachedThroughTheHubAndAPartitionCutsOnlyTheLinksBetweenThem() throws IOException {
+    Path socketDir;
     try (NetworkLab lab = NetworkLab.create(PREFIX, 21, 2, true);
          NodeCluster cluster = NodeCluster.of("NetworkLabTest", NodeCommand.mainClass(StandInNode.class),
              Map.of("STANDIN_CLUSTER_DIR", clusterDir.toString())).placedBy(lab::node).start(2);
-         ServerSocket onHost = new ServerSocket(0, 50, InetAddress.getByName(lab.hostAddress()))) {
+         ServerSocket echo = new ServerSocket(0, 50, InetAddress.getByName(NodeSpec.HOST))) {
+      echoConnections(echo);
       NodeProcess first = cluster.node(0);
       NodeProcess second = cluster.node(1);
       assertEquals(lab.nodeAddress(1) + ":" + second.spec().clusterPort(), second.clusterAddress());
-      assertTrue(second.readiness().isReady(), "the test JVM reaches the API on the node's own address");
+      assertEquals(List.of(), rootAddressesIn(lab), "the root namespace has no address of the lab's subnet");
+      assertTrue(output("ip", "-n", lab.hubNamespace(), "-o", "-4", "addr").contains(lab.hostAddress() + "/24"), "the hub has it");
+      assertEquals("127.0.0.1", second.spec().baseUri().getHost(), "the test JVM calls the API on loopback");
+      assertTrue(second.readiness().isReady(), "the test JVM reaches the API on the node's own address through the gateway");
+      assertEquals(200, second.http().get("/health/live").statusCode());
       String secondCluster = second.clusterAddress();
-      String host = lab.hostAddress() + ":" + onHost.getLocalPort();
+      String host = lab.publish(new InetSocketAddress(NodeSpec.HOST, echo.getLocalPort()));
+      assertTrue(host.startsWith(lab.hostAddress() + ":"), host);
+      assertTrue(echoes(lab, 0, host), "a node reaches a loopback server of the test JVM published on the hub address");
       assertTrue(connects(lab, 0, secondCluster), "node-0 reaches node-1");
 
       lab.isolate(1);
       assertFalse(connects(lab, 0, secondCluster), "node-0 cannot reach the isolated node-1");
       assertFalse(connects(lab, 1, first.clusterAddress()), "the isolated node-1 cannot reach node-0");
-      assertTrue(connects(lab, 1, host), "the isolated node still reaches the host address (database, ledger)");
+      assertTrue(echoes(lab, 1, host), "the isolated node still reaches the hub address (database, ledger)");
       assertTrue(second.readiness().isReady(), "the test JVM still reaches the isolated node");
       lab.heal();
       assertTrue(connects(lab, 0, secondCluster), "healed");
@@ -63,13 +75,17 @@ class NetworkLabTest {
       assertTrue(counts.dropped() > 0 && counts.dropped() == counts.seen(), counts.toString());
       lab.stopDroppingPackets();
       assertTrue(connects(lab, 0, secondCluster), "filters removed");
+      socketDir = lab.socketDirectory();
     }
     assertEquals(List.of(), leftovers(), "the lab removed its namespaces and bridge");
+    assertFalse(Files.exists(socketDir), "the lab removed its socket files");
   }
 
   @Test
   void aLabRemovesTheLeftoversOfAnEarlierRunWithItsPrefix() {
     run("ip", "netns", "add", PREFIX + "-n0");
+    run("ip", "netns", "add", PREFIX + "-hub");
+    // A bridge of the layout before the hub namespace, in the root namespace.
     run("ip", "link", "add", PREFIX + "-br", "type", "bridge");
 
     try (NetworkLab lab = NetworkLab.create(PREFIX, 21, 1, false)) {
@@ -84,6 +100,49 @@ class NetworkLabTest {
     String[] parts = hostPort.split(":");
     return run("ip", "netns", "exec", lab.namespace(i), "timeout", "2", "bash", "-c",
         "exec 3<>/dev/tcp/" + parts[0] + "/" + parts[1]) == 0;
+  }
+
+  /** Whether node {@code i} sends a line to {@code hostPort} and reads it back within 2 s. */
+  private static boolean echoes(NetworkLab lab, int i, String hostPort) {
+    String[] parts = hostPort.split(":");
+    return run("ip", "netns", "exec", lab.namespace(i), "timeout", "2", "bash", "-c",
+        "exec 3<>/dev/tcp/" + parts[0] + "/" + parts[1] + "; echo ping >&3; read -r line <&3; [ \"$line\" = ping ]") == 0;
+  }
+
+  /** The root namespace's addresses in the lab's subnet ({@code ip -o addr}, one line per address). */
+  private static List<String> rootAddressesIn(NetworkLab lab) {
+    String prefix = lab.hostAddress().substring(0, lab.hostAddress().lastIndexOf('.') + 1);
+    return output("ip", "-o", "addr").lines().filter(line -> line.contains(" " + prefix)).toList();
+  }
+
+  /** Echoes what each connection sends, on daemon threads, until {@code server} closes. */
+  private static void echoConnections(ServerSocket server) {
+    daemon("echo-accept", () -> acceptEchoes(server));
+  }
+
+  private static void acceptEchoes(ServerSocket server) {
+    while (!server.isClosed()) {
+      try {
+        Socket connection = server.accept();
+        daemon("echo", () -> echo(connection));
+      } catch (IOException e) {
+        return;
+      }
+    }
+  }
+
+  private static void echo(Socket connection) {
+    try (connection) {
+      connection.getInputStream().transferTo(connection.getOutputStream());
+    } catch (IOException e) {
+      // The node's side went away: nothing more to echo.
+    }
+  }
+
+  private static void daemon(String name, Runnable body) {
+    Thread thread = new Thread(body, name);
+    thread.setDaemon(true);
+    thread.start();
   }
 
   /** This test's namespaces and bridge that exist now. */

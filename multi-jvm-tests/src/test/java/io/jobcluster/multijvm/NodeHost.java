@@ -7,18 +7,39 @@ import java.util.List;
  * the test JVM's network, the default), or an address of its own inside a network namespace
  * ({@link NetworkLab}), the process started through {@code launcher} ({@code ip netns exec <ns>}).
  * A node may advertise another cluster address than the one it binds (Artery's canonical and bind
- * addresses): a relay's, which forwards to the bind address ({@link TcpRelay}).
+ * addresses): a relay's, which forwards to the bind address ({@link TcpRelay}). The test JVM may
+ * reach the node's ports through other addresses than the node's own ({@code reach}): a node in a
+ * namespace through loopback forwarders of its lab ({@link NetworkLab#reach}).
  *
  * @param address what the node binds: its API, management and cluster listeners
  * @param launcher the command the node's {@code java} command line is appended to; empty to run it as is
  * @param advertisedHost the cluster host other nodes connect to; null for {@code address}
  * @param advertisedPort the cluster port other nodes connect to; 0 for the node's own cluster port
+ * @param reach where the test JVM connects to reach a port of {@code address}
  */
-public record NodeHost(String address, List<String> launcher, String advertisedHost, int advertisedPort) {
+public record NodeHost(String address, List<String> launcher, String advertisedHost, int advertisedPort, Reach reach) {
   public static final NodeHost LOOPBACK = new NodeHost(NodeSpec.HOST, List.of(), null, 0);
 
   public NodeHost {
     launcher = List.copyOf(launcher);
+  }
+
+  /** A node the test JVM reaches at its own address. */
+  public NodeHost(String address, List<String> launcher, String advertisedHost, int advertisedPort) {
+    this(address, launcher, advertisedHost, advertisedPort, Reach.DIRECT);
+  }
+
+  /** {@code host:port} where the test JVM reaches the node's {@code port}. */
+  public String reachedAt(int port) {
+    return reach.hostPort(address, port);
+  }
+
+  /** Where the test JVM connects to reach a port of a node's address. */
+  @FunctionalInterface
+  public interface Reach {
+    Reach DIRECT = (address, port) -> address + ":" + port;
+
+    String hostPort(String address, int port);
   }
 
   /** The cluster host other nodes connect to. */

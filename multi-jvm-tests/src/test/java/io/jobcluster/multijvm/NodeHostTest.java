@@ -50,6 +50,18 @@ class NodeHostTest {
         List.of("-Dpekko.remote.artery.bind.hostname=198.18.14.10", "-Dpekko.remote.artery.bind.port=25520")), spec.commandLine().toString());
   }
 
+  @Test
+  void theTestJvmCallsANodeWhereItsReachSays() {
+    NodeHost.Reach nextPortOnLoopback = (address, port) -> "127.0.0.1:" + (port + 1);
+    NodeHost host = new NodeHost("198.18.13.10", List.of("ip", "netns", "exec", "jch-n0"), null, 0, nextPortOnLoopback);
+    NodeSpec spec = NodeSpec.withPorts("node-0", JAVA, host, 8080, 25520, Map.of(), LOGS);
+
+    assertEquals("198.18.13.10:8080", spec.httpAddress());
+    assertEquals("http://127.0.0.1:8081", spec.baseUri().toString());
+    assertEquals("http://127.0.0.1:" + (spec.managementPort() + 1), spec.managementUri().toString());
+    assertEquals("198.18.13.10", spec.processEnv().get(NodeEnv.HTTP_HOST));
+  }
+
   private static Map<String, String> pick(Map<String, String> env) {
     return Map.of(NodeEnv.HTTP_HOST, env.get(NodeEnv.HTTP_HOST), NodeEnv.CLUSTER_HOST, env.get(NodeEnv.CLUSTER_HOST),
         NodeEnv.CLUSTER_PORT, env.get(NodeEnv.CLUSTER_PORT), NodeEnv.MANAGEMENT_HOST, env.get(NodeEnv.MANAGEMENT_HOST));

@@ -43,13 +43,14 @@ public record NodeSpec(String name, NodeCommand command, NodeHost host, int http
     return host.clusterAddress(clusterPort);
   }
 
+  /** The API's root as the test JVM reaches it (for a node in a {@link NetworkLab}, a loopback forwarder). */
   public URI baseUri() {
-    return URI.create("http://" + httpAddress());
+    return URI.create("http://" + host.reachedAt(httpPort));
   }
 
-  /** The management port's root: {@code GET /metrics} is served there, not on the API port. */
+  /** The management port's root as the test JVM reaches it: {@code GET /metrics} is served there, not on the API port. */
   public URI managementUri() {
-    return URI.create("http://" + host.address() + ":" + managementPort);
+    return URI.create("http://" + host.reachedAt(managementPort));
   }
 
   public NodeSpec withEnv(Map<String, String> overrides) {

@@ -1,13 +1,17 @@
 package io.jobcluster.multijvm;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -20,12 +24,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A TCP relay in the test JVM: accepts connections on one address and forwards each to a target,
- * holding every chunk of bytes, in each direction, for {@link #delay()} before passing it on. With
- * no delay it publishes a loopback-only server (the test's PostgreSQL) on an address that nodes in
- * network namespaces reach; with a delay it stands in for {@code tc netem delay}, which this
- * machine kind's kernel lacks: a node advertises its relay's address as its cluster address
- * (Artery's canonical address, bound elsewhere), so every byte another node sends it waits.
+ * A stream relay: accepts connections on one socket (TCP, or a Unix domain socket) and forwards
+ * each to a {@link Target}, holding every chunk of bytes, in each direction, for {@link #delay()}
+ * before passing it on. With no delay it joins the test JVM's loopback and a {@link NetworkLab}'s
+ * hub namespace through Unix domain sockets (files, which every network namespace sees); with a
+ * delay it stands in for {@code tc netem delay}, which this machine kind's kernel lacks: a node
+ * advertises a relay's address as its cluster address (Artery's canonical address, bound
+ * elsewhere), so every byte another node sends it waits.
  *
  * <p>The delay may change while connections are open; bytes never overtake each other (a chunk is
  * due no earlier than the one before it). Threads per connection: one reader and one writer each
@@ -34,15 +39,22 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class TcpRelay implements AutoCloseable {
   private static final int CHUNK = 64 * 1024;
+  private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
   private static final AtomicLong threads = new AtomicLong();
 
-  private final ServerSocket server;
-  private final InetSocketAddress target;
-  private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  private final ServerSocketChannel server;
+  private final Target target;
+  private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
   private volatile Duration delay;
   private volatile boolean closed;
 
-  private TcpRelay(ServerSocket server, InetSocketAddress target, Duration delay) {
+  /** Where a relay sends one accepted connection: opens the outbound channel, which may first read from {@code inbound}. */
+  @FunctionalInterface
+  public interface Target {
+    SocketChannel connect(SocketChannel inbound) throws IOException;
+  }
+
+  private TcpRelay(ServerSocketChannel server, Target target, Duration delay) {
     this.server = server;
     this.target = target;
     this.delay = delay;
@@ -50,23 +62,57 @@ public final class TcpRelay implements AutoCloseable {
 
   /** Listens on a free port of {@code address} and forwards to {@code target}, holding bytes for {@code delay}. */
   public static TcpRelay start(String address, InetSocketAddress target, Duration delay) {
+    return start(listenTcp(address), tcp(target), delay);
+  }
+
+  /** Accepts on {@code server} (bound; the relay closes it) and forwards to {@code target}, holding bytes for {@code delay}. */
+  public static TcpRelay start(ServerSocketChannel server, Target target, Duration delay) {
+    TcpRelay relay = new TcpRelay(server, target, delay);
+    daemon("relay-accept", relay::acceptLoop).start();
+    return relay;
+  }
+
+  /** A server channel on a free TCP port of {@code address}. */
+  public static ServerSocketChannel listenTcp(String address) {
+    return listen(StandardProtocolFamily.INET, new InetSocketAddress(inet(address), 0));
+  }
+
+  /** A server channel on a new Unix domain socket file {@code path} (removed by the caller when done). */
+  public static ServerSocketChannel listenUnix(Path path) {
+    return listen(StandardProtocolFamily.UNIX, UnixDomainSocketAddress.of(path));
+  }
+
+  /** Connects to {@code address} over TCP, giving up after 5 s. */
+  public static Target tcp(InetSocketAddress address) {
+    return inbound -> connectTcp(address);
+  }
+
+  private static SocketChannel connectTcp(InetSocketAddress address) throws IOException {
+    SocketChannel channel = SocketChannel.open();
     try {
-      ServerSocket server = new ServerSocket(0, 128, InetAddress.getByName(address));
-      TcpRelay relay = new TcpRelay(server, target, delay);
-      daemon("relay-accept-" + server.getLocalPort(), relay::acceptLoop).start();
-      return relay;
+      channel.socket().connect(address, CONNECT_TIMEOUT_MILLIS);
+      channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      return channel;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot listen on " + address + " for a relay to " + target, e);
+      channel.close();
+      throw e;
     }
   }
 
-  /** {@code host:port} where the relay listens. */
-  public String address() {
-    return server.getInetAddress().getHostAddress() + ":" + server.getLocalPort();
+  /** Connects to the Unix domain socket file {@code path}. */
+  public static Target unix(Path path) {
+    return inbound -> SocketChannel.open(UnixDomainSocketAddress.of(path));
   }
 
+  /** Where the relay listens: {@code host:port} for TCP, the socket file's path for a Unix domain socket. */
+  public String address() {
+    SocketAddress local = localAddress();
+    return local instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() + ":" + inet.getPort() : local.toString();
+  }
+
+  /** The TCP port the relay listens on. */
   public int port() {
-    return server.getLocalPort();
+    return ((InetSocketAddress) localAddress()).getPort();
   }
 
   public Duration delay() {
@@ -86,11 +132,20 @@ public final class TcpRelay implements AutoCloseable {
     open.forEach(TcpRelay::closeQuietly);
   }
 
+  private SocketAddress localAddress() {
+    try {
+      return server.getLocalAddress();
+    } catch (IOException e) {
+      throw new UncheckedIOException("the relay is closed", e);
+    }
+  }
+
   private void acceptLoop() {
     while (!closed) {
       try {
-        Socket inbound = server.accept();
-        connect(inbound);
+        SocketChannel inbound = server.accept();
+        // Connecting may wait (a slow target, a header to read): never in the accepting thread.
+        daemon("relay-connect", () -> connect(inbound)).start();
       } catch (IOException e) {
         if (!closed) {
           // A failed accept of one connection must not end the relay.
@@ -101,46 +156,50 @@ public final class TcpRelay implements AutoCloseable {
     }
   }
 
-  private void connect(Socket inbound) {
-    Socket outbound = new Socket();
+  private void connect(SocketChannel inbound) {
+    SocketChannel outbound = null;
     try {
-      outbound.connect(target, 5_000);
+      if (inbound.getLocalAddress() instanceof InetSocketAddress) {
+        inbound.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      }
+      outbound = target.connect(inbound);
       Connection connection = new Connection(inbound, outbound, new AtomicInteger());
-      for (Socket socket : List.of(inbound, outbound)) {
-        socket.setTcpNoDelay(true);
-        open.add(socket);
+      open.add(inbound);
+      open.add(outbound);
+      if (closed) {
+        // The relay closed while this connection was being made: cut it too.
+        close();
       }
       pump(connection, inbound, outbound);
       pump(connection, outbound, inbound);
     } catch (IOException e) {
       // The target refused (a node not up yet): the caller sees its connection closed and retries.
       closeQuietly(inbound);
-      closeQuietly(outbound);
+      if (outbound != null) {
+        closeQuietly(outbound);
+      }
     }
   }
 
-  /** Both sockets of one relayed connection, and how many of its two directions have ended. */
-  private record Connection(Socket inbound, Socket outbound, AtomicInteger ended) {}
+  /** Both channels of one relayed connection, and how many of its two directions have ended. */
+  private record Connection(SocketChannel inbound, SocketChannel outbound, AtomicInteger ended) {}
 
   /** One direction: a reader that stamps chunks with their due time and a writer that sends them when due. */
-  private void pump(Connection connection, Socket from, Socket to) throws IOException {
-    InputStream in = from.getInputStream();
-    OutputStream out = to.getOutputStream();
+  private void pump(Connection connection, SocketChannel from, SocketChannel to) {
     DelayQueue<Chunk> queue = new DelayQueue<>();
-    String name = from.getPort() + ">" + to.getPort();
-    daemon("relay-read-" + name, () -> read(in, queue)).start();
-    daemon("relay-write-" + name, () -> write(connection, queue, out, to)).start();
+    daemon("relay-read", () -> read(from, queue)).start();
+    daemon("relay-write", () -> write(connection, queue, to)).start();
   }
 
-  private void read(InputStream in, DelayQueue<Chunk> queue) {
+  private void read(SocketChannel from, DelayQueue<Chunk> queue) {
     long lastDue = 0;
     long sequence = 0;
     try {
-      byte[] buffer = new byte[CHUNK];
-      int n;
-      while ((n = in.read(buffer)) >= 0) {
+      ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
+      while (from.read(buffer) >= 0) {
         lastDue = Math.max(lastDue, System.nanoTime() + delay.toNanos());
-        queue.put(new Chunk(Arrays.copyOf(buffer, n), lastDue, sequence++));
+        queue.put(new Chunk(Arrays.copyOf(buffer.array(), buffer.position()), lastDue, sequence++));
+        buffer.clear();
       }
     } catch (IOException e) {
       // Reset or closed: the end of the stream, passed on as such.
@@ -148,10 +207,13 @@ public final class TcpRelay implements AutoCloseable {
     queue.put(new Chunk(null, Math.max(lastDue, System.nanoTime() + delay.toNanos()), sequence));
   }
 
-  private void write(Connection connection, DelayQueue<Chunk> queue, OutputStream out, Socket to) {
+  private void write(Connection connection, DelayQueue<Chunk> queue, SocketChannel to) {
     try {
       for (Chunk chunk = queue.take(); chunk.bytes() != null; chunk = queue.take()) {
-        out.write(chunk.bytes());
+        ByteBuffer bytes = ByteBuffer.wrap(chunk.bytes());
+        while (bytes.hasRemaining()) {
+          to.write(bytes);
+        }
       }
       // The other side closed its sending half: close ours, as a direct connection would.
       to.shutdownOutput();
@@ -163,9 +225,9 @@ public final class TcpRelay implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    for (Socket socket : List.of(connection.inbound(), connection.outbound())) {
-      closeQuietly(socket);
-      open.remove(socket);
+    for (SocketChannel channel : List.of(connection.inbound(), connection.outbound())) {
+      closeQuietly(channel);
+      open.remove(channel);
     }
   }
 
@@ -183,6 +245,29 @@ public final class TcpRelay implements AutoCloseable {
     }
   }
 
+  private static ServerSocketChannel listen(StandardProtocolFamily family, SocketAddress address) {
+    try {
+      ServerSocketChannel server = ServerSocketChannel.open(family);
+      try {
+        server.bind(address, 128);
+        return server;
+      } catch (IOException e) {
+        server.close();
+        throw e;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot listen on " + address, e);
+    }
+  }
+
+  private static InetAddress inet(String address) {
+    try {
+      return InetAddress.getByName(address);
+    } catch (IOException e) {
+      throw new UncheckedIOException("not an address: " + address, e);
+    }
+  }
+
   private static Thread daemon(String name, Runnable body) {
     Thread thread = new Thread(body, name + "-" + threads.incrementAndGet());
     thread.setDaemon(true);
@@ -193,7 +278,7 @@ public final class TcpRelay implements AutoCloseable {
     try {
       closeable.close();
     } catch (Exception e) {
-      // Closing is best effort: the socket may already be gone.
+      // Closing is best effort: the channel may already be gone.
     }
   }
 }

@@ -12,14 +12,20 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The relay that publishes the database and delays cluster links, against an echo server on loopback. */
+/** The relay that joins loopback and the lab's Unix sockets and delays cluster links, against an echo server on loopback. */
 class TcpRelayTest {
   private ServerSocket echo;
+
+  @TempDir
+  Path sockets;
 
   @BeforeEach
   void startEchoServer() throws IOException {
@@ -73,6 +79,30 @@ class TcpRelayTest {
       client.shutdownOutput();
       assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6}, client.getInputStream().readAllBytes());
       assertEquals(Duration.ZERO, relay.delay());
+    }
+  }
+
+  @Test
+  void joinsTcpAndUnixDomainSocketsBothWays() throws IOException {
+    // As the lab chains them: a loopback TCP port, a Unix socket, the target's TCP port.
+    Path socket = sockets.resolve("relay.sock");
+    try (TcpRelay unix = TcpRelay.start(TcpRelay.listenUnix(socket), TcpRelay.tcp(target()), Duration.ZERO);
+         TcpRelay tcp = TcpRelay.start(TcpRelay.listenTcp(NodeSpec.HOST), TcpRelay.unix(socket), Duration.ofMillis(50));
+         Socket client = new Socket(NodeSpec.HOST, tcp.port())) {
+      assertEquals(socket.toString(), unix.address());
+      assertEquals(NodeSpec.HOST + ":" + tcp.port(), tcp.address());
+      byte[] sent = "through a Unix domain socket".getBytes(StandardCharsets.UTF_8);
+      writeAndShutdown(client, sent);
+      assertArrayEquals(sent, client.getInputStream().readAllBytes());
+    }
+  }
+
+  @Test
+  void aConnectionTheTargetRefusesIsClosed() throws IOException {
+    Path nothing = sockets.resolve("nothing.sock");
+    try (TcpRelay relay = TcpRelay.start(TcpRelay.listenTcp(NodeSpec.HOST), TcpRelay.unix(nothing), Duration.ZERO);
+         Socket client = new Socket(NodeSpec.HOST, relay.port())) {
+      assertEquals(-1, client.getInputStream().read(), "closed, as a refused connection would be");
     }
   }
 
