@@ -61,7 +61,10 @@ class CliTerminalTest {
   private static Process onTerminal(Path shown, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder("script", "--quiet", "--return", "--command", String.join(" ", command), "/dev/null")
+    // env --default-signal=INT: a build started in the background (nohup ... &, as CI may be) runs with
+    // SIGINT ignored, which every child inherits and the JVM respects; a terminal's Ctrl-C is never ignored.
+    ProcessBuilder builder = new ProcessBuilder("env", "--default-signal=INT", "script", "--quiet", "--return", "--command",
+        String.join(" ", command), "/dev/null")
         .redirectErrorStream(true).redirectOutput(shown.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
     builder.environment().put("SHELL", "/bin/bash");
     builder.environment().put("JOBCLUSTER_CLI_CLASSPATH", System.getProperty("java.class.path"));
