@@ -125,8 +125,8 @@ class DeadlinesSurviveKillsChaosTest {
       record(chaos, outcomes, Duration.ofNanos(System.nanoTime() - started));
 
       for (Outcome outcome : outcomes) {
-        assertTrue(outcome.unsettled().isEmpty(), outcome.round().name() + ": not settled " + ROUND_TIMEOUT + " after the kill: "
-            + outcome.unsettled().stream().map(id -> id + "=" + (outcome.views().containsKey(id) ? outcome.views().get(id).status() : "unread")).toList());
+        assertTrue(outcome.unsettled().isEmpty(), () -> outcome.round().name() + ": not settled " + ROUND_TIMEOUT + " after the kill: "
+            + outcome.unsettled().stream().map(id -> diagnose(chaos, outcome, id)).collect(Collectors.joining("\n")));
         assertFalse(outcome.leasedOnVictim().isEmpty(), outcome.round().name() + ": lease jobs were running on " + outcome.victim().name());
         checkRound(chaos, outcome);
       }
@@ -136,6 +136,24 @@ class DeadlinesSurviveKillsChaosTest {
       assertTrue(inFlightAtKills.containsAll(ranTwice(chaos, outcomes).keySet()),
           "only lease jobs whose call was running at a kill ran twice: " + ranTwice(chaos, outcomes));
     }
+  }
+
+  /** What is known of a job that did not settle: its kind, last view, history, runs, and every node log line naming it. */
+  private static String diagnose(ChaosCluster chaos, Outcome outcome, String jobId) {
+    String kind = outcome.round().byKind().entrySet().stream().filter(entry -> entry.getValue().contains(jobId))
+        .map(Map.Entry::getKey).findFirst().orElse("?");
+    JobView view = outcome.views().get(jobId);
+    StringBuilder text = new StringBuilder(jobId + " (" + kind + ") = " + (view == null ? "unread" : view.status() + " attempts="
+        + view.attempts() + " worker=" + view.workerId() + " leaseExpiresAt=" + view.leaseExpiresAt() + " runAt=" + view.runAt()));
+    try {
+      chaos.anyClient().history(jobId).forEach(step -> text.append("\n  history: ").append(step));
+    } catch (RuntimeException e) {
+      text.append("\n  history unreadable: ").append(e.getMessage());
+    }
+    chaos.ledger().byJob().getOrDefault(jobId, List.of()).forEach(run -> text.append("\n  ran: ").append(run));
+    chaos.cluster().nodes().forEach(node -> node.logLinesContaining(jobId)
+        .forEach(line -> text.append("\n  log ").append(node.name()).append(": ").append(line)));
+    return text.toString();
   }
 
   private static void record(ChaosCluster chaos, List<Outcome> outcomes, Duration runTime) {
