@@ -83,8 +83,8 @@ class DeadlinesSurviveKillsChaosTest {
   }
 
   /** What one round saw: its jobs' last views (settled or not) and how the killed node's work moved. */
-  private record Outcome(Round round, NodeProcess victim, Instant kill, Map<String, JobView> views, Set<String> leasedOnVictim,
-                         Set<String> leasedOnSurvivors, String summary) {
+  private record Outcome(Round round, NodeProcess victim, Instant kill, Map<String, JobView> views, Map<String, String> readFailures,
+                         Set<String> leasedOnVictim, Set<String> leasedOnSurvivors, String summary) {
     List<String> unsettled() {
       return round.all().stream().filter(id -> !views.containsKey(id) || views.get(id).status() != round.expected(id)).toList();
     }
@@ -108,10 +108,11 @@ class DeadlinesSurviveKillsChaosTest {
 
         Instant kill = Instant.now();
         victim.kill9();
-        Map<String, JobView> views = awaitSettled(chaos, round, ROUND_TIMEOUT);
+        Map<String, String> readFailures = new TreeMap<>();
+        Map<String, JobView> views = awaitSettled(chaos, round, ROUND_TIMEOUT, readFailures);
         Duration took = Duration.between(kill, Instant.now());
         long settled = round.all().stream().filter(id -> views.containsKey(id) && views.get(id).status() == round.expected(id)).count();
-        Outcome outcome = new Outcome(round, victim, kill, views, leasedOnVictim, leasedOnSurvivors, "round " + number + ": killed " + victim.name()
+        Outcome outcome = new Outcome(round, victim, kill, views, readFailures, leasedOnVictim, leasedOnSurvivors, "round " + number + ": killed " + victim.name()
             + " (dispatcher was on " + dispatcherBefore + ", " + leasedOnVictim.size() + " lease jobs running on it); "
             + settled + " of " + round.all().size() + " jobs settled " + ReliabilityReport.seconds(took) + " after the kill; "
             + lateness(chaos, round, views, victim, kill, leasedOnVictim) + "; of the " + leasedOnSurvivors.size()
@@ -144,7 +145,9 @@ class DeadlinesSurviveKillsChaosTest {
         .map(Map.Entry::getKey).findFirst().orElse("?");
     JobView view = outcome.views().get(jobId);
     StringBuilder text = new StringBuilder(jobId + " (" + kind + ") = " + (view == null ? "unread" : view.status() + " attempts="
-        + view.attempts() + " worker=" + view.workerId() + " leaseExpiresAt=" + view.leaseExpiresAt() + " runAt=" + view.runAt()));
+        + view.attempts() + " worker=" + view.workerId() + " leaseExpiresAt=" + view.leaseExpiresAt() + " runAt=" + view.runAt()
+        + " updatedAt=" + view.updatedAt()));
+    Optional.ofNullable(outcome.readFailures().get(jobId)).ifPresent(failure -> text.append("\n  reads failing since ").append(failure));
     try {
       chaos.anyClient().history(jobId).forEach(step -> text.append("\n  history: ").append(step));
     } catch (RuntimeException e) {
@@ -250,8 +253,11 @@ class DeadlinesSurviveKillsChaosTest {
     }
   }
 
-  /** Polls every job of the round until each is in its expected terminal status or the timeout passes; answers the last views. */
-  private static Map<String, JobView> awaitSettled(ChaosCluster chaos, Round round, Duration timeout) {
+  /**
+   * Polls every job of the round until each is in its expected terminal status or the timeout passes; answers the last views. A
+   * view that could not be read keeps the one before it, and {@code readFailures} says when and why the last read failed.
+   */
+  private static Map<String, JobView> awaitSettled(ChaosCluster chaos, Round round, Duration timeout, Map<String, String> readFailures) {
     Map<String, JobView> last = new TreeMap<>();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
@@ -259,8 +265,10 @@ class DeadlinesSurviveKillsChaosTest {
         if (!last.containsKey(id) || last.get(id).status() != round.expected(id)) {
           try {
             last.put(id, chaos.anyClient().get(id));
+            readFailures.remove(id);
           } catch (JobclusterApiException | UncheckedIOException e) {
             // A node going down or busy: asked again at the next poll.
+            readFailures.merge(id, Instant.now() + " " + e.getMessage(), (first, latest) -> first.substring(0, first.indexOf(' ')) + " until " + latest);
           }
         }
       }
