@@ -47,9 +47,7 @@ class AlertRulesTest {
   private static final Set<String> PROMQL_WORDS = Set.of("by", "without", "on", "ignoring", "group_left", "group_right",
       "and", "or", "unless", "bool", "offset");
   private static final Pattern SELECTOR = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*\\{([^}]*)}");
-  private static final Pattern MATCHER = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!=|!~|=)\\s*\"([^\"]*)\"");
   private static final Pattern NAME = Pattern.compile("(?<![a-zA-Z0-9_:.\"])([a-zA-Z_:][a-zA-Z0-9_:]*)(?![a-zA-Z0-9_:(])(?!\\s*\\()");
-  private static final Pattern SAMPLE = Pattern.compile("(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*})? ");
 
   @RegisterExtension
   static final PostgresExtension POSTGRES = new PostgresExtension();
@@ -58,7 +56,7 @@ class AlertRulesTest {
   void everySeriesAndLabelTheRulesSelectIsExportedByALiveNode() throws Exception {
     List<JsonNode> rules = alertRules();
     String scrape = scrapeAfterTheWorkTheRulesWatch();
-    Map<String, List<String>> samples = samplesByName(scrape);
+    Map<String, List<Map<String, String>>> samples = labelsByName(scrape);
 
     List<String> missing = new ArrayList<>();
     for (JsonNode rule : rules) {
@@ -75,11 +73,12 @@ class AlertRulesTest {
         if (PROMETHEUS_SERIES.contains(name) || !samples.containsKey(name)) {
           continue;
         }
-        Matcher matcher = MATCHER.matcher(selector.group(2));
+        Matcher matcher = PromQuery.MATCHER.matcher(selector.group(2));
         while (matcher.find()) {
           String label = matcher.group(1);
-          String wanted = matcher.group(2).equals("=") ? label + "=\"" + matcher.group(3) + "\"" : label + "=\"";
-          if (samples.get(name).stream().noneMatch(labels -> labels.contains(wanted))) {
+          String value = matcher.group(2).equals("=") ? matcher.group(3) : null;
+          String wanted = value == null ? label : label + "=\"" + value + "\"";
+          if (samples.get(name).stream().noneMatch(labels -> labels.containsKey(label) && (value == null || value.equals(labels.get(label))))) {
             missing.add(alert + ": no " + name + " sample with " + wanted + " in " + samples.get(name));
           }
         }
@@ -164,12 +163,11 @@ class AlertRulesTest {
     return names;
   }
 
-  private static Map<String, List<String>> samplesByName(String scrape) {
-    Map<String, List<String>> samples = new TreeMap<>();
-    Matcher sample = SAMPLE.matcher(scrape);
-    while (sample.find()) {
-      samples.computeIfAbsent(sample.group(1), name -> new ArrayList<>()).add(sample.group(2) == null ? "" : sample.group(2));
-    }
+  /** The label sets of each series of a scrape, by metric name. */
+  private static Map<String, List<Map<String, String>>> labelsByName(String scrape) {
+    Map<String, List<Map<String, String>>> samples = new TreeMap<>();
+    PromQuery.parse(scrape, "node").forEach(sample ->
+        samples.computeIfAbsent(sample.labels().get("__name__"), name -> new ArrayList<>()).add(sample.labels()));
     return samples;
   }
 
