@@ -140,6 +140,12 @@ public final class JobService {
     return fail(tenant, jobId, leaseId, error, retryable, null);
   }
 
+  /** A failure whose retry starts no sooner than {@code retryAfter} from now (null: the job's backoff alone). */
+  public CompletionStage<JobReply> failRetryingAfter(String tenant, String jobId, String leaseId, String error, boolean retryable,
+      Duration retryAfter) {
+    return fail(tenant, jobId, leaseId, error, retryable, retryAfter == null ? null : clock.instant().plus(retryAfter));
+  }
+
   /** A failure whose retry starts no sooner than {@code notBefore} (null: the job's backoff alone). */
   public CompletionStage<JobReply> fail(String tenant, String jobId, String leaseId, String error, boolean retryable, Instant notBefore) {
     return ask(jobId, replyTo -> new JobEntity.Fail(tenant, leaseId, error, retryable, notBefore, replyTo));
