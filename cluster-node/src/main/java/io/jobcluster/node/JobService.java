@@ -14,6 +14,7 @@ import io.jobcluster.protocol.JobSpec;
 import io.jobcluster.protocol.wire.JobTransition;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -136,7 +137,18 @@ public final class JobService {
   }
 
   public CompletionStage<JobReply> fail(String tenant, String jobId, String leaseId, String error, boolean retryable) {
-    return ask(jobId, replyTo -> new JobEntity.Fail(tenant, leaseId, error, retryable, replyTo));
+    return fail(tenant, jobId, leaseId, error, retryable, null);
+  }
+
+  /** A failure whose retry starts no sooner than {@code retryAfter} from now (null: the job's backoff alone). */
+  public CompletionStage<JobReply> failRetryingAfter(String tenant, String jobId, String leaseId, String error, boolean retryable,
+      Duration retryAfter) {
+    return fail(tenant, jobId, leaseId, error, retryable, retryAfter == null ? null : clock.instant().plus(retryAfter));
+  }
+
+  /** A failure whose retry starts no sooner than {@code notBefore} (null: the job's backoff alone). */
+  public CompletionStage<JobReply> fail(String tenant, String jobId, String leaseId, String error, boolean retryable, Instant notBefore) {
+    return ask(jobId, replyTo -> new JobEntity.Fail(tenant, leaseId, error, retryable, notBefore, replyTo));
   }
 
   public CompletionStage<JobReply> handBack(String jobId, String leaseId) {

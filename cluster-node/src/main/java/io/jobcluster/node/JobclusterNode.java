@@ -129,7 +129,7 @@ public final class JobclusterNode implements AutoCloseable {
           settings.getDuration("job.wake-horizon"), sweep.getDuration("grace"), sweep.getInt("limit")));
       DisabledJobTypes disabledTypes = DisabledJobTypes.fromConfig(settings.getConfig("job-types"));
       JobHandlers handlers = JobHandlers.load(JobclusterNode.class.getClassLoader(),
-          List.of(HttpHandler.create(system, HttpJobSettings.fromConfig(settings.getConfig("http-jobs"))))).disabling(disabledTypes);
+          List.of(HttpHandler.create(system, HttpJobSettings.fromConfig(settings.getConfig("http-jobs")), meters))).disabling(disabledTypes);
       WorkerPools.Settings workerSettings = WorkerPools.Settings.from(settings.getConfig("worker"));
       WorkerPools pools = WorkerPools.start(system, jobs, handlers,
           WorkerQueues.parse(settings.getString("worker-queues")), NodeIdentity.self(system), workerSettings);

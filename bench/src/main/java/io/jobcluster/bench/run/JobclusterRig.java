@@ -57,6 +57,9 @@ public final class JobclusterRig implements AutoCloseable {
     env.put(NodeEnv.MAX_IN_FLIGHT, "4096");
     // The callback server of http jobs listens on loopback, which nodes refuse to call unless allowed.
     env.put(NodeEnv.HTTP_ALLOWED_HOSTS, "127.0.0.1");
+    // Every http job calls the one callback server: as many calls to it as worker slots, as before
+    // the per-host limit (default 8) existed.
+    env.put(NodeEnv.HTTP_MAX_CALLS_PER_HOST, "64");
     return env;
   }
 

@@ -95,8 +95,13 @@ public final class WorkApi {
     if (fail.error().indexOf('\u0000') >= 0) {
       throw new InvalidRequestException("error", "must not contain NUL");
     }
+    Long retryAfter = fail.retryAfterSeconds();
+    if (retryAfter != null && (retryAfter < 0 || retryAfter > FailRequest.MAX_RETRY_AFTER_SECONDS)) {
+      throw new InvalidRequestException("retryAfterSeconds", "must be between 0 and " + FailRequest.MAX_RETRY_AFTER_SECONDS);
+    }
     boolean retryable = fail.retryable() == null || fail.retryable();
-    return onLease(id, fail.leaseId(), leaseId -> jobs.fail(principal.visibleTenant(), id, leaseId, fail.error(), retryable));
+    Duration delay = retryAfter == null ? null : Duration.ofSeconds(retryAfter);
+    return onLease(id, fail.leaseId(), leaseId -> jobs.failRetryingAfter(principal.visibleTenant(), id, leaseId, fail.error(), retryable, delay));
   }
 
   private CompletionStage<HttpResponse> onLease(String id, String leaseId, java.util.function.Function<String, CompletionStage<JobReply>> command) {

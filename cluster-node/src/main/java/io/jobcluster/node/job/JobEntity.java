@@ -100,8 +100,17 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   /** @param tenant see {@link LeaseReport#tenant()} */
   public record Complete(String tenant, String leaseId, String result, ActorRef<JobReply> replyTo) implements LeaseReport {}
 
-  /** @param tenant see {@link LeaseReport#tenant()} */
-  public record Fail(String tenant, String leaseId, String error, boolean retryable, ActorRef<JobReply> replyTo) implements LeaseReport {}
+  /**
+   * @param tenant see {@link LeaseReport#tenant()}
+   * @param notBefore the earliest a retry may start (the worker's hint, e.g. a server's Retry-After):
+   *     the retry waits for the later of it and the job's backoff; null for the backoff alone
+   */
+  public record Fail(String tenant, String leaseId, String error, boolean retryable, Instant notBefore, ActorRef<JobReply> replyTo)
+      implements LeaseReport {
+    public Fail(String tenant, String leaseId, String error, boolean retryable, ActorRef<JobReply> replyTo) {
+      this(tenant, leaseId, error, retryable, null, replyTo);
+    }
+  }
 
   /** A draining worker gives the job back unfinished: PENDING again, attempt not charged. */
   public record HandBack(String leaseId, ActorRef<JobReply> replyTo) implements LeaseReport {}
@@ -379,7 +388,8 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   }
 
   private ReplyEffect<JobEvent, JobState> fail(JobState.Running job, Fail cmd) {
-    return persistAndView(attemptFailed(job, FailureCause.HANDLER_ERROR, truncate(cmd.error()), cmd.retryable()), cmd.replyTo());
+    return persistAndView(attemptFailed(job, FailureCause.HANDLER_ERROR, truncate(cmd.error()), cmd.retryable(), cmd.notBefore()),
+        cmd.replyTo());
   }
 
   private ReplyEffect<JobEvent, JobState> workerLost(JobState.Running job, WorkerLost cmd) {
@@ -494,6 +504,11 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
    * attempts but counted apart: too many of them quarantine the job as FAILED.
    */
   private JobEvent.AttemptFailed attemptFailed(JobState.Running job, FailureCause cause, String error, boolean retryable) {
+    return attemptFailed(job, cause, error, retryable, null);
+  }
+
+  /** @param notBefore the earliest the retry may start, when later than the backoff; null for none */
+  private JobEvent.AttemptFailed attemptFailed(JobState.Running job, FailureCause cause, String error, boolean retryable, Instant notBefore) {
     Instant now = now();
     AttemptLease lease = job.lease();
     JobCommon common = job.common();
@@ -515,6 +530,9 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     if (retry) {
       // A lost worker says nothing about the job: run it again at once, elsewhere.
       retryAt = workerLost ? now : now.plus(job.spec().backoff().delayAfter(lease.attempt(), settings.jitter().getAsDouble()));
+      if (notBefore != null && notBefore.isAfter(retryAt)) {
+        retryAt = notBefore;
+      }
       deadline = JobState.Retrying.deadline(retryAt, job.spec());
     }
     return new JobEvent.AttemptFailed(jobId, lease.attempt(), lease.leaseId(), lease.workerId(), lease.node(), cause, reason, retryable, to,

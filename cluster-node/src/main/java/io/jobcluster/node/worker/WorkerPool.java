@@ -239,7 +239,7 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
   private Behavior<Command> report(AttemptContext attempt, HandlerResult result, int tries) {
     LeasedAttempt job = attempt.job();
     CompletionStage<JobReply> answer = result instanceof HandlerResult.Failure failure
-        ? jobs.fail(null, job.jobId().value(), job.leaseId().value(), failure.error(), failure.retryable())
+        ? jobs.fail(null, job.jobId().value(), job.leaseId().value(), failure.error(), failure.retryable(), failure.notBefore())
         : jobs.complete(null, job.jobId().value(), job.leaseId().value(), ((HandlerResult.Success) result).resultJson());
     getContext().pipeToSelf(answer, (reply, failure) -> new Reported(attempt, result, tries + 1, reply, failure));
     return this;

@@ -1,6 +1,7 @@
 package io.jobcluster.node.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static io.jobcluster.node.http.HttpTestClient.assertError;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -376,6 +377,32 @@ class JobsHttpTest {
     assertEquals("COMPLETED", done.body().get("status").asText());
     assertEquals("a.mp4", done.body().get("result").get("dst").asText());
     assertEquals(1, done.body().get("attempts").asInt(), "the heartbeat kept the first attempt alive");
+  }
+
+  @Test
+  void anExternalWorkerMayDelayTheRetryWithRetryAfterSecondsAndABadValueChangesNothing() throws Exception {
+    String worker = issue("acme", Set.of(Scope.WORK));
+    String id = send("POST", "/v1/jobs", acme, """
+        {"type": "transcode", "queue": "ext4", "backoff": {"initialSeconds": 1, "multiplier": 1, "maxSeconds": 1}}
+        """).body().get("id").asText();
+    String leaseId = send("POST", "/v1/queues/ext4/lease", worker, "{\"workerId\":\"w\",\"waitSeconds\":10}").body().get("items").get(0)
+        .get("leaseId").asText();
+
+    for (String bad : List.of("-1", "86401", "\"soon\"")) {
+      Answer refused = send("POST", "/v1/jobs/" + id + "/fail", worker, """
+          {"leaseId": "%s", "error": "busy", "retryAfterSeconds": %s}""".formatted(leaseId, bad));
+      assertEquals(400, refused.status(), String.valueOf(refused.body()));
+      assertEquals("invalid_request", refused.body().get("error").asText());
+    }
+    assertEquals("RUNNING", send("GET", "/v1/jobs/" + id, acme, null).body().get("status").asText(), "the refusals changed nothing");
+
+    Instant before = Instant.now();
+    Answer failed = send("POST", "/v1/jobs/" + id + "/fail", worker, """
+        {"leaseId": "%s", "error": "downstream busy", "retryAfterSeconds": 600}""".formatted(leaseId));
+    assertEquals(200, failed.status(), String.valueOf(failed.body()));
+    assertEquals("RETRYING", failed.body().get("status").asText());
+    Instant runAt = Instant.parse(failed.body().get("runAt").asText());
+    assertFalse(runAt.isBefore(before.plusSeconds(600)), runAt + " is 600 s after " + before + " at the earliest");
   }
 
   @Test

@@ -246,6 +246,43 @@ class JobEntityTest {
   }
 
   @Test
+  void aFailureWithANotBeforeLaterThanTheBackoffRetriesNotBeforeIt() {
+    var kit = running(SLEEP, "lease-1");
+    Instant notBefore = fixture.clock.instant().plus(Duration.ofSeconds(30));
+    var result = ask(kit, replyTo -> new JobEntity.Fail(null, "lease-1", "status 429", true, notBefore, replyTo));
+
+    JobView view = accepted(result);
+    assertEquals(JobStatus.RETRYING, view.status());
+    assertEquals(notBefore, view.runAt());
+    assertEquals(notBefore, assertInstanceOf(JobEvent.AttemptFailed.class, result.event()).retryAt());
+
+    fixture.timePasses(Duration.ofMillis(29_999));
+    assertEquals(JobStatus.RETRYING, job(kit).status());
+    fixture.timePasses(Duration.ofMillis(1));
+    assertEquals(JobStatus.PENDING, job(kit).status());
+  }
+
+  @Test
+  void aNotBeforeEarlierThanTheBackoffLeavesTheBackoff() {
+    var kit = running(SLEEP, "lease-1");
+    Instant soon = fixture.clock.instant().plus(Duration.ofSeconds(1));
+
+    JobView view = accepted(ask(kit, replyTo -> new JobEntity.Fail(null, "lease-1", "status 503", true, soon, replyTo)));
+
+    assertEquals(fixture.clock.instant().plus(Duration.ofMillis(7500)), view.runAt());
+  }
+
+  @Test
+  void aNotBeforeDoesNotRetryAJobWithoutAttemptsLeft() {
+    var kit = running(SLEEP.withMaxAttempts(1), "lease-1");
+    Instant notBefore = fixture.clock.instant().plus(Duration.ofSeconds(30));
+
+    JobView view = accepted(ask(kit, replyTo -> new JobEntity.Fail(null, "lease-1", "status 429", true, notBefore, replyTo)));
+
+    assertEquals(JobStatus.FAILED, view.status());
+  }
+
+  @Test
   void nonRetryableFailureFailsAtOnce() {
     var kit = running(SLEEP, "lease-1");
     JobView view = accepted(ask(kit, replyTo -> new JobEntity.Fail(null, "lease-1", "bad input", false, replyTo)));

@@ -1,5 +1,6 @@
 package io.jobcluster.node.worker.handler;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -7,9 +8,12 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -32,6 +36,7 @@ import org.apache.pekko.http.javadsl.OutgoingConnectionBuilder;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.ResponseEntity;
 import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
+import org.apache.pekko.pattern.CircuitBreakerOpenException;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.SharedKillSwitch;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -58,6 +63,13 @@ import org.slf4j.LoggerFactory;
  * (an opaque label of the worker, see {@link #workerLabel}), so a receiver can recognise a repeated
  * execution of the same job: after a node dies mid-call, the job runs again elsewhere.
  *
+ * <p>Calls to one target host ({@code host:port} of the URL) on one node go through its
+ * {@link HostGuards guard}: at most {@code max-calls-per-host} at once (more wait in line, without a
+ * thread, until their deadline), and a circuit breaker that opens after {@code breaker-max-failures}
+ * failures in a row (connection errors, timeouts, 5xx, 429) and then fails the attempt fast, without
+ * a call, retryable not before the breaker lets a trial call through. A 429 or 503 answer's {@code
+ * Retry-After} sets the earliest next attempt likewise ({@link HandlerResult.Failure#notBefore}).
+ *
  * <p>Logs name the host and job only: URLs and header values may carry credentials.
  */
 public final class HttpHandler implements JobHandler {
@@ -77,8 +89,11 @@ public final class HttpHandler implements JobHandler {
   private final HttpsConnectionContext tls;
   // Continuations of Pekko's stages run here: without an executor each one would start a thread.
   private final Executor executor;
+  private final HostGuards guards;
+  private final Clock clock;
 
-  private HttpHandler(ActorSystem<?> system, HttpJobSettings settings, AddressPolicy.Resolver resolver, SSLContext sslContext) {
+  private HttpHandler(ActorSystem<?> system, HttpJobSettings settings, AddressPolicy.Resolver resolver, SSLContext sslContext,
+      MeterRegistry meters, Clock clock) {
     this.system = system;
     this.http = Http.get(system);
     this.settings = settings;
@@ -86,25 +101,51 @@ public final class HttpHandler implements JobHandler {
     this.connectionSettings = ClientConnectionSettings.create(system.classicSystem()).withConnectingTimeout(settings.connectTimeout());
     this.tls = ConnectionContext.httpsClient((host, port) -> verifyingEngine(sslContext, host, port));
     this.executor = system.executionContext();
+    // The breaker's own timeout comes after the call's deadline, which aborts the call and decides.
+    this.guards = new HostGuards(system.classicSystem().scheduler(), settings.hosts(), settings.maxRequestTimeout().plusSeconds(1), meters);
+    this.clock = clock;
   }
 
-  /** The handler of a node: resolves with the JVM's resolver, trusts the JVM's default trust store. */
+  /**
+   * The handler of a node: resolves with the JVM's resolver, trusts the JVM's default trust store,
+   * reports its hosts' breakers to {@code meters}.
+   */
+  public static HttpHandler create(ActorSystem<?> system, HttpJobSettings settings, MeterRegistry meters) {
+    return create(system, settings, InetAddress::getAllByName, defaultTls(), meters);
+  }
+
+  /** Without metrics (tests). */
   public static HttpHandler create(ActorSystem<?> system, HttpJobSettings settings) {
     return create(system, settings, InetAddress::getAllByName);
   }
 
   /** With another resolver (tests). */
   static HttpHandler create(ActorSystem<?> system, HttpJobSettings settings, AddressPolicy.Resolver resolver) {
+    return create(system, settings, resolver, defaultTls());
+  }
+
+  /** With another resolver and trust (tests). */
+  static HttpHandler create(ActorSystem<?> system, HttpJobSettings settings, AddressPolicy.Resolver resolver, SSLContext tls) {
+    return create(system, settings, resolver, tls, null);
+  }
+
+  /** With another resolver, trust and metrics (tests); {@code meters} null for none. */
+  static HttpHandler create(ActorSystem<?> system, HttpJobSettings settings, AddressPolicy.Resolver resolver, SSLContext tls,
+      MeterRegistry meters) {
+    return new HttpHandler(system, settings, resolver, tls, meters, Clock.systemUTC());
+  }
+
+  static SSLContext defaultTls() {
     try {
-      return create(system, settings, resolver, SSLContext.getDefault());
+      return SSLContext.getDefault();
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("no default TLS context", e);
     }
   }
 
-  /** With another resolver and trust (tests). */
-  static HttpHandler create(ActorSystem<?> system, HttpJobSettings settings, AddressPolicy.Resolver resolver, SSLContext tls) {
-    return new HttpHandler(system, settings, resolver, tls);
+  /** The guards of the hosts this handler calls (tests look at them). */
+  HostGuards guards() {
+    return guards;
   }
 
   @Override
@@ -176,8 +217,11 @@ public final class HttpHandler implements JobHandler {
     TIMED_OUT
   }
 
-  /** What the server answered to the last hop: its status and the first bytes of its body. */
-  private record Answer(int status, String body) {}
+  /**
+   * What the server answered to the last hop: its status, the first bytes of its body, and its
+   * Retry-After header (null when none).
+   */
+  private record Answer(int status, String body, String retryAfter) {}
 
   /** One attempt's call: its hops, lease keeper and deadline, and why it was cut short. */
   private final class Call {
@@ -210,7 +254,38 @@ public final class HttpHandler implements JobHandler {
       // The call ends within the lease, but heartbeats keep its result from racing the lease's end.
       lease = LeaseKeeper.start(context, () -> null, this::leaseLost);
       context.cancellation().thenRun(this::cancelled);
-      return send(call, settings.maxRedirects()).handle(this::settle);
+      HostGuards.HostGuard guard = guards.of(hostOf(call));
+      return guard.slots().acquire(aborted)
+          .thenCompose(slot -> guarded(guard, slot))
+          .handle(this::settle);
+    }
+
+    /** The call through the host's breaker, in the place it holds, which it gives up when it ends. */
+    private CompletionStage<Answer> guarded(HostGuards.HostGuard guard, HostSlots.Slot slot) {
+      CompletionStage<Answer> answer;
+      try {
+        answer = guard.breaker().callWithCircuitBreakerCS(() -> send(call, settings.maxRedirects()), this::tripsBreaker);
+      } catch (RuntimeException e) {
+        slot.release();
+        throw e;
+      }
+      return answer.whenComplete((ignored, error) -> slot.release());
+    }
+
+    /**
+     * What counts against the host: no answer (connection errors, timeouts) and answers that say it
+     * is in trouble (5xx, 429). An abort of ours, a refused destination or an invalid request does not.
+     */
+    private Boolean tripsBreaker(Optional<Answer> answer, Optional<Throwable> error) {
+      if (answer.isPresent()) {
+        return HttpOutcome.tripsBreaker(answer.get().status());
+      }
+      Abort reason = abort.get();
+      if (reason == Abort.CANCELLED || reason == Abort.LEASE_LOST) {
+        return false;
+      }
+      Throwable cause = unwrap(error.orElse(null));
+      return !(cause instanceof AddressPolicy.DestinationRefusedException || cause instanceof InvalidPayloadException);
     }
 
     private CompletionStage<Answer> send(HttpCall hop, int redirectsLeft) {
@@ -267,7 +342,8 @@ public final class HttpHandler implements JobHandler {
           ? response.getHeader("Location").map(header -> header.value())
           : Optional.empty();
       if (location.isEmpty()) {
-        return prefix(response.entity()).thenApply(body -> new Answer(status, body));
+        String retryAfter = response.getHeader("Retry-After").map(header -> header.value()).orElse(null);
+        return prefix(response.entity()).thenApply(body -> new Answer(status, body, retryAfter));
       }
       discard(response.entity());
       if (redirectsLeft == 0) {
@@ -323,9 +399,23 @@ public final class HttpHandler implements JobHandler {
       if (error == null) {
         log.debug("http call answered jobId={} attempt={} host={} status={}",
             context.jobId(), context.attempt(), call.target(), answer.status());
-        return HttpOutcome.of(answer.status(), answer.body(), call.expectStatus());
+        return HttpOutcome.of(answer.status(), answer.body(), call.expectStatus(), retryAfter(answer));
       }
       return failure(error);
+    }
+
+    /** When a 429 or 503 answer says the next attempt may start; null when it says nothing usable. */
+    private Instant retryAfter(Answer answer) {
+      if (!HttpOutcome.honoursRetryAfter(answer.status())) {
+        return null;
+      }
+      Instant notBefore = RetryAfter.parse(answer.retryAfter(), clock.instant(), settings.hosts().maxRetryAfter()).orElse(null);
+      if (notBefore != null) {
+        guards.retryAfterHonoured();
+        log.info("http call asked to retry later jobId={} attempt={} host={} status={} notBefore={}",
+            context.jobId(), context.attempt(), call.target(), answer.status(), notBefore);
+      }
+      return notBefore;
     }
 
     private void cancelled() {
@@ -350,7 +440,7 @@ public final class HttpHandler implements JobHandler {
     }
 
     private HandlerResult failure(Throwable error) {
-      Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+      Throwable cause = unwrap(error);
       Abort reason = abort.get();
       if (reason == Abort.CANCELLED || reason == Abort.LEASE_LOST) {
         log.debug("http call aborted jobId={} attempt={} host={} reason={}",
@@ -358,6 +448,14 @@ public final class HttpHandler implements JobHandler {
         return reason == Abort.CANCELLED
             ? HandlerResult.failure("cancelled", false)
             : HandlerResult.failure("lease lost", true);
+      }
+      if (cause instanceof CircuitBreakerOpenException open) {
+        // The host kept failing: no call now, and the next attempt not before the breaker tries again.
+        Instant notBefore = clock.instant().plusMillis(open.remainingDuration().toMillis());
+        log.info("http call not made jobId={} attempt={} host={} reason=circuit-breaker-open notBefore={}",
+            context.jobId(), context.attempt(), call.target(), notBefore);
+        return HandlerResult.retryNotBefore("http call not made: the circuit breaker of " + call.target()
+            + " is open (its calls kept failing)", notBefore);
       }
       if (cause instanceof AddressPolicy.DestinationRefusedException refused) {
         log.info("http call refused jobId={} attempt={} host={} reason={}",
@@ -376,6 +474,15 @@ public final class HttpHandler implements JobHandler {
       // Connecting, name resolution, the connection breaking: another attempt may well succeed.
       return HandlerResult.failure("http call failed: " + describe(cause), true);
     }
+  }
+
+  /** The key of a call's host guard: the URL's host and port, the scheme's default port included. */
+  static String hostOf(HttpCall call) {
+    return call.url().getHost().toLowerCase(Locale.ROOT) + ":" + call.port();
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
   }
 
   /** The charset the Content-Type names; UTF-8 when it names none or one this JVM lacks. */
