@@ -114,6 +114,9 @@ public final class ChaosCluster implements AutoCloseable {
     nodeEnv.put(NodeEnv.TENANT_REQUEST_RATE, "1000000");
     nodeEnv.put(NodeEnv.TENANT_REQUEST_BURST, "1000000");
     nodeEnv.put(NodeEnv.TENANT_MAX_RUNNING_JOBS, "100000");
+    // The ledger stands for a healthy downstream that fails some calls on purpose (scenario f's first
+    // attempts answer 500): its circuit breaker must not open and hold back the other jobs' calls.
+    nodeEnv.put(NodeEnv.HTTP_BREAKER_MAX_FAILURES, "1000000");
     nodeEnv.putAll(env);
     return nodeEnv;
   }

@@ -32,6 +32,7 @@ public final class NodeEnv {
   public static final String TENANT_REQUEST_BURST = "JOBCLUSTER_TENANT_REQUEST_BURST";
   public static final String HTTP_ALLOWED_HOSTS = "JOBCLUSTER_HTTP_ALLOWED_HOSTS";
   public static final String HTTP_MAX_CALLS_PER_HOST = "JOBCLUSTER_HTTP_MAX_CALLS_PER_HOST";
+  public static final String HTTP_BREAKER_MAX_FAILURES = "JOBCLUSTER_HTTP_BREAKER_MAX_FAILURES";
   public static final String TENANT_MAX_RUNNING_JOBS = "JOBCLUSTER_TENANT_MAX_RUNNING_JOBS";
 
   private NodeEnv() {}
