@@ -15,6 +15,10 @@ import io.jobcluster.protocol.JobStatus;
 import io.jobcluster.protocol.JobView;
 import io.jobcluster.protocol.wire.JobPage;
 import io.jobcluster.protocol.wire.JobSummary;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,6 +30,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -81,7 +87,26 @@ abstract class RetentionEndToEndContract {
         assertTrue(count("SELECT COUNT(*) FROM jobs WHERE id = ?", id) == 1, "row kept: " + view);
       }
       assertTrue(listed(node, null).containsAll(kept), "the listing holds the kept jobs");
+
+      Awaitility.await("the retention metrics").atMost(STEP).untilAsserted(() -> {
+        String metrics = scrape(node);
+        assertTrue(metric(metrics, "jobcluster_retention_removed_total{status=\"COMPLETED\"}") >= 25, metrics);
+        assertTrue(metric(metrics, "jobcluster_retention_removed_total{status=\"FAILED\"}") >= 4, metrics);
+        assertTrue(metric(metrics, "jobcluster_retention_removed_total{status=\"CANCELLED\"}") >= 4, metrics);
+        assertTrue(metric(metrics, "jobcluster_retention_run_duration_seconds_count") >= 1, metrics);
+        assertTrue(metric(metrics, "jobcluster_retention_oldest_finished_age_seconds") > 0, "the kept dead letters are the oldest: " + metrics);
+      });
     }
+  }
+
+  private static String scrape(JobclusterNode node) throws Exception {
+    URI uri = URI.create("http://127.0.0.1:" + node.managementAddress().getPort() + "/metrics");
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).timeout(STEP).build(), HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  private static double metric(String scrape, String series) {
+    Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(scrape);
+    return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
   }
 
   @Test
@@ -158,6 +183,37 @@ abstract class RetentionEndToEndContract {
       for (String id : submittedMeanwhile) {
         assertInstanceOf(JobReply.Accepted.class, await(jobs.get("busy", id)));
       }
+    }
+  }
+
+  @Test
+  void dueJobsAreReadInBatchesOfAtMostTheLimitInFinishOrder() throws Exception {
+    try (JobclusterNode node = TestNodes.start(database(), RETENTION.replace("interval = 300ms", "interval = 1h"))) {
+      List<String> cancelled = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        cancelled.add(cancelled(node.jobs(), "paged"));
+      }
+      FinishedJobs finished = new FinishedJobs(node.queries());
+      Instant later = Instant.now().plus(Duration.ofDays(365));
+      // Nobody's jobs are due by the defaults; all of this tenant's are, by its own cutoffs.
+      FinishedJobs.Cutoffs none = new FinishedJobs.Cutoffs(Instant.EPOCH, Instant.EPOCH);
+      Map<String, FinishedJobs.Cutoffs> paged = Map.of("paged", new FinishedJobs.Cutoffs(later, later));
+      Awaitility.await("the cancelled jobs in the read model").atMost(STEP)
+          .until(() -> await(finished.due(none, paged, null, 10)).size() == cancelled.size());
+      List<FinishedJob> read = new ArrayList<>();
+      List<Integer> sizes = new ArrayList<>();
+      FinishedJobs.After after = null;
+      List<FinishedJob> batch;
+      do {
+        batch = await(finished.due(none, paged, after, 2));
+        sizes.add(batch.size());
+        read.addAll(batch);
+        after = batch.isEmpty() ? after : FinishedJobs.After.of(batch.get(batch.size() - 1));
+      } while (batch.size() == 2);
+      assertEquals(List.of(2, 2, 1), sizes);
+      assertEquals(cancelled, read.stream().map(FinishedJob::id).toList(), "in the order they finished, each once");
+      assertTrue(read.stream().allMatch(job -> job.status() == JobStatus.CANCELLED && "paged".equals(job.tenant())));
+      assertEquals(List.of(), await(finished.due(none, Map.of(), null, 10)), "the defaults' cutoffs hold");
     }
   }
 

@@ -5,6 +5,7 @@ import io.jobcluster.node.readmodel.FinishedJob;
 import io.jobcluster.node.readmodel.FinishedJobs;
 import io.jobcluster.node.readmodel.FinishedJobs.After;
 import io.jobcluster.node.readmodel.FinishedJobs.Cutoffs;
+import io.jobcluster.protocol.ErrorCode;
 import io.jobcluster.protocol.JobReply;
 import io.jobcluster.protocol.JobStatus;
 import java.time.Clock;
@@ -57,10 +58,13 @@ public final class RetentionSweeper {
   /** What a run has done so far. */
   private record Run(Instant startedAt, long startNanos, Cutoffs defaults, Map<String, Cutoffs> tenants, Outcomes outcomes, After after) {}
 
-  /** Jobs removed by status, jobs kept (changed since they were selected) and asks that failed. */
-  private record Outcomes(Map<JobStatus, Long> removed, long kept, long failed) {
+  /**
+   * Jobs removed by status, jobs kept (changed since they were selected), jobs already gone (deleted
+   * before, their row not yet removed by the projection) and asks that failed.
+   */
+  private record Outcomes(Map<JobStatus, Long> removed, long kept, long gone, long failed) {
     static Outcomes none() {
-      return new Outcomes(Map.of(), 0, 0);
+      return new Outcomes(Map.of(), 0, 0, 0);
     }
 
     long removedTotal() {
@@ -71,12 +75,12 @@ public final class RetentionSweeper {
       Map<JobStatus, Long> sum = new EnumMap<>(JobStatus.class);
       removed.forEach((status, count) -> sum.merge(status, count, Long::sum));
       other.removed.forEach((status, count) -> sum.merge(status, count, Long::sum));
-      return new Outcomes(Map.copyOf(sum), kept + other.kept, failed + other.failed);
+      return new Outcomes(Map.copyOf(sum), kept + other.kept, gone + other.gone, failed + other.failed);
     }
   }
 
   private enum Outcome {
-    REMOVED, KEPT, FAILED
+    REMOVED, KEPT, GONE, FAILED
   }
 
   private RetentionSweeper() {}
@@ -145,7 +149,7 @@ public final class RetentionSweeper {
       CompletionStage<Outcomes> outcomes = Source.from(due)
           .mapAsyncUnordered(settings.parallelism(), this::expire)
           .runWith(Sink.fold(Outcomes.none(), Outcomes::plus), context.getSystem());
-      context.pipeToSelf(outcomes, (done, failure) -> new BatchDone(failure == null ? done : new Outcomes(Map.of(), 0, due.size()), last, full));
+      context.pipeToSelf(outcomes, (done, failure) -> new BatchDone(failure == null ? done : new Outcomes(Map.of(), 0, 0, due.size()), last, full));
       return running(run);
     }
 
@@ -153,18 +157,29 @@ public final class RetentionSweeper {
     private CompletionStage<Outcomes> expire(FinishedJob job) {
       // On the actor system's dispatcher: a bare handle() on an ask's stage would start a thread per call.
       return expirer.expire(job.id(), job.lastSeqNr()).handleAsync((reply, failure) -> {
-        Outcome outcome = failure != null ? Outcome.FAILED : reply instanceof JobReply.Accepted ? Outcome.REMOVED : Outcome.KEPT;
+        Outcome outcome = outcome(reply, failure);
         switch (outcome) {
           case REMOVED -> metrics.removed(job.status());
           case KEPT -> metrics.kept();
+          case GONE -> log.debug("retention found a job deleted already jobId={}", job.id());
           default -> log.debug("retention could not remove a job jobId={} error={}", job.id(), String.valueOf(failure));
         }
         return switch (outcome) {
-          case REMOVED -> new Outcomes(Map.of(job.status(), 1L), 0, 0);
-          case KEPT -> new Outcomes(Map.of(), 1, 0);
-          default -> new Outcomes(Map.of(), 0, 1);
+          case REMOVED -> new Outcomes(Map.of(job.status(), 1L), 0, 0, 0);
+          case KEPT -> new Outcomes(Map.of(), 1, 0, 0);
+          case GONE -> new Outcomes(Map.of(), 0, 1, 0);
+          default -> new Outcomes(Map.of(), 0, 0, 1);
         };
       }, context.getSystem().executionContext());
+    }
+
+    private static Outcome outcome(JobReply reply, Throwable failure) {
+      if (failure != null) {
+        return Outcome.FAILED;
+      } else if (reply instanceof JobReply.Accepted) {
+        return Outcome.REMOVED;
+      }
+      return reply instanceof JobReply.Rejected rejected && rejected.error() == ErrorCode.NOT_FOUND ? Outcome.GONE : Outcome.KEPT;
     }
 
     private Behavior<Command> batchDone(Run run, BatchDone done) {
@@ -187,8 +202,8 @@ public final class RetentionSweeper {
       Outcomes outcomes = run.outcomes();
       Instant oldest = ended.failure() == null ? ended.oldest().orElse(null) : null;
       metrics.runEnded(took, outcomes.removedTotal(), oldest);
-      context.getLog().info("retention run removed={} byStatus={} kept={} failed={} tookMs={} oldestFinishedAt={}", outcomes.removedTotal(),
-          outcomes.removed(), outcomes.kept(), outcomes.failed(), took.toMillis(), oldest);
+      context.getLog().info("retention run removed={} byStatus={} kept={} alreadyGone={} failed={} tookMs={} oldestFinishedAt={}",
+          outcomes.removedTotal(), outcomes.removed(), outcomes.kept(), outcomes.gone(), outcomes.failed(), took.toMillis(), oldest);
       return idle();
     }
   }
