@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import io.jobcluster.node.NodeConfig;
+import io.jobcluster.node.TestNodes;
 import io.jobcluster.node.readmodel.FinishedJobs.Cutoffs;
+import io.jobcluster.persistence.DatabaseSettings;
 import io.jobcluster.protocol.JobStatus;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -56,6 +60,14 @@ class RetentionSettingsTest {
     Instant now = Instant.parse("2026-03-01T00:00:00Z");
     assertEquals(Map.of("acme", new Cutoffs(now.minus(Duration.ofDays(1)), now.minus(Duration.ofDays(14))),
         "globex.eu", new Cutoffs(now.minus(Duration.ofHours(12)), now.minusSeconds(30))), policy.tenantCutoffs(now));
+  }
+
+  @Test
+  void aNodeWithAMalformedPeriodDoesNotStartAndSaysWhy(@TempDir Path dataDir) {
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> TestNodes.start(DatabaseSettings.h2(dataDir), "jobcluster.retention.completed = \"7 days\"").close());
+    assertEquals("node failed to start: jobcluster.retention.completed must be a whole number followed by s, m, h or d"
+        + " (such as 30s, 12h, 7d), not '7 days'", e.getMessage());
   }
 
   @Test
