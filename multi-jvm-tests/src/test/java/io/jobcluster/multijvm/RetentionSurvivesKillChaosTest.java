@@ -48,8 +48,8 @@ class RetentionSurvivesKillChaosTest {
     Map<String, String> env = new HashMap<>(PostgresNodes.env(POSTGRES));
     env.put("JOBCLUSTER_RETENTION_COMPLETED", "3s");
     env.put("JOBCLUSTER_RETENTION_INTERVAL", "1s");
-    env.put("JOBCLUSTER_RETENTION_BATCH_SIZE", "25");
-    env.put("JOBCLUSTER_RETENTION_BATCH_PAUSE", "200ms");
+    env.put("JOBCLUSTER_RETENTION_BATCH_SIZE", "50");
+    env.put("JOBCLUSTER_RETENTION_BATCH_PAUSE", "100ms");
     try (NodeCluster cluster = NodeCluster.of("RetentionSurvivesKillChaosTest", ChaosCluster.withChaosSettings(env)).start(1)) {
       NodeProcess node = cluster.node(0);
       JobclusterClient admin = JobclusterClient.builder().baseUri(node.spec().baseUri()).apiKey(ChaosCluster.ADMIN_KEY).build();
