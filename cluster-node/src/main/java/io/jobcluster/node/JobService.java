@@ -191,6 +191,11 @@ public final class JobService {
     return ask(jobId, replyTo -> new JobEntity.Delete(tenant, replyTo));
   }
 
+  /** Retention: deletes the job if it is finished and unchanged since its event {@code seqNr} (see {@link JobEntity.Expire}). */
+  public CompletionStage<JobReply> expire(String jobId, long seqNr) {
+    return ask(jobId, replyTo -> new JobEntity.Expire(seqNr, replyTo));
+  }
+
   private CompletionStage<JobReply> ask(String jobId, Function<ActorRef<JobReply>, JobEntity.Command> command) {
     return ask(jobId, command, askTimeout);
   }

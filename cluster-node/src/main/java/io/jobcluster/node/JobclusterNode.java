@@ -41,6 +41,9 @@ import io.jobcluster.node.job.JobEntitySettings;
 import io.jobcluster.node.readmodel.JobQueries;
 import io.jobcluster.node.readmodel.ReadModel;
 import io.jobcluster.node.readmodel.RunningAttempt;
+import io.jobcluster.node.retention.RetentionMetrics;
+import io.jobcluster.node.retention.RetentionSettings;
+import io.jobcluster.node.retention.RetentionSweeper;
 import io.jobcluster.node.tls.GatewayTls;
 import io.jobcluster.persistence.ClusterSecretStore;
 import io.jobcluster.persistence.DatabaseSettings;
@@ -117,7 +120,8 @@ public final class JobclusterNode implements AutoCloseable {
       JobService jobs = new JobService(system, Clock.systemUTC(), settings.getDuration("ask-timeout"),
           JobService.LostWorkerAsks.from(settings.getConfig("job.lost-worker-asks")), PayloadLimit.fromConfig(settings),
           clusterSecret(settings, database));
-      JobQueries queries = ReadModel.start(system, database, meters).queries();
+      ReadModel readModel = ReadModel.start(system, database, meters);
+      JobQueries queries = readModel.queries();
       Config limits = settings.getConfig("limits");
       TenantLimits.Table tenantLimits = TenantLimits.Table.fromConfig(limits);
       QueueDispatcher.init(system, jobs, dispatchReadModel(queries), dispatchSettings(settings.getConfig("dispatch"), tenantLimits));
@@ -127,6 +131,8 @@ public final class JobclusterNode implements AutoCloseable {
       Config sweep = settings.getConfig("deadline-sweep");
       DeadlineSweeper.init(system, queries, jobs, new DeadlineSweeper.Settings(sweep.getDuration("interval"),
           settings.getDuration("job.wake-horizon"), sweep.getDuration("grace"), sweep.getInt("limit")));
+      RetentionSweeper.init(system, readModel.finishedJobs(), jobs, RetentionSettings.fromConfig(settings.getConfig("retention")),
+          new RetentionMetrics(meters, Clock.systemUTC()), Clock.systemUTC());
       DisabledJobTypes disabledTypes = DisabledJobTypes.fromConfig(settings.getConfig("job-types"));
       JobHandlers handlers = JobHandlers.load(JobclusterNode.class.getClassLoader(),
           List.of(HttpHandler.create(system, HttpJobSettings.fromConfig(settings.getConfig("http-jobs")), meters))).disabling(disabledTypes);

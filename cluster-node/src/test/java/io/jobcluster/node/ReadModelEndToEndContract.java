@@ -18,10 +18,6 @@ import io.jobcluster.protocol.JobView;
 import io.jobcluster.protocol.wire.JobPage;
 import io.jobcluster.protocol.wire.JobTransition;
 import io.jobcluster.protocol.wire.JobSummary;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -297,17 +293,7 @@ abstract class ReadModelEndToEndContract {
   }
 
   private long count(String sql, Object... parameters) throws SQLException {
-    DatabaseSettings db = database();
-    try (Connection connection = DriverManager.getConnection(db.url(), db.user(), db.password());
-        PreparedStatement statement = connection.prepareStatement(sql)) {
-      for (int i = 0; i < parameters.length; i++) {
-        statement.setObject(i + 1, parameters[i]);
-      }
-      try (ResultSet rows = statement.executeQuery()) {
-        rows.next();
-        return rows.getLong(1);
-      }
-    }
+    return TestSql.count(database(), sql, parameters);
   }
 
   /**

@@ -34,7 +34,7 @@ public final class ChaosCluster implements AutoCloseable {
   public static final String TENANT = "chaos";
   /** Eight slots per node: enough for a steady 40 jobs/s of {@link HoldMix#mixed()} on two of three nodes. */
   public static final String WORKER_QUEUES = "default:8";
-  private static final String ADMIN_KEY = "chaos-admin-0123456789abcdefghijklmnopqrstuv";
+  static final String ADMIN_KEY = "chaos-admin-0123456789abcdefghijklmnopqrstuv";
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
   /** How long a call must still have to run when {@link #awaitLoadRunningOn} returns. */
@@ -103,7 +103,7 @@ public final class ChaosCluster implements AutoCloseable {
   }
 
   /** The admin key, worker slots and tenant limits of every scenario, under {@code env}'s own settings. */
-  private static Map<String, String> withChaosSettings(Map<String, String> env) {
+  static Map<String, String> withChaosSettings(Map<String, String> env) {
     Map<String, String> nodeEnv = new HashMap<>();
     nodeEnv.put(NodeEnv.ADMIN_KEY, ADMIN_KEY);
     nodeEnv.put(NodeEnv.WORKER_QUEUES, WORKER_QUEUES);

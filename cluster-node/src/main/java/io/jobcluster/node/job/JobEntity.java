@@ -131,6 +131,14 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
 
   public record Delete(String tenant, ActorRef<JobReply> replyTo) implements Request {}
 
+  /**
+   * From the retention sweep: delete the job as {@link Delete} does, but only while it is finished
+   * and unchanged since its event {@code seqNr}, the one the sweep saw in the read model. A job that
+   * moved on since (a dead letter redriven, even if it finished again) is kept and answers
+   * {@code invalid_transition}.
+   */
+  public record Expire(long seqNr, ActorRef<JobReply> replyTo) implements Request {}
+
   /** From the deadline sweep: the job's deadline comes soon, or passed while it was not in memory. Not answered. */
   public enum Wake implements Command {
     INSTANCE
@@ -163,7 +171,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
 
   private JobEntity(String jobId, boolean fresh, JobEntitySettings settings, ActorContext<Command> context, TimerScheduler<Command> timers,
       ActorRef<ClusterSharding.ShardCommand> shard) {
-    super(PersistenceId.of(TYPE_KEY.name(), jobId));
+    super(persistenceId(jobId));
     this.jobId = jobId;
     this.fresh = fresh;
     this.settings = settings;
@@ -200,6 +208,11 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
 
   private static Behavior<Command> behavior(String jobId, boolean fresh, JobEntitySettings settings, ActorRef<ClusterSharding.ShardCommand> shard) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> new JobEntity(jobId, fresh, settings, context, timers, shard)));
+  }
+
+  /** The persistence id of the job {@code jobId}'s events and snapshots. */
+  public static PersistenceId persistenceId(String jobId) {
+    return PersistenceId.of(TYPE_KEY.name(), jobId);
   }
 
   public static String tagFor(String jobId) {
@@ -283,6 +296,8 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
       return job instanceof JobState.Finished finished ? delete(finished, cmd) : visibleOr(job, cmd.tenant(), cmd.replyTo(),
           () -> Effect().reply(cmd.replyTo(), new JobReply.Rejected(ErrorCode.INVALID_TRANSITION,
               "only COMPLETED, FAILED, CANCELLED or EXPIRED jobs can be deleted", job.status(), null)));
+    } else if (command instanceof Expire cmd) {
+      return expire(job, cmd);
     } else if (command instanceof Lease cmd) {
       return job instanceof JobState.Pending pending ? lease(pending, cmd)
           : job instanceof JobState.Running running ? leaseAgain(running, cmd) : invalidTransition(job, JobStatus.RUNNING, cmd.replyTo());
@@ -441,6 +456,15 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   private ReplyEffect<JobEvent, JobState> delete(JobState.Finished job, Delete cmd) {
     return visibleOr(job, cmd.tenant(), cmd.replyTo(), () -> persist(new JobEvent.Deleted(jobId, job.status(), job.attempts(), now()))
         .thenReply(cmd.replyTo(), state -> JobReply.Accepted.of(job.view())));
+  }
+
+  private ReplyEffect<JobEvent, JobState> expire(JobState.Job job, Expire cmd) {
+    long current = lastSequenceNumber(context);
+    if (!(job instanceof JobState.Finished) || current != cmd.seqNr()) {
+      return Effect().reply(cmd.replyTo(), new JobReply.Rejected(ErrorCode.INVALID_TRANSITION,
+          "the job changed since event " + cmd.seqNr() + " (now at " + current + "); it is kept", job.status(), null));
+    }
+    return delete((JobState.Finished) job, new Delete(null, cmd.replyTo()));
   }
 
   /**

@@ -12,7 +12,6 @@ import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import org.apache.pekko.persistence.query.EventEnvelope;
 import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.persistence.query.javadsl.CurrentEventsByPersistenceIdQuery;
-import org.apache.pekko.persistence.typed.PersistenceId;
 
 /**
  * A job's history, read from the job's own events in the journal: it shows every transition the
@@ -38,7 +37,7 @@ public final class JobHistory {
    * any tenant). Only the current job under this id counts: a deletion ends the history before it.
    */
   public CompletionStage<Optional<List<JobTransition>>> read(String tenant, String jobId) {
-    String persistenceId = PersistenceId.of(JobEntity.TYPE_KEY.name(), jobId).id();
+    String persistenceId = JobEntity.persistenceId(jobId).id();
     return journal.currentEventsByPersistenceId(persistenceId, 0L, Long.MAX_VALUE)
         .runFold(new ArrayList<EventEnvelope>(), JobHistory::sinceLastDeletion, system)
         .thenApply(events -> transitions(events, tenant));

@@ -129,11 +129,11 @@ public final class JobQueries {
   private record PageQuery(String tenant, JobStatus status, String queue, String type, int limit, ListCursor after) {}
 
   @FunctionalInterface
-  private interface Query<T> {
+  interface Query<T> {
     T run(Connection connection) throws SQLException;
   }
 
-  private <T> CompletionStage<T> run(String name, Query<T> query) {
+  <T> CompletionStage<T> run(String name, Query<T> query) {
     return CompletableFuture.supplyAsync(() -> {
       try (Connection connection = dataSource.getConnection()) {
         return inReadTransaction(connection, query);

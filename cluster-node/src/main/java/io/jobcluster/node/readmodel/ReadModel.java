@@ -36,6 +36,11 @@ public final class ReadModel {
     return queries;
   }
 
+  /** The finished jobs, for the retention sweep. */
+  public FinishedJobs finishedJobs() {
+    return new FinishedJobs(queries);
+  }
+
   /**
    * Starts the read model on this node: its connection pool (closed when the system terminates),
    * its queries, and this node's share of the projections. Once per node, after job sharding started.

@@ -79,6 +79,9 @@ final class ReadModelBatch {
     JobsTable.delete(connection, deletes);
     JobsTable.update(connection, updates);
     JobsTable.insert(connection, inserts);
-    log.debug("Read model batch written inserted={} updated={} deleted={}", inserts.size(), updates.size(), deletes.size());
+    // A deleted job (by DELETE or by retention) leaves no events or snapshots behind either.
+    JournalPurge.purge(connection, deletedAt);
+    log.debug("Read model batch written inserted={} updated={} deleted={} purged={}", inserts.size(), updates.size(), deletes.size(),
+        deletedAt.size());
   }
 }

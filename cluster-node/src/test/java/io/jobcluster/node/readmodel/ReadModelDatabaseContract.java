@@ -21,6 +21,8 @@ import io.jobcluster.protocol.wire.JobSummary;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -133,6 +135,89 @@ abstract class ReadModelDatabaseContract {
     List<JobSummary> rows = await(queries.list(TENANT, null, null, null, 10, null)).items();
     assertEquals(List.of(reused), rows.stream().map(JobSummary::id).toList());
     assertEquals("second", rows.get(0).type());
+  }
+
+  @Test
+  void aDeletionRemovesTheJobsEventsTagsAndSnapshotsUpToItAndNothingAfterIt() throws Exception {
+    String id = "44444444-0000-0000-0000-000000000003";
+    String other = "44444444-0000-0000-0000-000000000004";
+    // Journal rows as the plugin would hold them: the job's three events, two of a later job under the same id, another job's.
+    journalRows(id, 5);
+    journalRows(other, 2);
+    snapshotRows(id, 2, 5);
+    snapshotRows(other, 1);
+    project(envelopes(new JobEvents(id).submitted(TENANT, JobRequest.of("noop")).cancelled(0, JobStatus.PENDING)
+        .deleted(0, JobStatus.CANCELLED).events()));   // sequence numbers 1, 2, 3
+
+    assertEquals(List.of(4L, 5L), sequenceNumbers("event_journal", id), "the later job's events stay");
+    assertEquals(List.of(5L), sequenceNumbers("snapshot", id));
+    assertEquals(List.of(1L, 2L), sequenceNumbers("event_journal", other));
+    assertEquals(List.of(1L), sequenceNumbers("snapshot", other));
+    assertEquals(4, count("SELECT COUNT(*) FROM event_tag WHERE event_id IN (SELECT ordering FROM event_journal WHERE persistence_id IN (?, ?))",
+        "Job|" + id, "Job|" + other));
+    assertEquals(4, count("SELECT COUNT(*) FROM event_tag"), "the removed events' tag rows went with them");
+  }
+
+  private void journalRows(String jobId, int events) throws SQLException {
+    try (Connection connection = pool.getConnection();
+        PreparedStatement insert = connection.prepareStatement("INSERT INTO event_journal (persistence_id, sequence_number, deleted, writer,"
+            + " write_timestamp, adapter_manifest, event_payload, event_ser_id, event_ser_manifest) VALUES (?, ?, FALSE, 'w', 0, '', ?, 1, 'm')");
+        PreparedStatement tag = connection.prepareStatement("INSERT INTO event_tag (event_id, tag) SELECT ordering, 'job-0' FROM event_journal"
+            + " WHERE persistence_id = ?")) {
+      for (int seqNr = 1; seqNr <= events; seqNr++) {
+        insert.setString(1, "Job|" + jobId);
+        insert.setLong(2, seqNr);
+        insert.setBytes(3, new byte[] {1});
+        insert.executeUpdate();
+      }
+      tag.setString(1, "Job|" + jobId);
+      tag.executeUpdate();
+      connection.commit();
+    }
+  }
+
+  private void snapshotRows(String jobId, long... seqNrs) throws SQLException {
+    try (Connection connection = pool.getConnection();
+        PreparedStatement insert = connection.prepareStatement("INSERT INTO snapshot (persistence_id, sequence_number, created,"
+            + " snapshot_ser_id, snapshot_ser_manifest, snapshot_payload) VALUES (?, ?, 0, 1, 'm', ?)")) {
+      for (long seqNr : seqNrs) {
+        insert.setString(1, "Job|" + jobId);
+        insert.setLong(2, seqNr);
+        insert.setBytes(3, new byte[] {1});
+        insert.executeUpdate();
+      }
+      connection.commit();
+    }
+  }
+
+  private List<Long> sequenceNumbers(String table, String jobId) throws SQLException {
+    try (Connection connection = pool.getConnection();
+        PreparedStatement select = connection.prepareStatement("SELECT sequence_number FROM " + table
+            + " WHERE persistence_id = ? ORDER BY sequence_number")) {
+      select.setString(1, "Job|" + jobId);
+      List<Long> seqNrs = new ArrayList<>();
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          seqNrs.add(rows.getLong(1));
+        }
+      }
+      connection.commit();
+      return seqNrs;
+    }
+  }
+
+  private long count(String sql, String... parameters) throws SQLException {
+    try (Connection connection = pool.getConnection(); PreparedStatement select = connection.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        select.setString(i + 1, parameters[i]);
+      }
+      try (ResultSet rows = select.executeQuery()) {
+        rows.next();
+        long count = rows.getLong(1);
+        connection.commit();
+        return count;
+      }
+    }
   }
 
   @Test
