@@ -96,6 +96,11 @@ public final class JobQueries {
     return run("queueStats", connection -> queueStats(connection, tenant));
   }
 
+  /** Per queue, then per type: how many jobs are PENDING (to tell those no worker takes). Sorted by queue, then type. */
+  public CompletionStage<Map<String, Map<String, Long>>> pendingByType(String tenant) {
+    return run("pendingByType", connection -> pendingByType(connection, tenant));
+  }
+
   /** The RUNNING jobs of {@code queue} with the node holding each lease (to find leases of lost nodes). */
   public CompletionStage<List<RunningAttempt>> runningAttempts(String queue, int limit) {
     return validLimit(limit).thenCompose(ok -> run("runningAttempts", connection -> runningAttempts(connection, queue, limit)));
@@ -184,14 +189,14 @@ public final class JobQueries {
   private static List<PendingJobRow> readyJobs(Connection connection, String queue, int limit) throws SQLException {
     // 'PENDING' is written out rather than bound: PostgreSQL only uses the partial index
     // jobs_ready_idx when it can see the predicate in the query.
-    String sql = "SELECT id, tenant, priority, ready_at FROM jobs WHERE queue = ? AND status = 'PENDING'"
+    String sql = "SELECT id, tenant, type, priority, ready_at FROM jobs WHERE queue = ? AND status = 'PENDING'"
         + " ORDER BY priority DESC, ready_at, id LIMIT ?";
     List<PendingJobRow> ready = new ArrayList<>();
     try (PreparedStatement select = connection.prepareStatement(sql)) {
       Sql.bindAll(select, List.of(queue, limit));
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
-          ready.add(new PendingJobRow(rows.getString("id"), rows.getString("tenant"), rows.getInt("priority"), Sql.instant(rows, "ready_at")));
+          ready.add(new PendingJobRow(rows.getString("id"), rows.getString("tenant"), rows.getString("type"), rows.getInt("priority"), Sql.instant(rows, "ready_at")));
         }
       }
     }
@@ -293,6 +298,21 @@ public final class JobQueries {
     List<QueueStats> stats = new ArrayList<>();
     counts.forEach((queue, byStatus) -> stats.add(queueStats(queue, byStatus, oldestPending.get(queue))));
     return stats;
+  }
+
+  private static Map<String, Map<String, Long>> pendingByType(Connection connection, String tenant) throws SQLException {
+    String sql = "SELECT queue, type, COUNT(*) AS jobs FROM jobs WHERE status = 'PENDING'" + (tenant == null ? "" : " AND tenant = ?")
+        + " GROUP BY queue, type";
+    Map<String, Map<String, Long>> counts = new TreeMap<>();
+    try (PreparedStatement select = connection.prepareStatement(sql)) {
+      Sql.bindAll(select, tenant == null ? List.of() : List.of(tenant));
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          counts.computeIfAbsent(rows.getString("queue"), queue -> new TreeMap<>()).put(rows.getString("type"), rows.getLong("jobs"));
+        }
+      }
+    }
+    return counts;
   }
 
   private static QueueStats queueStats(String queue, Map<JobStatus, Long> byStatus, Instant oldestPending) {
