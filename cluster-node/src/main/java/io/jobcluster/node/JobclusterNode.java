@@ -226,8 +226,8 @@ public final class JobclusterNode implements AutoCloseable {
   private static DispatchReadModel dispatchReadModel(JobQueries queries) {
     return new DispatchReadModel() {
       @Override
-      public CompletionStage<List<ReadyJob>> readyJobs(String queue, int limit) {
-        return queries.readyJobs(queue, limit).thenApply(rows -> rows.stream()
+      public CompletionStage<List<ReadyJob>> readyJobs(String queue, int limit, List<String> skipTypes) {
+        return queries.readyJobs(queue, limit, skipTypes).thenApply(rows -> rows.stream()
             .map(row -> ReadyJob.of(row.jobId(), row.tenant(), row.type(), row.priority(), row.readyAt()))
             .toList());
       }

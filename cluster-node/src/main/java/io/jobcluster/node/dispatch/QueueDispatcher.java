@@ -127,6 +127,9 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
    */
   static final Duration EXTERNAL_TYPES_MEMORY = Duration.ofSeconds(60);
 
+  /** The most job types a reconciliation skips (each is one parameter of its query). */
+  private static final int MAX_SKIPPED_TYPES = 100;
+
   /** Stands for "every type" among the external lease types remembered. */
   private static final String EVERY_TYPE = "*";
 
@@ -391,7 +394,7 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
 
   private Behavior<Command> reconcile() {
     forgetOldLeases();
-    getContext().pipeToSelf(readModel.readyJobs(queue, settings.reconcileLimit()), Reconciled::new);
+    getContext().pipeToSelf(readModel.readyJobs(queue, settings.reconcileLimit(), unroutedTypes()), Reconciled::new);
     getContext().pipeToSelf(readModel.runningAttempts(queue, settings.reconcileLimit()), RunningFound::new);
     return this;
   }
@@ -476,6 +479,19 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
     msg.replyTo().tell(new DispatcherInfo(queue, NodeIdentity.self(getContext().getSystem()), ready.size(), leasing.size(), poolStatus,
         routed == null ? null : routed.stream().sorted().toList(), unroutable));
     return this;
+  }
+
+  /**
+   * The types of ready jobs no pool takes (at most {@value #MAX_SKIPPED_TYPES}): a reconciliation
+   * skips them, so that a page full of jobs that only wait does not hide jobs a pool would take.
+   * They are read again once a pool takes their type.
+   */
+  private List<String> unroutedTypes() {
+    Set<String> routed = routedTypes();
+    if (routed == null) {
+      return List.of();
+    }
+    return ready.waitingByType().keySet().stream().filter(type -> !routed.contains(type)).limit(MAX_SKIPPED_TYPES).toList();
   }
 
   /**
