@@ -89,6 +89,10 @@ public final class WorkerPools {
    * disabled: their jobs, submitted before the switch, fail with the reason rather than wait forever.
    */
   static List<String> typesOf(WorkerQueues.WorkerQueue queue, JobHandlers handlers) {
+    if (queue.types().isEmpty() && handlers.types().isEmpty()) {
+      // A pool of no types would be read as a pool of every type.
+      throw new IllegalArgumentException("worker queue '" + queue.queue() + "' would take every job type, but no job handler is registered");
+    }
     if (queue.types().isEmpty()) {
       return List.copyOf(handlers.types());
     }
