@@ -224,17 +224,17 @@ public final class JobclusterNode implements AutoCloseable {
   /** Job entities tell their queue's dispatcher (wherever it runs) that a job became PENDING. */
   private static JobReadyListener dispatcherNotice(ActorSystem<?> system) {
     ClusterSharding sharding = ClusterSharding.get(system);
-    return (queue, tenant, jobId, priority, readyAt) ->
-        sharding.entityRefFor(QueueDispatcher.TYPE_KEY, queue).tell(new QueueDispatcher.JobReady(jobId, tenant, priority, readyAt));
+    return (queue, tenant, jobId, type, priority, readyAt) ->
+        sharding.entityRefFor(QueueDispatcher.TYPE_KEY, queue).tell(new QueueDispatcher.JobReady(jobId, tenant, type, priority, readyAt));
   }
 
   /** The dispatchers reconcile with the read model's PENDING and RUNNING jobs of their queue. */
   private static DispatchReadModel dispatchReadModel(JobQueries queries) {
     return new DispatchReadModel() {
       @Override
-      public CompletionStage<List<ReadyJob>> readyJobs(String queue, int limit) {
-        return queries.readyJobs(queue, limit).thenApply(rows -> rows.stream()
-            .map(row -> ReadyJob.of(row.jobId(), row.tenant(), row.priority(), row.readyAt()))
+      public CompletionStage<List<ReadyJob>> readyJobs(String queue, int limit, List<String> skipTypes) {
+        return queries.readyJobs(queue, limit, skipTypes).thenApply(rows -> rows.stream()
+            .map(row -> ReadyJob.of(row.jobId(), row.tenant(), row.type(), row.priority(), row.readyAt()))
             .toList());
       }
 

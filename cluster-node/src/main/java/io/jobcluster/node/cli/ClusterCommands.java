@@ -19,16 +19,23 @@ import picocli.CommandLine.Option;
 final class ClusterCommands {
   private ClusterCommands() {}
 
-  static final List<String> QUEUE_HEADERS = List.of("QUEUE", "PENDING", "SCHEDULED", "RUNNING", "RETRYING", "OLDEST", "WORKERS", "CAPACITY");
+  static final List<String> QUEUE_HEADERS = List.of("QUEUE", "PENDING", "SCHEDULED", "RUNNING", "RETRYING", "OLDEST", "WORKERS", "CAPACITY",
+      "UNROUTABLE");
 
   static List<String> queueRow(QueueInfo queue) {
     return Arrays.asList(queue.queue(), Long.toString(queue.pending()), Long.toString(queue.scheduled()), Long.toString(queue.running()),
         Long.toString(queue.retrying()), Formats.seconds(queue.oldestPendingAgeSeconds()), Integer.toString(queue.workers()),
-        Integer.toString(queue.capacity()));
+        Integer.toString(queue.capacity()), unroutable(queue));
+  }
+
+  /** How many jobs wait for a worker of their type, and which types: {@code 3 (ocr,pdf)}. */
+  private static String unroutable(QueueInfo queue) {
+    return queue.unroutable() == 0 ? "0" : queue.unroutable() + " (" + Formats.list(queue.unroutableTypes()) + ")";
   }
 
   @Command(name = "queues", mixinStandardHelpOptions = true,
-      description = "Per queue: pending, scheduled, running, retrying, oldest pending age, worker pools and their capacity.")
+      description = "Per queue: pending, scheduled, running, retrying, oldest pending age, worker pools and their capacity,"
+          + " and the pending jobs whose type no worker takes (unroutable; they wait).")
   static final class Queues extends ApiCommand {
     @Override
     int call(JobclusterClient client, Output output) {
@@ -38,14 +45,15 @@ final class ClusterCommands {
     }
   }
 
-  @Command(name = "workers", mixinStandardHelpOptions = true, description = "Registered worker pools: node, queues, capacity, in flight.")
+  @Command(name = "workers", mixinStandardHelpOptions = true, description = "Registered worker pools: node, queues, capacity, in flight, job types.")
   static final class Workers extends ApiCommand {
     @Override
     int call(JobclusterClient client, Output output) {
       List<WorkerInfo> workers = client.workers();
-      output.print(new Items<>(workers), () -> output.printTable(List.of("ID", "NODE", "QUEUES", "CAPACITY", "IN FLIGHT", "DRAINING"), workers.stream()
+      output.print(new Items<>(workers), () -> output.printTable(List.of("ID", "NODE", "QUEUES", "CAPACITY", "IN FLIGHT", "DRAINING", "TYPES"),
+          workers.stream()
           .map(worker -> Arrays.asList(worker.id(), worker.node(), Formats.list(worker.queues()), Integer.toString(worker.capacity()),
-              Integer.toString(worker.inFlight()), worker.draining() ? "yes" : "no"))
+              Integer.toString(worker.inFlight()), worker.draining() ? "yes" : "no", Formats.list(worker.types())))
           .toList()));
       return ExitCodes.OK;
     }

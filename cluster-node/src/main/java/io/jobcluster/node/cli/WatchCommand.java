@@ -6,6 +6,7 @@ import io.jobcluster.protocol.wire.JobJson;
 import io.jobcluster.protocol.wire.QueueInfo;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -76,7 +77,7 @@ final class WatchCommand extends ApiCommand {
     QueueInfo last = null;
     while (true) {
       QueueInfo now = client.queues().stream().filter(queue -> queue.queue().equals(target.queue)).findFirst()
-          .orElse(new QueueInfo(target.queue, 0, 0, 0, 0, null, 0, 0));
+          .orElse(new QueueInfo(target.queue, 0, 0, 0, 0, null, 0, 0, 0, List.of()));
       if (output.json()) {
         if (!now.equals(last)) {
           output.printJson(now);

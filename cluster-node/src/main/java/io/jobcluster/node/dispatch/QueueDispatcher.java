@@ -56,25 +56,31 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
   public sealed interface Command extends CborSerializable {}
 
   /** A job of this queue became PENDING. Repeats are harmless. */
-  public record JobReady(String jobId, String tenant, int priority, Instant readyAt) implements Command {}
+  public record JobReady(String jobId, String tenant, String type, int priority, Instant readyAt) implements Command {}
 
   /**
    * Who asks for work. {@code cancelListener} hears when a job it runs is cancelled and {@code node}
    * names the node it runs on; an external worker has neither (it learns of a cancellation when it
    * heartbeats, and its lease deadline guards it). {@code onlyTenant} (external workers) restricts
-   * it to that tenant's jobs; null takes every tenant's.
+   * it to that tenant's jobs; null takes every tenant's. {@code types} are the job types it takes;
+   * null or empty takes every type.
    */
   public record Requester(ActorRef<Assigned> pool, ActorRef<AttemptCancelled> cancelListener, String workerId, String node,
-      String onlyTenant) {
+      String onlyTenant, Set<String> types) {
 
-    /** A node's worker pool: it runs every tenant's jobs and hears cancellations. */
-    public static Requester workerPool(ActorRef<Assigned> pool, ActorRef<AttemptCancelled> cancelListener, WorkerId workerId) {
-      return new Requester(pool, cancelListener, workerId.toString(), workerId.node(), null);
+    public Requester {
+      types = types == null || types.isEmpty() ? null : Set.copyOf(types);
     }
 
-    /** One HTTP lease of an external worker, for {@code tenant}'s jobs only. */
-    public static Requester externalLease(ActorRef<Assigned> lease, String workerId, String tenant) {
-      return new Requester(lease, null, workerId, null, tenant);
+    /** A node's worker pool: it runs every tenant's jobs of {@code types} and hears cancellations. */
+    public static Requester workerPool(ActorRef<Assigned> pool, ActorRef<AttemptCancelled> cancelListener, WorkerId workerId,
+        Set<String> types) {
+      return new Requester(pool, cancelListener, workerId.toString(), workerId.node(), null, types);
+    }
+
+    /** One HTTP lease of an external worker, for {@code tenant}'s jobs of {@code types} (null or empty: every type) only. */
+    public static Requester externalLease(ActorRef<Assigned> lease, String workerId, String tenant, Set<String> types) {
+      return new Requester(lease, null, workerId, null, tenant, types);
     }
   }
 
@@ -114,6 +120,18 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
   private enum Tick implements Command {
     RECONCILE, DISPATCH
   }
+
+  /**
+   * How long the job types of an external lease count as routed after it asked: external workers
+   * come and go between long polls, and their types are not unroutable meanwhile.
+   */
+  static final Duration EXTERNAL_TYPES_MEMORY = Duration.ofSeconds(60);
+
+  /** The most job types a reconciliation skips (each is one parameter of its query). */
+  private static final int MAX_SKIPPED_TYPES = 100;
+
+  /** Stands for "every type" among the external lease types remembered. */
+  private static final String EVERY_TYPE = "*";
 
   /** How long a leased job is remembered: longer than the read model trails the entities. */
   static final Duration LEASED_MEMORY = Duration.ofSeconds(30);
@@ -175,6 +193,8 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
    * and wake an entity that may have left memory).
    */
   private final LinkedHashMap<String, Long> recentlyLeased = new LinkedHashMap<>();
+  /** Job types (or {@link #EVERY_TYPE}) that external leases asked for, with when (nanos). */
+  private final Map<String, Long> externalTypes = new HashMap<>();
 
   private QueueDispatcher(ActorContext<Command> context, TimerScheduler<Command> timers, String queue, JobService jobs,
       DispatchReadModel readModel, Settings settings) {
@@ -215,8 +235,9 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
   }
 
   private Behavior<Command> onJobReady(JobReady msg) {
-    if (!leasing.containsKey(msg.jobId())) {
-      ready.add(ReadyJob.of(msg.jobId(), msg.tenant(), msg.priority(), msg.readyAt()));
+    // A notice without a type (from a node of an older version) is left to the reconciliation, which reads the type.
+    if (msg.type() != null && !leasing.containsKey(msg.jobId())) {
+      ready.add(ReadyJob.of(msg.jobId(), msg.tenant(), msg.type(), msg.priority(), msg.readyAt()));
     }
     return dispatch();
   }
@@ -231,6 +252,14 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
     });
     pool.requester = requester;
     pool.freeSlots = msg.freeSlots();
+    if (requester.cancelListener() == null) {
+      long now = System.nanoTime();
+      if (requester.types() == null) {
+        externalTypes.put(EVERY_TYPE, now);
+      } else {
+        requester.types().forEach(type -> externalTypes.put(type, now));
+      }
+    }
     pool.received = epoch.equals(msg.epoch()) ? msg.received() : 0;
     long receivedByPool = pool.received;
     // A lease the pool has received and no longer runs is finished; one it runs is known either way.
@@ -268,7 +297,7 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
       List<Pool> byDemand = pools.values().stream().filter(pool -> pool.demand() > 0)
           .sorted((a, b) -> Integer.compare(b.demand(), a.demand())).toList();
       for (Pool pool : byDemand) {
-        ReadyJob job = ready.pollFirst(pool.requester.onlyTenant());
+        ReadyJob job = ready.pollFirst(pool.requester.onlyTenant(), pool.requester.types());
         if (job != null) {
           lease(pool, job);
           gave = true;
@@ -365,7 +394,7 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
 
   private Behavior<Command> reconcile() {
     forgetOldLeases();
-    getContext().pipeToSelf(readModel.readyJobs(queue, settings.reconcileLimit()), Reconciled::new);
+    getContext().pipeToSelf(readModel.readyJobs(queue, settings.reconcileLimit(), unroutedTypes()), Reconciled::new);
     getContext().pipeToSelf(readModel.runningAttempts(queue, settings.reconcileLimit()), RunningFound::new);
     return this;
   }
@@ -437,10 +466,53 @@ public final class QueueDispatcher extends AbstractBehavior<QueueDispatcher.Comm
 
   private Behavior<Command> onGetStatus(GetStatus msg) {
     List<DispatcherPool> poolStatus = pools.values().stream()
-        .map(pool -> new DispatcherPool(pool.requester.workerId(), pool.requester.node(), pool.freeSlots, pool.leases.size(), pool.leaving))
+        .map(pool -> new DispatcherPool(pool.requester.workerId(), pool.requester.node(), pool.freeSlots, pool.leases.size(), pool.leaving,
+            pool.requester.types() == null ? null : pool.requester.types().stream().sorted().toList()))
         .toList();
-    msg.replyTo().tell(new DispatcherInfo(queue, NodeIdentity.self(getContext().getSystem()), ready.size(), leasing.size(), poolStatus));
+    Set<String> routed = routedTypes();
+    int unroutable = 0;
+    if (routed != null) {
+      for (var waiting : ready.waitingByType().entrySet()) {
+        unroutable += routed.contains(waiting.getKey()) ? 0 : waiting.getValue();
+      }
+    }
+    msg.replyTo().tell(new DispatcherInfo(queue, NodeIdentity.self(getContext().getSystem()), ready.size(), leasing.size(), poolStatus,
+        routed == null ? null : routed.stream().sorted().toList(), unroutable));
     return this;
+  }
+
+  /**
+   * The types of ready jobs no pool takes (at most {@value #MAX_SKIPPED_TYPES}): a reconciliation
+   * skips them, so that a page full of jobs that only wait does not hide jobs a pool would take.
+   * They are read again once a pool takes their type.
+   */
+  private List<String> unroutedTypes() {
+    Set<String> routed = routedTypes();
+    if (routed == null) {
+      return List.of();
+    }
+    return ready.waitingByType().keySet().stream().filter(type -> !routed.contains(type)).limit(MAX_SKIPPED_TYPES).toList();
+  }
+
+  /**
+   * The job types some pool that is not leaving takes, or an external lease asked for within
+   * {@link #EXTERNAL_TYPES_MEMORY}; null when one of them takes every type.
+   */
+  private Set<String> routedTypes() {
+    long cutoff = System.nanoTime() - EXTERNAL_TYPES_MEMORY.toNanos();
+    externalTypes.values().removeIf(seen -> seen < cutoff);
+    if (externalTypes.containsKey(EVERY_TYPE)) {
+      return null;
+    }
+    Set<String> routed = new HashSet<>(externalTypes.keySet());
+    for (Pool pool : pools.values()) {
+      if (!pool.leaving && pool.requester.types() == null) {
+        return null;
+      } else if (!pool.leaving) {
+        routed.addAll(pool.requester.types());
+      }
+    }
+    return routed;
   }
 
   private void forgetOldLeases() {

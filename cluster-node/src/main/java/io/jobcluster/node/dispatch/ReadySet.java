@@ -1,8 +1,11 @@
 package io.jobcluster.node.dispatch;
 
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.ToIntFunction;
 
@@ -14,6 +17,10 @@ import java.util.function.ToIntFunction;
  * A tenant that runs its maximum ({@code maxRunning}) gets nothing until one of its jobs ends.
  * Every operation is O(log n) in the jobs and tenants waiting. Owned by one actor.
  *
+ * <p>A pool may take only some job types: each tenant's jobs are also kept per type, so such a pool
+ * gets the best job of the types it takes in O(t log n) (t: the fewer of its types and the tenant's
+ * waiting types), and a job no pool takes does not hold up the jobs behind it.
+ *
  * <p>A job counts as running from {@link #pollFirst} until the dispatcher calls {@link #released}
  * (its lease was refused, handed back or ended).
  */
@@ -22,6 +29,8 @@ final class ReadySet {
   private static final class Tenant {
     final String name;
     final TreeSet<ReadyJob> ready = new TreeSet<>(ReadyJob.DISPATCH_ORDER);
+    /** The same jobs by type. */
+    final Map<String, TreeSet<ReadyJob>> byType = new HashMap<>();
     int running;
     long served;
 
@@ -36,6 +45,8 @@ final class ReadySet {
 
   private final ToIntFunction<String> maxRunning;
   private final Map<String, ReadyJob> byId = new HashMap<>();
+  /** How many jobs of each type wait. */
+  private final Map<String, Integer> waitingByType = new TreeMap<>();
   /** Tenants with jobs waiting or running. */
   private final Map<String, Tenant> tenants = new HashMap<>();
   /** Tenants with jobs waiting and below their maximum of running jobs, the next to serve first. */
@@ -56,6 +67,8 @@ final class ReadySet {
     Tenant tenant = tenants.computeIfAbsent(job.tenant(), Tenant::new);
     eligible.remove(tenant);
     tenant.ready.add(job);
+    tenant.byType.computeIfAbsent(job.type(), type -> new TreeSet<>(ReadyJob.DISPATCH_ORDER)).add(job);
+    waitingByType.merge(job.type(), 1, Integer::sum);
     place(tenant);
     return true;
   }
@@ -64,22 +77,61 @@ final class ReadySet {
     return byId.containsKey(jobId);
   }
 
-  /**
-   * Takes the next job for a pool that serves {@code onlyTenant} (null: every tenant): the best job
-   * of the tenant whose turn it is, or of {@code onlyTenant} if it may run one more. The job counts
-   * as running for its tenant from now on.
-   */
+  /** {@link #pollFirst(String, Set)} for a pool that takes every job type. */
   ReadyJob pollFirst(String onlyTenant) {
-    Tenant tenant = onlyTenant == null ? (eligible.isEmpty() ? null : eligible.first()) : tenants.get(onlyTenant);
-    if (tenant == null || !eligible.remove(tenant)) {
+    return pollFirst(onlyTenant, null);
+  }
+
+  /**
+   * Takes the next job for a pool that serves {@code onlyTenant} (null: every tenant) and takes the
+   * job types {@code types} (null: every type): the best such job of the tenant whose turn it is
+   * among those that have one, or of {@code onlyTenant} if it may run one more. The job counts as
+   * running for its tenant from now on.
+   */
+  ReadyJob pollFirst(String onlyTenant, Set<String> types) {
+    Tenant tenant = null;
+    ReadyJob job = null;
+    if (onlyTenant != null) {
+      tenant = tenants.get(onlyTenant);
+      job = tenant == null || !eligible.contains(tenant) ? null : best(tenant, types);
+    } else {
+      for (var it = eligible.iterator(); job == null && it.hasNext(); ) {
+        tenant = it.next();
+        job = best(tenant, types);
+      }
+    }
+    if (job == null) {
       return null;
     }
-    ReadyJob job = tenant.ready.pollFirst();
+    eligible.remove(tenant);
+    tenant.ready.remove(job);
+    TreeSet<ReadyJob> ofType = tenant.byType.get(job.type());
+    ofType.remove(job);
+    if (ofType.isEmpty()) {
+      tenant.byType.remove(job.type());
+    }
+    waitingByType.computeIfPresent(job.type(), (type, count) -> count == 1 ? null : count - 1);
     byId.remove(job.jobId());
     tenant.running++;
     tenant.served = ++turns;
     place(tenant);
     return job;
+  }
+
+  /** The tenant's best waiting job of one of {@code types} (null: any), or null. */
+  private static ReadyJob best(Tenant tenant, Set<String> types) {
+    if (types == null) {
+      return tenant.ready.isEmpty() ? null : tenant.ready.first();
+    }
+    ReadyJob best = null;
+    Collection<String> candidates = types.size() <= tenant.byType.size() ? types : tenant.byType.keySet();
+    for (String type : candidates) {
+      TreeSet<ReadyJob> ofType = tenant.byType.get(type);
+      if (ofType != null && types.contains(type) && (best == null || ReadyJob.DISPATCH_ORDER.compare(ofType.first(), best) < 0)) {
+        best = ofType.first();
+      }
+    }
+    return best;
   }
 
   /** A job {@link #pollFirst} gave out no longer runs (its lease was refused, handed back or ended); null: a lease of unknown tenant. */
@@ -105,6 +157,11 @@ final class ReadySet {
   int running(String tenant) {
     Tenant known = tenants.get(tenant);
     return known == null ? 0 : known.running;
+  }
+
+  /** How many jobs of each type wait, by type. */
+  Map<String, Integer> waitingByType() {
+    return waitingByType;
   }
 
   boolean isEmpty() {

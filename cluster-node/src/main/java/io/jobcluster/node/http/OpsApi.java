@@ -10,6 +10,7 @@ import io.jobcluster.node.worker.WorkerDirectory;
 import io.jobcluster.node.worker.WorkerPool;
 import io.jobcluster.protocol.ErrorCode;
 import io.jobcluster.protocol.JobStatus;
+import io.jobcluster.protocol.wire.DispatcherInfo;
 import io.jobcluster.protocol.wire.FinishedTimings;
 import io.jobcluster.protocol.wire.Items;
 import io.jobcluster.protocol.wire.QueueInfo;
@@ -62,19 +63,64 @@ public final class OpsApi {
   }
 
   CompletionStage<HttpResponse> queues(Principal principal) {
-    return queries.queueStats(principal.visibleTenant()).thenCombine(workers.pools(), (stats, pools) -> {
-      Map<String, List<WorkerPool.PoolInfo>> poolsByQueue = pools.stream().collect(Collectors.groupingBy(WorkerPool.PoolInfo::queue));
-      Map<String, QueueInfo> byQueue = new TreeMap<>();
-      for (QueueStats queue : stats) {
-        List<WorkerPool.PoolInfo> serving = poolsByQueue.getOrDefault(queue.queue(), List.of());
-        Long age = queue.oldestPendingSince() == null ? null : queue.oldestPendingAge(clock.instant()).toSeconds();
-        byQueue.put(queue.queue(), new QueueInfo(queue.queue(), queue.pending(), queue.scheduled(), queue.running(), queue.retrying(), age,
-            serving.size(), serving.stream().mapToInt(WorkerPool.PoolInfo::capacity).sum()));
-      }
-      poolsByQueue.forEach((queue, serving) -> byQueue.computeIfAbsent(queue, name -> new QueueInfo(name, 0, 0, 0, 0, null, serving.size(),
-          serving.stream().mapToInt(WorkerPool.PoolInfo::capacity).sum())));
-      return Responses.json(StatusCodes.OK, new Items<>(List.copyOf(byQueue.values())));
+    String tenant = principal.visibleTenant();
+    CompletionStage<List<WorkerPool.PoolInfo>> pools = workers.pools();
+    CompletionStage<Map<String, Map<String, Long>>> unroutable = queries.pendingByType(tenant)
+        .thenCombine(pools, this::unroutable).thenCompose(stage -> stage);
+    return queries.queueStats(tenant).thenCombine(pools, (stats, found) -> queueInfos(stats, found))
+        .thenCombine(unroutable, OpsApi::withUnroutable)
+        .thenApply(queues -> Responses.json(StatusCodes.OK, new Items<>(queues)));
+  }
+
+  private List<QueueInfo> queueInfos(List<QueueStats> stats, List<WorkerPool.PoolInfo> pools) {
+    Map<String, List<WorkerPool.PoolInfo>> poolsByQueue = pools.stream().collect(Collectors.groupingBy(WorkerPool.PoolInfo::queue));
+    Map<String, QueueInfo> byQueue = new TreeMap<>();
+    for (QueueStats queue : stats) {
+      List<WorkerPool.PoolInfo> serving = poolsByQueue.getOrDefault(queue.queue(), List.of());
+      Long age = queue.oldestPendingSince() == null ? null : queue.oldestPendingAge(clock.instant()).toSeconds();
+      byQueue.put(queue.queue(), new QueueInfo(queue.queue(), queue.pending(), queue.scheduled(), queue.running(), queue.retrying(), age,
+          serving.size(), serving.stream().mapToInt(WorkerPool.PoolInfo::capacity).sum(), 0, List.of()));
+    }
+    poolsByQueue.forEach((queue, serving) -> byQueue.computeIfAbsent(queue, name -> new QueueInfo(name, 0, 0, 0, 0, null, serving.size(),
+        serving.stream().mapToInt(WorkerPool.PoolInfo::capacity).sum(), 0, List.of())));
+    return List.copyOf(byQueue.values());
+  }
+
+  private static List<QueueInfo> withUnroutable(List<QueueInfo> queues, Map<String, Map<String, Long>> unroutable) {
+    return queues.stream().map(queue -> {
+      Map<String, Long> waiting = unroutable.getOrDefault(queue.queue(), Map.of());
+      return new QueueInfo(queue.queue(), queue.pending(), queue.scheduled(), queue.running(), queue.retrying(), queue.oldestPendingAgeSeconds(),
+          queue.workers(), queue.capacity(), waiting.values().stream().mapToLong(Long::longValue).sum(), List.copyOf(waiting.keySet()));
+    }).toList();
+  }
+
+  /**
+   * Of the PENDING jobs by queue and type, those whose type no worker takes: the queue's dispatcher
+   * knows the types its pools take and external leases asked for lately; a dispatcher that does not
+   * answer is stood in for by the types of the queue's registered pools.
+   */
+  private CompletionStage<Map<String, Map<String, Long>>> unroutable(Map<String, Map<String, Long>> pendingByType,
+      List<WorkerPool.PoolInfo> pools) {
+    Map<String, CompletableFuture<Map<String, Long>>> byQueue = new TreeMap<>();
+    pendingByType.forEach((queue, byType) -> byQueue.put(queue, dispatchers.status(queue).toCompletableFuture()
+        .thenApply(DispatcherInfo::routedTypes)
+        .exceptionally(failure -> pools.stream().filter(pool -> pool.queue().equals(queue)).flatMap(pool -> pool.types().stream()).toList())
+        .thenApply(routed -> notRouted(byType, routed))));
+    return CompletableFuture.allOf(byQueue.values().toArray(CompletableFuture[]::new)).thenApply(done -> {
+      Map<String, Map<String, Long>> result = new TreeMap<>();
+      byQueue.forEach((queue, waiting) -> result.put(queue, waiting.join()));
+      return result;
     });
+  }
+
+  /** The counts of the types not in {@code routed} (null: every type is routed). */
+  private static Map<String, Long> notRouted(Map<String, Long> byType, List<String> routed) {
+    Map<String, Long> waiting = new TreeMap<>(byType);
+    if (routed == null) {
+      return Map.of();
+    }
+    waiting.keySet().removeAll(routed);
+    return waiting;
   }
 
   /** The dispatcher's own state: where it runs, what is ready, which pools asked (operators; the state spans tenants). */
@@ -103,7 +149,7 @@ public final class OpsApi {
     List<WorkerInfo> items = byWorker.entrySet().stream().map(worker -> {
       int running = worker.getValue().stream().mapToInt(WorkerLoad::running).sum();
       List<String> queues = worker.getValue().stream().map(WorkerLoad::queue).sorted().toList();
-      return new WorkerInfo(worker.getKey(), EXTERNAL_NODE, queues, running, running, false);
+      return new WorkerInfo(worker.getKey(), EXTERNAL_NODE, queues, running, running, false, null);
     }).toList();
     return Responses.json(StatusCodes.OK, new Items<>(items));
   }
@@ -111,7 +157,8 @@ public final class OpsApi {
   private CompletionStage<HttpResponse> allPools() {
     return workers.pools().thenApply(pools -> {
       List<WorkerInfo> items = pools.stream()
-          .map(pool -> new WorkerInfo(pool.workerId(), pool.node(), List.of(pool.queue()), pool.capacity(), pool.inFlight(), pool.draining()))
+          .map(pool -> new WorkerInfo(pool.workerId(), pool.node(), List.of(pool.queue()), pool.capacity(), pool.inFlight(), pool.draining(),
+              pool.types()))
           .toList();
       return Responses.json(StatusCodes.OK, new Items<>(items));
     });

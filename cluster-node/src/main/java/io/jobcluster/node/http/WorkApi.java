@@ -9,6 +9,7 @@ import io.jobcluster.protocol.InvalidRequestException;
 import io.jobcluster.protocol.QueueName;
 import io.jobcluster.protocol.JobIds;
 import io.jobcluster.protocol.JobReply;
+import io.jobcluster.protocol.JobSpec;
 import io.jobcluster.protocol.wire.CompleteRequest;
 import io.jobcluster.protocol.wire.FailRequest;
 import io.jobcluster.protocol.wire.HeartbeatRequest;
@@ -17,6 +18,7 @@ import io.jobcluster.protocol.wire.LeaseRequest;
 import io.jobcluster.protocol.wire.LeasedJobJson;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -34,6 +36,7 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 public final class WorkApi {
   static final int MAX_LEASE = 100;
   static final int MAX_WAIT_SECONDS = 30;
+  static final int MAX_LEASE_TYPES = 100;
   private static final Duration MIN_WINDOW = Duration.ofMillis(500);
   private static final Pattern WORKER_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
@@ -68,11 +71,28 @@ public final class WorkApi {
     if (waitSeconds < 0 || waitSeconds > MAX_WAIT_SECONDS) {
       throw new InvalidRequestException("waitSeconds", "must be between 0 and " + MAX_WAIT_SECONDS);
     }
+    Set<String> types = leaseTypes(lease.types());
     Duration window = Duration.ofSeconds(waitSeconds).compareTo(MIN_WINDOW) < 0 ? MIN_WINDOW : Duration.ofSeconds(waitSeconds);
     CompletableFuture<List<LeasedAttempt>> leased = new CompletableFuture<>();
-    system.systemActorOf(ExternalLease.create(queue, principal.visibleTenant(), lease.workerId(), max, window, leaseLinger, jobs, leased),
+    system.systemActorOf(ExternalLease.create(queue, principal.visibleTenant(), lease.workerId(), types, max, window, leaseLinger, jobs, leased),
         "external-lease-" + UUID.randomUUID(), Props.empty());
     return leased.thenApply(got -> Responses.json(StatusCodes.OK, new Items<>(got.stream().map(WorkApi::leasedJson).toList())));
+  }
+
+  /** The job types a lease asks for: valid job type names, at most {@value #MAX_LEASE_TYPES}; none: every type. */
+  private static Set<String> leaseTypes(List<String> types) {
+    if (types == null) {
+      return Set.of();
+    }
+    if (types.size() > MAX_LEASE_TYPES) {
+      throw new InvalidRequestException("types", "may name at most " + MAX_LEASE_TYPES + " job types");
+    }
+    for (String type : types) {
+      if (type == null || !JobSpec.TYPE.matcher(type).matches()) {
+        throw new InvalidRequestException("types", "each must match " + JobSpec.TYPE.pattern());
+      }
+    }
+    return Set.copyOf(types);
   }
 
   CompletionStage<HttpResponse> heartbeat(Principal principal, String id, String body) {

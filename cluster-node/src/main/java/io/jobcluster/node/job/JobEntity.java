@@ -639,7 +639,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
       timers.startSingleTimer(DEADLINE_TIMER, new DeadlineReached(job.currentAttempt()), delay.isNegative() ? Duration.ZERO : delay);
     }
     if (job instanceof JobState.Pending pending) {
-      settings.readyListener().jobReady(job.spec().queue(), job.tenant(), jobId, job.spec().priority(), pending.since());
+      settings.readyListener().jobReady(job.spec().queue(), job.tenant(), jobId, job.spec().type(), job.spec().priority(), pending.since());
     }
   }
 

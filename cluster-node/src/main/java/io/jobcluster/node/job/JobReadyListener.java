@@ -9,7 +9,7 @@ import java.time.Instant;
  */
 @FunctionalInterface
 public interface JobReadyListener {
-  JobReadyListener NONE = (queue, tenant, jobId, priority, readyAt) -> { };
+  JobReadyListener NONE = (queue, tenant, jobId, type, priority, readyAt) -> { };
 
-  void jobReady(String queue, String tenant, String jobId, int priority, Instant readyAt);
+  void jobReady(String queue, String tenant, String jobId, String type, int priority, Instant readyAt);
 }

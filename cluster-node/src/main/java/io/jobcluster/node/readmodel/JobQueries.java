@@ -49,7 +49,15 @@ public final class JobQueries {
 
   /** The PENDING jobs of {@code queue} in dispatch order: priority descending, then the time they became ready. */
   public CompletionStage<List<PendingJobRow>> readyJobs(String queue, int limit) {
-    return validLimit(limit).thenCompose(ok -> run("readyJobs", connection -> readyJobs(connection, queue, limit)));
+    return readyJobs(queue, limit, List.of());
+  }
+
+  /**
+   * As {@link #readyJobs(String, int)}, leaving out jobs of {@code skipTypes}: a dispatcher skips the
+   * types no worker takes, so that a page full of them does not hide the jobs behind them.
+   */
+  public CompletionStage<List<PendingJobRow>> readyJobs(String queue, int limit, List<String> skipTypes) {
+    return validLimit(limit).thenCompose(ok -> run("readyJobs", connection -> readyJobs(connection, queue, limit, skipTypes)));
   }
 
   /**
@@ -94,6 +102,11 @@ public final class JobQueries {
   /** Per queue with active jobs: how many are pending, scheduled, running, retrying, and the oldest pending one. */
   public CompletionStage<List<QueueStats>> queueStats(String tenant) {
     return run("queueStats", connection -> queueStats(connection, tenant));
+  }
+
+  /** Per queue, then per type: how many jobs are PENDING (to tell those no worker takes). Sorted by queue, then type. */
+  public CompletionStage<Map<String, Map<String, Long>>> pendingByType(String tenant) {
+    return run("pendingByType", connection -> pendingByType(connection, tenant));
   }
 
   /** The RUNNING jobs of {@code queue} with the node holding each lease (to find leases of lost nodes). */
@@ -181,17 +194,22 @@ public final class JobQueries {
     return new InvalidRequestException("limit", "must be a whole number from 1 to " + MAX_LIMIT);
   }
 
-  private static List<PendingJobRow> readyJobs(Connection connection, String queue, int limit) throws SQLException {
+  private static List<PendingJobRow> readyJobs(Connection connection, String queue, int limit, List<String> skipTypes) throws SQLException {
     // 'PENDING' is written out rather than bound: PostgreSQL only uses the partial index
     // jobs_ready_idx when it can see the predicate in the query.
-    String sql = "SELECT id, tenant, priority, ready_at FROM jobs WHERE queue = ? AND status = 'PENDING'"
+    String skip = skipTypes.isEmpty() ? "" : " AND type NOT IN (" + String.join(", ", Collections.nCopies(skipTypes.size(), "?")) + ")";
+    String sql = "SELECT id, tenant, type, priority, ready_at FROM jobs WHERE queue = ? AND status = 'PENDING'" + skip
         + " ORDER BY priority DESC, ready_at, id LIMIT ?";
+    List<Object> values = new ArrayList<>();
+    values.add(queue);
+    values.addAll(skipTypes);
+    values.add(limit);
     List<PendingJobRow> ready = new ArrayList<>();
     try (PreparedStatement select = connection.prepareStatement(sql)) {
-      Sql.bindAll(select, List.of(queue, limit));
+      Sql.bindAll(select, values);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
-          ready.add(new PendingJobRow(rows.getString("id"), rows.getString("tenant"), rows.getInt("priority"), Sql.instant(rows, "ready_at")));
+          ready.add(new PendingJobRow(rows.getString("id"), rows.getString("tenant"), rows.getString("type"), rows.getInt("priority"), Sql.instant(rows, "ready_at")));
         }
       }
     }
@@ -293,6 +311,21 @@ public final class JobQueries {
     List<QueueStats> stats = new ArrayList<>();
     counts.forEach((queue, byStatus) -> stats.add(queueStats(queue, byStatus, oldestPending.get(queue))));
     return stats;
+  }
+
+  private static Map<String, Map<String, Long>> pendingByType(Connection connection, String tenant) throws SQLException {
+    String sql = "SELECT queue, type, COUNT(*) AS jobs FROM jobs WHERE status = 'PENDING'" + (tenant == null ? "" : " AND tenant = ?")
+        + " GROUP BY queue, type";
+    Map<String, Map<String, Long>> counts = new TreeMap<>();
+    try (PreparedStatement select = connection.prepareStatement(sql)) {
+      Sql.bindAll(select, tenant == null ? List.of() : List.of(tenant));
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          counts.computeIfAbsent(rows.getString("queue"), queue -> new TreeMap<>()).put(rows.getString("type"), rows.getLong("jobs"));
+        }
+      }
+    }
+    return counts;
   }
 
   private static QueueStats queueStats(String queue, Map<JobStatus, Long> byStatus, Instant oldestPending) {

@@ -5,6 +5,7 @@ import io.jobcluster.node.dispatch.QueueDispatcher;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -35,16 +36,17 @@ public final class ExternalLease {
   private ExternalLease() {}
 
   /**
+   * @param types the job types the worker takes (empty: every type)
    * @param linger how long assignments that arrive after the answer are still handed back before the actor stops
    * @param result completed with the leased jobs when {@code max} arrived or {@code wait} passed
    */
-  public static Behavior<Command> create(String queue, String tenant, String workerId, int max, Duration wait, Duration linger,
+  public static Behavior<Command> create(String queue, String tenant, String workerId, Set<String> types, int max, Duration wait, Duration linger,
       JobService jobs, CompletableFuture<List<LeasedAttempt>> result) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
       var dispatcher = ClusterSharding.get(context.getSystem()).entityRefFor(QueueDispatcher.TYPE_KEY, queue);
       ActorRef<Assigned> self = context.getSelf().narrow();
       List<LeasedAttempt> leased = new ArrayList<>();
-      dispatcher.tell(QueueDispatcher.RequestWork.first(QueueDispatcher.Requester.externalLease(self, workerId, tenant), max));
+      dispatcher.tell(QueueDispatcher.RequestWork.first(QueueDispatcher.Requester.externalLease(self, workerId, tenant, types), max));
       timers.startSingleTimer(Close.INSTANCE, wait);
       Runnable close = () -> {
         if (!result.isDone()) {

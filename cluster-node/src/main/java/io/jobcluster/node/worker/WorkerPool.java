@@ -62,7 +62,9 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
   /** What this pool is: for {@code GET /v1/workers} and {@code /v1/queues}. */
   public record GetStatus(ActorRef<PoolInfo> replyTo) implements Command {}
 
-  public record PoolInfo(String workerId, String node, String queue, int capacity, int inFlight, boolean draining) implements CborSerializable {}
+  /** @param types the job types the pool takes, sorted */
+  public record PoolInfo(String workerId, String node, String queue, int capacity, int inFlight, boolean draining, List<String> types)
+      implements CborSerializable {}
 
   /** Stop taking work, finish or hand back what runs, then answer. */
   public record Drain(Duration grace, ActorRef<Done> replyTo) implements Command {}
@@ -91,8 +93,13 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
   /**
    * @param requestInterval how often the pool repeats its request (a restarted dispatcher learns of it)
    * @param reportTries how often a result the job's entity did not take is reported before the lease deadline is left to end the attempt
+   * @param types the job types the pool takes (the dispatcher gives it no other), sorted
    */
-  public record Settings(WorkerId workerId, int concurrency, Duration requestInterval, int reportTries) {
+  public record Settings(WorkerId workerId, int concurrency, Duration requestInterval, int reportTries, List<String> types) {
+    public Settings {
+      types = types.stream().sorted().distinct().toList();
+    }
+
     public String queue() {
       return workerId.queue();
     }
@@ -170,7 +177,7 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
         .onMessage(Abandon.class, this::onAbandon)
         .onMessage(GetStatus.class, msg -> {
           msg.replyTo().tell(new PoolInfo(settings.workerId().toString(), settings.workerId().node(), settings.queue(), settings.concurrency(), running.size(),
-              draining));
+              draining, settings.types()));
           return this;
         })
         .onMessage(HandedBack.class, this::onHandedBack)
@@ -300,7 +307,8 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
     int free = draining ? 0 : freeSlots();
     Map<LeaseId, JobId> leases = new HashMap<>();
     running.forEach((leaseId, attempt) -> leases.put(leaseId, attempt.job().jobId()));
-    var requester = QueueDispatcher.Requester.workerPool(getContext().getSelf().narrow(), cancelListener, settings.workerId());
+    var requester = QueueDispatcher.Requester.workerPool(getContext().getSelf().narrow(), cancelListener, settings.workerId(),
+        Set.copyOf(settings.types()));
     dispatcher.tell(new QueueDispatcher.RequestWork(requester, Math.max(0, free), epoch, received, leases));
     return this;
   }

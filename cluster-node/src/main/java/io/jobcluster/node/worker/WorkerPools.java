@@ -56,11 +56,13 @@ public final class WorkerPools {
   }
 
   /**
-   * @param queues queue name to slots, from {@link WorkerQueues#parse}
+   * @param queues the pools, from {@link WorkerQueues#parse}; a pool without types takes every type {@code handlers} run
    * @param node this node's cluster address, part of every worker id
+   * @throws IllegalArgumentException when a pool names a job type no handler runs
    */
-  public static WorkerPools start(ActorSystem<?> system, JobService jobs, JobHandlers handlers, Map<String, Integer> queues, String node,
-      Settings settings) {
+  public static WorkerPools start(ActorSystem<?> system, JobService jobs, JobHandlers handlers, List<WorkerQueues.WorkerQueue> queues,
+      String node, Settings settings) {
+    List<List<String>> types = queues.stream().map(queue -> typesOf(queue, handlers)).toList();
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "jobcluster-handler-timers");
@@ -69,14 +71,38 @@ public final class WorkerPools {
     });
     system.getWhenTerminated().thenRun(scheduler::shutdownNow);
     List<ActorRef<WorkerPool.Command>> pools = new ArrayList<>();
-    queues.forEach((queue, slots) -> {
-      var pool = new WorkerPool.Settings(new WorkerId(node, queue), slots, settings.requestInterval(), settings.reportTries());
+    for (int i = 0; i < queues.size(); i++) {
+      WorkerQueues.WorkerQueue queue = queues.get(i);
+      var pool = new WorkerPool.Settings(new WorkerId(node, queue.queue()), queue.concurrency(), settings.requestInterval(),
+          settings.reportTries(), types.get(i));
       pools.add(system.systemActorOf(WorkerPool.create(pool, jobs, handlers, blocking, scheduler, Clock.systemUTC()),
-          "worker-pool-" + queue, Props.empty()));
-    });
+          "worker-pool-" + queue.queue(), Props.empty()));
+    }
     WorkerPools started = new WorkerPools(system, List.copyOf(pools), settings);
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "drain-worker-pools", started::drainOnShutdown);
     return started;
+  }
+
+  /**
+   * The types the pool names, each of which must have a handler (a job of a type without one would
+   * be taken only to fail), or else every type a handler runs. That includes types an operator
+   * disabled: their jobs, submitted before the switch, fail with the reason rather than wait forever.
+   */
+  static List<String> typesOf(WorkerQueues.WorkerQueue queue, JobHandlers handlers) {
+    if (queue.types().isEmpty() && handlers.types().isEmpty()) {
+      // A pool of no types would be read as a pool of every type.
+      throw new IllegalArgumentException("worker queue '" + queue.queue() + "' would take every job type, but no job handler is registered");
+    }
+    if (queue.types().isEmpty()) {
+      return List.copyOf(handlers.types());
+    }
+    for (String type : queue.types()) {
+      if (handlers.forType(type).isEmpty()) {
+        throw new IllegalArgumentException("worker queue '" + queue.queue() + "' names job type '" + type
+            + "', but no handler on this node runs it (handlers: " + String.join(", ", handlers.types()) + ")");
+      }
+    }
+    return queue.types();
   }
 
   /**

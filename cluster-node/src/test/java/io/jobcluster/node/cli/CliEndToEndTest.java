@@ -219,14 +219,14 @@ class CliEndToEndTest {
     submitJson("-t", "noop", "-q", "slow");
     CliRunner.Result queues = cli.run("queues");
     assertEquals(0, queues.exit(), queues.toString());
-    assertTrue(queues.lines().get(0).matches("QUEUE\\s+PENDING\\s+SCHEDULED\\s+RUNNING\\s+RETRYING\\s+OLDEST\\s+WORKERS\\s+CAPACITY"), queues.out());
-    assertTrue(queues.out().lines().anyMatch(line -> line.matches("slow\\s+\\d+\\s+\\d+\\s+\\d+\\s+\\d+\\s+\\S+\\s+1\\s+1")), queues.out());
+    assertTrue(queues.lines().get(0).matches("QUEUE\\s+PENDING\\s+SCHEDULED\\s+RUNNING\\s+RETRYING\\s+OLDEST\\s+WORKERS\\s+CAPACITY\\s+UNROUTABLE"), queues.out());
+    assertTrue(queues.out().lines().anyMatch(line -> line.matches("slow\\s+\\d+\\s+\\d+\\s+\\d+\\s+\\d+\\s+\\S+\\s+1\\s+1\\s+0")), queues.out());
     JsonNode queueJson = cli.run("queues", "--json").json().get("items");
     assertTrue(queueJson.isArray() && queueJson.get(0).has("oldestPendingAgeSeconds"), queueJson.toString());
 
     CliRunner.Result workers = cli.run("workers");
-    assertTrue(workers.lines().get(0).matches("ID\\s+NODE\\s+QUEUES\\s+CAPACITY\\s+IN FLIGHT\\s+DRAINING"), workers.out());
-    assertTrue(workers.out().contains("slow") && workers.out().contains(" no"), workers.out());
+    assertTrue(workers.lines().get(0).matches("ID\\s+NODE\\s+QUEUES\\s+CAPACITY\\s+IN FLIGHT\\s+DRAINING\\s+TYPES"), workers.out());
+    assertTrue(workers.out().contains("slow") && workers.out().contains(" no") && workers.out().contains("noop"), workers.out());
     assertTrue(cli.run("--json", "workers").json().get("items").get(0).has("inFlight"), "global options go before the subcommand too");
 
     Awaitility.await("stats count the finished job").atMost(DEADLINE).untilAsserted(() -> {

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +18,11 @@ class ReadySetTest {
   private int clock;
 
   private ReadyJob job(String tenant, int priority) {
-    return ReadyJob.of(UUID.randomUUID().toString(), tenant, priority, T0.plusSeconds(clock++));
+    return job(tenant, "noop", priority);
+  }
+
+  private ReadyJob job(String tenant, String type, int priority) {
+    return ReadyJob.of(UUID.randomUUID().toString(), tenant, type, priority, T0.plusSeconds(clock++));
   }
 
   private static ReadySet unlimited() {
@@ -173,5 +178,66 @@ class ReadySetTest {
       List<ReadyJob> expected = jobs.stream().sorted(ReadyJob.DISPATCH_ORDER).toList();
       assertEquals(expected, served.get(tenant), tenant);
     });
+  }
+
+  @Test
+  void aPoolOfSomeTypesGetsTheBestJobOfThoseTypesAndJobsOfOtherTypesAheadOfItDoNotBlockIt() {
+    ReadySet ready = unlimited();
+    ReadyJob urgentOther = job("a", "ocr", 9);
+    ReadyJob convert = job("a", "convert", 3);
+    ReadyJob thumbnail = job("a", "thumbnail", 5);
+    ready.add(urgentOther);
+    ready.add(convert);
+    ready.add(thumbnail);
+
+    Set<String> media = Set.of("convert", "thumbnail", "transcode");
+    assertEquals(thumbnail, ready.pollFirst(null, media));
+    assertEquals(convert, ready.pollFirst(null, media));
+    assertNull(ready.pollFirst(null, media), "the ocr job waits for a pool that takes it");
+    assertEquals(Map.of("ocr", 1), ready.waitingByType());
+    assertEquals(urgentOther, ready.pollFirst(null, Set.of("ocr")));
+    assertTrue(ready.isEmpty());
+    assertEquals(Map.of(), ready.waitingByType());
+  }
+
+  @Test
+  void aTenantWithOnlyJobsOfOtherTypesIsPassedOverNotWaitedFor() {
+    ReadySet ready = unlimited();
+    ready.add(job("first", "ocr", 9));
+    ready.add(job("first", "ocr", 9));
+    ReadyJob later = job("second", "noop", 0);
+    ready.add(later);
+
+    assertEquals(later, ready.pollFirst(null, Set.of("noop")));
+    assertNull(ready.pollFirst("first", Set.of("noop")), "a pool bound to a tenant takes only its types too");
+    assertEquals("first", ready.pollFirst("first", Set.of("ocr", "noop")).tenant());
+    assertEquals(Map.of("ocr", 1), ready.waitingByType());
+  }
+
+  @Test
+  void typedAndUntypedPoolsTogetherHandOutEveryJobOnceInEachTypesOrder() {
+    ReadySet ready = unlimited();
+    java.util.Random random = new java.util.Random(7);
+    List<String> types = List.of("a", "b", "c", "d");
+    Map<String, List<ReadyJob>> byType = new java.util.HashMap<>();
+    for (int i = 0; i < 5_000; i++) {
+      ReadyJob job = job("t" + random.nextInt(5), types.get(random.nextInt(types.size())), random.nextInt(10));
+      ready.add(job);
+      byType.computeIfAbsent(job.type() + "/" + job.tenant(), t -> new ArrayList<>()).add(job);
+    }
+    List<Set<String>> pools = java.util.Arrays.asList(Set.of("a"), Set.of("b", "c"), null, Set.of("d", "x"));
+    Map<String, List<ReadyJob>> served = new java.util.HashMap<>();
+    int idle = 0;
+    for (int turn = 0; idle < pools.size(); turn++) {
+      ReadyJob job = ready.pollFirst(null, pools.get(turn % pools.size()));
+      idle = job == null ? idle + 1 : 0;
+      if (job != null) {
+        Set<String> pool = pools.get(turn % pools.size());
+        assertTrue(pool == null || pool.contains(job.type()), job.type());
+        served.computeIfAbsent(job.type() + "/" + job.tenant(), t -> new ArrayList<>()).add(job);
+      }
+    }
+    assertTrue(ready.isEmpty());
+    byType.forEach((key, jobs) -> assertEquals(jobs.stream().sorted(ReadyJob.DISPATCH_ORDER).toList(), served.get(key), key));
   }
 }

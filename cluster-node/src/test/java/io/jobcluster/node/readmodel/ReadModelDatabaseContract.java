@@ -326,6 +326,28 @@ abstract class ReadModelDatabaseContract {
   }
 
   @Test
+  void readyJobsLeaveOutTheTypesADispatcherSkipsAndPendingJobsAreCountedByQueueAndType() throws Exception {
+    List<JobEvent> events = new ArrayList<>();
+    String[] types = {"ocr", "ocr", "noop", "pdf", "noop"};
+    for (int i = 0; i < types.length; i++) {
+      // The ocr jobs come first in dispatch order.
+      events.addAll(new JobEvents(String.format("66666666-0000-0000-0000-%012d", i)).submitted(TENANT, JobRequest.of(types[i])
+          .withQueue("typed").withPriority(9 - i)).events());
+    }
+    events.addAll(new JobEvents("66666666-0000-0000-0000-000000000010").submitted("globex", JobRequest.of("ocr").withQueue("other")).events());
+    events.addAll(new JobEvents("66666666-0000-0000-0000-000000000011").submitted(TENANT, JobRequest.of("pdf").withQueue("typed"))
+        .leased(1, "w", "n").events());
+    project(envelopes(events));
+
+    assertEquals(List.of("ocr", "ocr"), await(queries.readyJobs("typed", 2)).stream().map(PendingJobRow::type).toList());
+    assertEquals(List.of("noop", "pdf", "noop"), await(queries.readyJobs("typed", 3, List.of("ocr"))).stream().map(PendingJobRow::type).toList());
+    assertEquals(List.of("noop", "noop"), await(queries.readyJobs("typed", 10, List.of("ocr", "pdf"))).stream().map(PendingJobRow::type).toList());
+
+    assertEquals(Map.of("typed", Map.of("noop", 2L, "ocr", 2L, "pdf", 1L), "other", Map.of("ocr", 1L)), await(queries.pendingByType(null)));
+    assertEquals(Map.of("typed", Map.of("noop", 2L, "ocr", 2L, "pdf", 1L)), await(queries.pendingByType(TENANT)));
+  }
+
+  @Test
   void countsAndQueueStatsCountActiveJobsPerStatusAndTheOldestPendingOne() throws Exception {
     List<JobEvent> events = new ArrayList<>();
     events.addAll(new JobEvents("88888888-0000-0000-0000-000000000001").submitted(TENANT, JobRequest.of("a").withQueue("q1")).events());

@@ -230,7 +230,15 @@ public final class JobclusterClient {
    * plus a margin, whatever the client's request timeout.
    */
   public List<LeasedJob> lease(String queue, String workerId, int max, int waitSeconds) {
-    LeaseRequest body = new LeaseRequest(workerId, max, waitSeconds);
+    return lease(queue, workerId, max, waitSeconds, null);
+  }
+
+  /**
+   * As {@link #lease(String, String, int, int)}, for jobs of {@code types} only (null or empty: every
+   * type): jobs of other types stay for other workers.
+   */
+  public List<LeasedJob> lease(String queue, String workerId, int max, int waitSeconds, List<String> types) {
+    LeaseRequest body = new LeaseRequest(workerId, max, waitSeconds, types == null || types.isEmpty() ? null : List.copyOf(types));
     Duration window = Duration.ofSeconds(Math.max(0, waitSeconds)).plus(LEASE_MARGIN);
     Call call = Call.post("/v1/queues/" + encode(Objects.requireNonNull(queue, "queue")) + "/lease", body)
         .timeout(window.compareTo(requestTimeout) > 0 ? window : requestTimeout);

@@ -371,25 +371,31 @@ class JobclusterClientTest {
             "retrying": 0,
             "oldestPendingAgeSeconds": 12,
             "workers": 1,
-            "capacity": 8
+            "capacity": 8,
+            "unroutable": 2,
+            "unroutableTypes": ["ocr"]
           }
         ]}""");
     QueueInfo queue = client.queues().get(0);
     assertEquals("/v1/queues", api.last().pathAndQuery());
-    assertEquals(new QueueInfo("default", 4, 1, 2, 0, 12L, 1, 8), queue);
+    assertEquals(new QueueInfo("default", 4, 1, 2, 0, 12L, 1, 8, 2, List.of("ocr")), queue);
 
     api.answer(200, """
-        {"items": [{"id": "pekko://x/default", "node": "n1", "queues": ["default"], "capacity": 8, "inFlight": 3, "draining": false}]}
+        {"items": [{"id": "pekko://x/default", "node": "n1", "queues": ["default"], "capacity": 8, "inFlight": 3, "draining": false,
+                    "types": ["noop", "sleep"]}]}
         """);
-    assertEquals(List.of(new WorkerInfo("pekko://x/default", "n1", List.of("default"), 8, 3, false)), client.workers());
+    assertEquals(List.of(new WorkerInfo("pekko://x/default", "n1", List.of("default"), 8, 3, false, List.of("noop", "sleep"))), client.workers());
     assertEquals("/v1/workers", api.last().pathAndQuery());
 
     api.answer(200, """
         {"queue": "media", "node": "127.0.0.1:25520#7", "ready": 3, "leasing": 1,
-         "pools": [{"workerId": "127.0.0.1:25520#7/media", "node": "127.0.0.1:25520#7", "freeSlots": 2, "leases": 4, "leaving": false}]}
+         "pools": [{"workerId": "127.0.0.1:25520#7/media", "node": "127.0.0.1:25520#7", "freeSlots": 2, "leases": 4, "leaving": false,
+                    "types": ["convert"]}],
+         "routedTypes": ["convert"], "unroutable": 1}
         """);
     assertEquals(new DispatcherInfo("media", "127.0.0.1:25520#7", 3, 1,
-        List.of(new DispatcherPool("127.0.0.1:25520#7/media", "127.0.0.1:25520#7", 2, 4, false))), client.dispatcher("media"));
+        List.of(new DispatcherPool("127.0.0.1:25520#7/media", "127.0.0.1:25520#7", 2, 4, false, List.of("convert"))), List.of("convert"), 1),
+        client.dispatcher("media"));
     assertEquals("/v1/queues/media/dispatcher", api.last().pathAndQuery());
   }
 
@@ -411,6 +417,11 @@ class JobclusterClientTest {
     assertEquals(json("""
         {"workerId": "py-1", "max": 5, "waitSeconds": 20}"""), json(api.last().body()));
     assertEquals(List.of(new LeasedJob(ID, 2, "lease-1", "transcode", "{\"src\":\"a.mov\"}", Instant.parse("2025-01-02T03:09:05Z"))), leased);
+
+    api.answer(200, "{\"items\": []}");
+    assertTrue(client.lease("media", "py-1", 5, 20, List.of("transcode", "thumbnail")).isEmpty());
+    assertEquals(json("""
+        {"workerId": "py-1", "max": 5, "waitSeconds": 20, "types": ["transcode", "thumbnail"]}"""), json(api.last().body()));
 
     api.answer(200, jobJson("RUNNING", "{}", "null"));
     client.heartbeat(ID, "lease-1", "{\"percent\":50}");
