@@ -187,9 +187,9 @@ public final class ScheduleEntity extends EventSourcedBehaviorWithEnforcedReplie
   private ReplyEffect<ScheduleEvent, ScheduleState> onCommand(ScheduleState state, Command command) {
     if (command instanceof Stop) {
       return Effect().stop().thenNoReply();
-    } else if (command instanceof Request request && passivating) {
-      // A command that slipped in before the shard heard of the passivation: what it did would stop with this entity.
-      return Effect().reply(request.replyTo(), new ScheduleReply.Rejected(ErrorCode.UNAVAILABLE, "schedule " + scheduleId + " is restarting; try again"));
+    } else if (command instanceof Create create && passivating) {
+      // Slipped in before the shard heard of the passivation: a schedule created now would stop with this entity.
+      return Effect().reply(create.replyTo(), new ScheduleReply.Rejected(ErrorCode.UNAVAILABLE, "schedule " + scheduleId + " is restarting; try again"));
     } else if (command instanceof Create create) {
       return create(state, create);
     } else if (command instanceof Request request && !state.exists()) {
@@ -206,7 +206,9 @@ public final class ScheduleEntity extends EventSourcedBehaviorWithEnforcedReplie
     } else if (command instanceof Resume resume) {
       return resume(state, resume);
     } else if (command instanceof Delete delete) {
-      return Effect().persist(new ScheduleEvent.Deleted(now())).thenRun(this::settle).thenReply(delete.replyTo(), next -> accepted(state, false));
+      // Leaves memory and the remembered entities; not on recovery of a deleted schedule, which may be recovering for a new create.
+      return Effect().persist(new ScheduleEvent.Deleted(now())).thenRun(this::settle).thenRun(deleted -> passivate())
+          .thenReply(delete.replyTo(), deleted -> accepted(state, false));
     } else if (!state.exists()) {
       return Effect().noReply(); // a timer or an answer for a schedule deleted meanwhile
     } else if (command instanceof Tick) {
@@ -394,9 +396,6 @@ public final class ScheduleEntity extends EventSourcedBehaviorWithEnforcedReplie
   private void settle(ScheduleState state) {
     if (!state.exists()) {
       timers.cancelAll();
-      if (state.deleted()) {
-        passivate();
-      }
       return;
     }
     if (state.firing() && !checkingPrevious) {

@@ -21,6 +21,7 @@ import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.pattern.Patterns;
 
 /**
  * The one way into schedules for the routes: validates requests (a bad one fails the stage with
@@ -31,7 +32,10 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 public final class ScheduleService {
   /** How many fire times a view shows. */
   static final int NEXT_FIRE_TIMES = 5;
+  private static final int CREATE_ATTEMPTS = 10;
+  private static final Duration CREATE_RETRY_DELAY = Duration.ofMillis(200);
 
+  private final ActorSystem<?> system;
   private final ClusterSharding sharding;
   private final ScheduleJobs jobs;
   private final Consumer<JobRequest> jobValidator;
@@ -40,6 +44,7 @@ public final class ScheduleService {
 
   /** @param jobValidator checks a job template as a submission would (throws {@link InvalidRequestException}) */
   public ScheduleService(ActorSystem<?> system, ScheduleJobs jobs, Consumer<JobRequest> jobValidator, Clock clock, Duration askTimeout) {
+    this.system = system;
     this.sharding = ClusterSharding.get(system);
     this.jobs = jobs;
     this.jobValidator = jobValidator;
@@ -53,8 +58,11 @@ public final class ScheduleService {
     ScheduleDefinition definition = definition(request.cron(), request.intervalSeconds(), request.timeZone(), request.job(), request.misfire(),
         request.overlap(), request.startAt(), request.endAt());
     boolean paused = Boolean.TRUE.equals(request.paused());
+    // An entity that is leaving memory (its schedule just deleted) refuses a create until the shard starts it afresh.
     return directory(tenant).<org.apache.pekko.Done>ask(replyTo -> new ScheduleDirectory.Add(id, replyTo), askTimeout)
-        .thenCompose(added -> ask(tenant, id, replyTo -> new ScheduleEntity.Create(definition, paused, replyTo)));
+        .thenCompose(added -> Patterns.retry(() -> ask(tenant, id, replyTo -> new ScheduleEntity.Create(definition, paused, replyTo)),
+            (reply, failure) -> reply instanceof ScheduleReply.Rejected rejected && rejected.error() == ErrorCode.UNAVAILABLE,
+            CREATE_ATTEMPTS, CREATE_RETRY_DELAY, system));
   }
 
   public CompletionStage<ScheduleReply> get(String tenant, String id) {

@@ -13,6 +13,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -72,7 +73,9 @@ public final class ScheduleTiming {
       if (intervalSeconds < 1) {
         throw new InvalidRequestException("intervalSeconds", "must be at least 1");
       }
-      return new ScheduleTiming(null, Duration.ofSeconds(intervalSeconds), startAt != null ? startAt : anchor, zone, startAt, endAt);
+      // Counted from whole seconds of the creation, so fire times are whole seconds unless startAt says otherwise.
+      return new ScheduleTiming(null, Duration.ofSeconds(intervalSeconds), startAt != null ? startAt : anchor.truncatedTo(ChronoUnit.SECONDS), zone,
+          startAt, endAt);
     }
     return new ScheduleTiming(ExecutionTime.forCron(parse(cron)), null, null, zone, startAt, endAt);
   }
@@ -147,7 +150,8 @@ public final class ScheduleTiming {
    * which is what fires a repeated wall time once and a shifted one only if it is new.
    */
   private Optional<Instant> nextCron(Instant from) {
-    LocalDateTime wall = LocalDateTime.ofInstant(from, zone);
+    // Whole seconds: cron-utils keeps the fraction of the time it is given in the time it answers.
+    LocalDateTime wall = LocalDateTime.ofInstant(from, zone).truncatedTo(ChronoUnit.SECONDS);
     for (int i = 0; i < MAX_CANDIDATES; i++) {
       Optional<ZonedDateTime> match = cron.nextExecution(wall.atZone(ZoneOffset.UTC));
       if (match.isEmpty()) {

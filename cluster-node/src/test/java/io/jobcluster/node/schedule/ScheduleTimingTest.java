@@ -43,6 +43,14 @@ class ScheduleTimingTest {
   }
 
   @Test
+  void fireTimesAreWholeSecondsWhateverTheInstantTheyFollow() {
+    Instant fractional = Instant.parse("2026-01-01T00:00:20.265600766Z");
+    assertEquals(at("2026-01-01T00:00:21Z"), cron("*/1 * * * * *", null).nextAfter(fractional).orElseThrow());
+    assertEquals(at("2026-01-01T00:01:00Z"), cron("* * * * *", null).nextAfter(fractional).orElseThrow());
+    assertEquals(at("2026-01-01T00:00:25Z"), ScheduleTiming.of(null, 5L, null, null, null, fractional).nextAfter(fractional).orElseThrow());
+  }
+
+  @Test
   void nextFireTimeIsStrictlyAfterTheGivenInstant() {
     assertEquals(at("2026-01-01T01:00:00Z"), cron("0 * * * *", null).nextAfter(at("2026-01-01T00:00:00Z")).orElseThrow());
   }
