@@ -170,6 +170,8 @@ public final class ScheduleEntity extends EventSourcedBehaviorWithEnforcedReplie
   private void recovered(ScheduleState state) {
     if (!ScheduleIds.namesSchedule(entityId)) {
       passivate(); // a shard's start-up id (JobShards.startAll): it only started the shard
+    } else if (state.exists()) {
+      log.info("Schedule running tenant={} schedule={} paused={} nextFireAt={}", tenant, scheduleId, state.paused(), state.nextFireAt());
     }
     settle(state);
   }
@@ -235,6 +237,7 @@ public final class ScheduleEntity extends EventSourcedBehaviorWithEnforcedReplie
     }
     Instant now = now();
     Instant next = cmd.definition().timing(now).nextAfter(now).orElse(null);
+    log.info("Schedule running tenant={} schedule={} paused={} nextFireAt={}", tenant, scheduleId, cmd.paused(), next);
     return Effect().persist(new ScheduleEvent.Created(cmd.definition(), cmd.paused(), next, now)).thenRun(this::settle)
         .thenReply(cmd.replyTo(), created -> accepted(created, true));
   }
