@@ -2,7 +2,6 @@ package io.jobcluster.node.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -75,6 +74,13 @@ class SchedulesHttpTest {
     return JobclusterClient.builder().baseUri(base).apiKey(key).requestTimeout(Duration.ofSeconds(60)).build();
   }
 
+  /** A counter of this node's {@code /metrics} (management port). */
+  private static double metric(String name) throws Exception {
+    String text = HttpTestClient.management(node).send("GET", "/metrics", null, null).text();
+    return text.lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+  }
+
   private static List<Instant> fireTimes(ScheduleJson schedule) {
     return schedule.lastRuns().stream().map(ScheduleRun::fireTime).sorted().toList();
   }
@@ -99,7 +105,7 @@ class SchedulesHttpTest {
   }
 
   @Test
-  void anEverySecondScheduleSubmitsOneJobPerFireTimeAndPauseStopsIt() {
+  void anEverySecondScheduleSubmitsOneJobPerFireTimeAndPauseStopsIt() throws Exception {
     ScheduleJson created = client.createSchedule(ScheduleRequest.cron("*/1 * * * * *", JobRequest.of("noop")).withId("every-second"));
     assertEquals("every-second", created.id());
     assertEquals(5, created.nextFireTimes().size());
@@ -127,6 +133,7 @@ class SchedulesHttpTest {
     assertFalse(resumed.paused());
     awaitSchedule("every-second", schedule -> Collections.max(fireTimes(schedule)).isAfter(newestAfterPause.plusSeconds(3)));
     assertNoDuplicates(client.schedule("every-second"));
+    assertTrue(metric("jobcluster_schedule_fires_total") >= 4, "fires are counted");
     client.deleteSchedule("every-second");
   }
 
@@ -223,7 +230,7 @@ class SchedulesHttpTest {
     assertTrue(gap > 0, "missed fire times were skipped: " + times);
     assertTrue(times.get(gap - 1).isBefore(restarting), "the fire for the missed ones is the first missed: " + times);
     assertTrue(times.get(gap).isAfter(restarting), "then on time: " + times);
-    assertNotNull(after.lastRuns());
+    assertTrue(metric("jobcluster_schedule_misfires_skipped_total") >= 1, "the missed fire times passed over are counted");
     client.deleteSchedule("across-restart");
   }
 }
