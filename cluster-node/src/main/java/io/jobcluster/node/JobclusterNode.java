@@ -157,7 +157,7 @@ public final class JobclusterNode implements AutoCloseable {
           new OpsApi(queries, new WorkerDirectory(system), new QueueDispatchers(system, settings.getDuration("ask-timeout")), Clock.systemUTC()),
           new WorkApi(system, jobs, deadline, settings.getDuration("http.lease-linger")), apiKeys.authenticator(),
           databaseHealth::isReachable, new RequestObserver(metrics, limits.getInt("max-in-flight-requests")), requestLimits(system, limits, tenantLimits),
-          new SchedulesApi(schedules, deadline)),
+          new SchedulesApi(schedules, deadline, disabledTypes)),
           settings.getBytes("http.max-body"), settings.getBytes("http.max-batch-body"), settings.getDuration("http.retry-after"));
       ServerBuilder api = Http.get(system).newServerAt(settings.getString("http.host"), settings.getInt("http.port"));
       Optional<GatewayTls> https = GatewayTls.fromConfig(settings.getConfig("http.tls"));

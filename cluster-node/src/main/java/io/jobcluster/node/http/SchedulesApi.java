@@ -3,10 +3,13 @@ package io.jobcluster.node.http;
 import io.jobcluster.node.auth.Principal;
 import io.jobcluster.node.schedule.ScheduleReply;
 import io.jobcluster.node.schedule.ScheduleService;
+import io.jobcluster.node.worker.handler.DisabledJobTypes;
+import io.jobcluster.protocol.ErrorCode;
 import io.jobcluster.protocol.wire.Items;
 import io.jobcluster.protocol.wire.ScheduleJson;
 import io.jobcluster.protocol.wire.ScheduleRequest;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -21,15 +24,26 @@ import org.apache.pekko.http.javadsl.model.headers.Location;
 public final class SchedulesApi {
   private final ScheduleService schedules;
   private final AnswerDeadline deadline;
+  private final DisabledJobTypes disabledTypes;
 
-  public SchedulesApi(ScheduleService schedules, AnswerDeadline deadline) {
+  public SchedulesApi(ScheduleService schedules, AnswerDeadline deadline, DisabledJobTypes disabledTypes) {
     this.schedules = schedules;
     this.deadline = deadline;
+    this.disabledTypes = disabledTypes;
   }
 
   CompletionStage<HttpResponse> create(Principal principal, String body) {
     ScheduleRequest request = JsonCodec.read(body, ScheduleRequest.class);
-    return answer(principal, schedules.create(principal.tenant(), request), null);
+    return disabled(principal, request).orElseGet(() -> answer(principal, schedules.create(principal.tenant(), request), null));
+  }
+
+  /** {@code job_type_disabled} when the operator switched the job's type off for the tenant: a schedule of it would only fail its jobs. */
+  private Optional<CompletionStage<HttpResponse>> disabled(Principal principal, ScheduleRequest request) {
+    if (request.job() == null || request.job().type() == null) {
+      return Optional.empty();
+    }
+    return disabledTypes.refusal(principal.tenant(), request.job().type())
+        .map(message -> CompletableFuture.completedFuture(Responses.error(ErrorCode.JOB_TYPE_DISABLED, message)));
   }
 
   CompletionStage<HttpResponse> list(Principal principal) {
@@ -46,7 +60,7 @@ public final class SchedulesApi {
 
   CompletionStage<HttpResponse> change(Principal principal, String id, String body) {
     ScheduleRequest patch = JsonCodec.read(body, ScheduleRequest.class);
-    return answer(principal, schedules.change(principal.tenant(), id, patch), StatusCodes.OK);
+    return disabled(principal, patch).orElseGet(() -> answer(principal, schedules.change(principal.tenant(), id, patch), StatusCodes.OK));
   }
 
   CompletionStage<HttpResponse> pause(Principal principal, String id) {

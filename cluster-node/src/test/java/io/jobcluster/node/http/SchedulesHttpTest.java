@@ -42,7 +42,7 @@ class SchedulesHttpTest {
   private static final Duration DEADLINE = Duration.ofSeconds(60);
   /** A fire time more than a second late counts as missed, so a short downtime already shows the misfire policy. */
   private static final String CONFIG = "jobcluster.admin-key = \"" + ADMIN_KEY + "\"\njobcluster.worker-queues = \"default:4\"\n"
-      + "jobcluster.schedules.misfire-threshold = 1s\n" + TestNodes.UNLIMITED_SUBMISSIONS;
+      + "jobcluster.schedules.misfire-threshold = 1s\njobcluster.job-types.disabled = [\"sleep\"]\n" + TestNodes.UNLIMITED_SUBMISSIONS;
 
   private static JobclusterNode node;
   private static JobclusterClient admin;
@@ -154,6 +154,9 @@ class SchedulesHttpTest {
     assertRefused("job.priority", ScheduleRequest.every(5, noop.withPriority(99)));
     assertRefused("job.runAt", ScheduleRequest.every(5, noop.withRunAt(now)));
     assertRefused("id", ScheduleRequest.every(5, noop).withId("no/slashes"));
+    JobclusterApiException disabled = assertThrows(JobclusterApiException.class, () -> client.createSchedule(ScheduleRequest.every(5, JobRequest.of("sleep"))));
+    assertEquals(403, disabled.status());
+    assertEquals("job_type_disabled", disabled.error());
     assertEquals(List.of(), client.schedules().stream().filter(schedule -> !schedule.id().startsWith("keep-")).toList());
   }
 
