@@ -6,6 +6,7 @@ import io.jobcluster.node.job.JobEntity;
 import io.jobcluster.node.job.JobHistory;
 import io.jobcluster.node.limits.PayloadLimit;
 import io.jobcluster.node.limits.PayloadTooLargeException;
+import io.jobcluster.node.schedule.ScheduleJobs;
 import io.jobcluster.protocol.InvalidRequestException;
 import io.jobcluster.protocol.JobIds;
 import io.jobcluster.protocol.JobReply;
@@ -26,7 +27,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.pattern.Patterns;
 
 /** The one way into job entities for routes, dispatchers and tests: no caller talks to sharding. */
-public final class JobService {
+public final class JobService implements ScheduleJobs {
   private final ActorSystem<?> system;
   private final ClusterSharding sharding;
   private final JobHistory history;
@@ -67,6 +68,7 @@ public final class JobService {
    * @return a stage failed with {@link InvalidRequestException} on bad input, or with
    *     {@link PayloadTooLargeException}
    */
+  @Override
   public CompletionStage<JobReply> submit(String tenant, JobRequest request) {
     JobSpec spec;
     try {
@@ -89,8 +91,13 @@ public final class JobService {
   public CompletionStage<JobReply> submit(String tenant, JobSpec spec) {
     // A random id is new: its entity need not look for earlier events. A key's id may have some.
     boolean fresh = spec.idempotencyKey() == null;
-    String id = fresh ? JobIds.random() : JobIds.forIdempotencyKey(clusterSecret, tenant, spec.idempotencyKey());
+    String id = fresh ? JobIds.random() : jobIdFor(tenant, spec.idempotencyKey());
     return ask(id, replyTo -> new JobEntity.Submit(tenant, spec, fresh, replyTo));
+  }
+
+  @Override
+  public String jobIdFor(String tenant, String idempotencyKey) {
+    return JobIds.forIdempotencyKey(clusterSecret, tenant, idempotencyKey);
   }
 
   /** Wakes a job whose deadline comes soon or passed while its entity was not running (not answered). */
@@ -103,6 +110,7 @@ public final class JobService {
     return history.read(tenant, jobId);
   }
 
+  @Override
   public CompletionStage<JobReply> get(String tenant, String jobId) {
     return ask(jobId, replyTo -> new JobEntity.Get(tenant, replyTo));
   }

@@ -17,6 +17,12 @@ import io.jobcluster.node.limits.SubmissionGate;
 import io.jobcluster.node.limits.TenantLimits;
 import io.jobcluster.node.metrics.NodeMetrics;
 import io.jobcluster.node.metrics.RuntimeMetrics;
+import io.jobcluster.node.metrics.ScheduleMetrics;
+import io.jobcluster.node.http.SchedulesApi;
+import io.jobcluster.node.schedule.ScheduleDirectory;
+import io.jobcluster.node.schedule.ScheduleEntity;
+import io.jobcluster.node.schedule.ScheduleService;
+import io.jobcluster.node.schedule.ScheduleSettings;
 import io.jobcluster.node.http.GatewayRoutes;
 import io.jobcluster.node.http.JobsApi;
 import io.jobcluster.node.http.OpsApi;
@@ -133,6 +139,7 @@ public final class JobclusterNode implements AutoCloseable {
           settings.getDuration("job.wake-horizon"), sweep.getDuration("grace"), sweep.getInt("limit")));
       RetentionSweeper.init(system, readModel.finishedJobs(), jobs, RetentionSettings.fromConfig(settings.getConfig("retention")),
           new RetentionMetrics(meters, Clock.systemUTC()), Clock.systemUTC());
+      ScheduleService schedules = startSchedules(system, settings, jobs, meters);
       DisabledJobTypes disabledTypes = DisabledJobTypes.fromConfig(settings.getConfig("job-types"));
       JobHandlers handlers = JobHandlers.load(JobclusterNode.class.getClassLoader(),
           List.of(HttpHandler.create(system, HttpJobSettings.fromConfig(settings.getConfig("http-jobs")), meters))).disabling(disabledTypes);
@@ -155,7 +162,8 @@ public final class JobclusterNode implements AutoCloseable {
           new JobsApi(jobs, queries, deadline, gate, disabledTypes), new AdminKeysApi(apiKeys),
           new OpsApi(queries, new WorkerDirectory(system), new QueueDispatchers(system, settings.getDuration("ask-timeout")), Clock.systemUTC()),
           new WorkApi(system, jobs, deadline, settings.getDuration("http.lease-linger")), apiKeys.authenticator(),
-          databaseHealth::isReachable, new RequestObserver(metrics, limits.getInt("max-in-flight-requests")), requestLimits(system, limits, tenantLimits)),
+          databaseHealth::isReachable, new RequestObserver(metrics, limits.getInt("max-in-flight-requests")), requestLimits(system, limits, tenantLimits),
+          new SchedulesApi(schedules, deadline, disabledTypes)),
           settings.getBytes("http.max-body"), settings.getBytes("http.max-batch-body"), settings.getDuration("http.retry-after"));
       ServerBuilder api = Http.get(system).newServerAt(settings.getString("http.host"), settings.getInt("http.port"));
       Optional<GatewayTls> https = GatewayTls.fromConfig(settings.getConfig("http.tls"));
@@ -177,6 +185,17 @@ public final class JobclusterNode implements AutoCloseable {
       system.terminate();
       throw new IllegalStateException("node failed to start: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Recurring schedules: their sharding (remembered entities) and every schedule shard started, so
+   * each schedule runs again after a restart of the whole cluster, and the tenants' directories.
+   */
+  private static ScheduleService startSchedules(ActorSystem<?> system, Config settings, JobService jobs, PrometheusMeterRegistry meters) {
+    ScheduleEntity.init(system, ScheduleSettings.fromConfig(settings.getConfig("schedules"), jobs, new ScheduleMetrics(meters)));
+    ScheduleDirectory.init(system);
+    JobShards.startAll(system, ScheduleEntity.TYPE_KEY.name(), settings.getDuration("ask-timeout"));
+    return new ScheduleService(system, jobs, jobs::spec, Clock.systemUTC(), settings.getDuration("ask-timeout"));
   }
 
   /**

@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
         JobCommands.Retry.class,
         JobCommands.Delete.class,
         JobCommands.History.class,
+        SchedulesCommand.class,
         WatchCommand.class,
         ClusterCommands.Queues.class,
         ClusterCommands.Workers.class,

@@ -71,6 +71,10 @@ public record Endpoint(String method, String path, Optional<Scope> scope, boolea
     return new Endpoint("POST", path, Optional.of(scope), false, serve);
   }
 
+  static Endpoint patch(String path, Scope scope, Function<Call, Route> serve) {
+    return new Endpoint("PATCH", path, Optional.of(scope), false, serve);
+  }
+
   static Endpoint delete(String path, Scope scope, Function<Call, Route> serve) {
     return new Endpoint("DELETE", path, Optional.of(scope), false, serve);
   }

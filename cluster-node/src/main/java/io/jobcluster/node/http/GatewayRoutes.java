@@ -69,7 +69,8 @@ import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 public final class GatewayRoutes {
   /** The parts of the gateway: the API handlers and what the routes need around them. */
   public record Parts(HealthRoutes health, JobsApi jobs, AdminKeysApi keys, OpsApi ops, WorkApi work,
-      Authenticator authenticator, Supplier<CompletionStage<Boolean>> databaseUp, RequestObserver observer, RequestLimits limits) {}
+      Authenticator authenticator, Supplier<CompletionStage<Boolean>> databaseUp, RequestObserver observer, RequestLimits limits,
+      SchedulesApi schedules) {}
 
   private static final Duration LONG_POLL_TIMEOUT = Duration.ofSeconds(WorkApi.MAX_WAIT_SECONDS + 15);
 
@@ -114,6 +115,7 @@ public final class GatewayRoutes {
     WorkApi work = parts.work();
     OpsApi ops = parts.ops();
     AdminKeysApi keys = parts.keys();
+    SchedulesApi schedules = parts.schedules();
     return List.of(
         Endpoint.publicGet("/health/live", parts.health()::live),
         Endpoint.publicGet("/health/ready", parts.health()::ready),
@@ -133,6 +135,13 @@ public final class GatewayRoutes {
         // A long poll waits up to WorkApi.MAX_WAIT_SECONDS, longer than pekko.http.server.request-timeout.
         Endpoint.post("/v1/queues/{queue}/lease", WORK, call -> withRequestTimeout(LONG_POLL_TIMEOUT, this::timedOut,
             () -> withBody("queue", work::lease).apply(call))).writing(),
+        Endpoint.post("/v1/schedules", SUBMIT, withBody(maxBodyBytes, schedules::create)).writing(),
+        Endpoint.get("/v1/schedules", READ, call -> answer(() -> schedules.list(call.principal()))),
+        Endpoint.get("/v1/schedules/{id}", READ, on("id", schedules::get)),
+        Endpoint.patch("/v1/schedules/{id}", SUBMIT, withBody("id", schedules::change)).writing(),
+        Endpoint.delete("/v1/schedules/{id}", SUBMIT, on("id", schedules::delete)).writing(),
+        Endpoint.post("/v1/schedules/{id}/pause", SUBMIT, on("id", schedules::pause)).writing(),
+        Endpoint.post("/v1/schedules/{id}/resume", SUBMIT, on("id", schedules::resume)).writing(),
         Endpoint.get("/v1/stats", READ, withQuery(ops::stats)),
         Endpoint.get("/v1/queues", READ, call -> answer(() -> ops.queues(call.principal()))),
         Endpoint.get("/v1/queues/{queue}/dispatcher", ADMIN, on("queue", ops::dispatcher)),

@@ -37,11 +37,20 @@ public final class JobShards {
    * An attempt unanswered after {@code attemptTimeout} is repeated, until the actor system stops.
    */
   public static CompletionStage<Done> startAll(ActorSystem<?> system, Duration attemptTimeout) {
+    return startAll(system, JobEntity.TYPE_KEY.name(), attemptTimeout);
+  }
+
+  /**
+   * Completes once every shard of the entity type {@code typeName} has started, like
+   * {@link #startAll(ActorSystem, Duration)}; a type that remembers its entities starts them all.
+   */
+  public static CompletionStage<Done> startAll(ActorSystem<?> system, String typeName, Duration attemptTimeout) {
     long started = System.nanoTime();
     List<String> ids = entityIdPerShard(ClusterShardingSettings.create(system).numberOfShards());
-    CompletableFuture<?>[] shards = ids.stream().map(id -> start(system, id, attemptTimeout).toCompletableFuture()).toArray(CompletableFuture[]::new);
+    CompletableFuture<?>[] shards = ids.stream().map(id -> start(system, typeName, id, attemptTimeout).toCompletableFuture())
+        .toArray(CompletableFuture[]::new);
     return CompletableFuture.allOf(shards).thenApply(all -> {
-      log.info("Job shards started shards={} tookMs={}", ids.size(), (System.nanoTime() - started) / 1_000_000);
+      log.info("Shards started type={} shards={} tookMs={}", typeName, ids.size(), (System.nanoTime() - started) / 1_000_000);
       return Done.getInstance();
     });
   }
@@ -62,8 +71,8 @@ public final class JobShards {
     return List.of(ids);
   }
 
-  private static CompletionStage<Object> start(ActorSystem<?> system, String entityId, Duration attemptTimeout) {
-    var region = ClusterSharding.get(Adapter.toClassic(system)).shardRegion(JobEntity.TYPE_KEY.name());
+  private static CompletionStage<Object> start(ActorSystem<?> system, String typeName, String entityId, Duration attemptTimeout) {
+    var region = ClusterSharding.get(Adapter.toClassic(system)).shardRegion(typeName);
     return Patterns.retry(() -> Patterns.ask(region, new ShardRegion.StartEntity(entityId), attemptTimeout),
         (ack, error) -> error != null && shouldAskAgain(system, entityId, error), Integer.MAX_VALUE, RETRY_DELAY, system);
   }

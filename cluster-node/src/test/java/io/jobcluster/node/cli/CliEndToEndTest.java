@@ -297,4 +297,29 @@ class CliEndToEndTest {
     assertTrue(queue.lines().get(queue.lines().size() - 1)
         .matches("slow  pending 0  scheduled 0  running 0  retrying 0  oldest -  workers 1 \\(capacity 1\\)"), queue.out());
   }
+
+  @Test
+  void schedulesAreCreatedListedShownPausedResumedAndDeleted() {
+    String id = "cli-" + UUID.randomUUID().toString().substring(0, 8);
+    CliRunner.Result created = cli.run("schedules", "create", "--id", id, "--cron", "*/1 * * * * *", "--zone", "Europe/Berlin", "-t", "noop",
+        "--overlap", "skip");
+    assertEquals(0, created.exit(), created.toString());
+    assertTrue(created.out().contains("when:") && created.out().contains("cron */1 * * * * *"), created.out());
+    assertTrue(cli.run("schedules", "list").out().contains(id));
+
+    Awaitility.await("schedule " + id + " fired").atMost(DEADLINE).untilAsserted(() ->
+        assertTrue(cli.run("schedules", "get", id, "--json").json().get("lastRuns").size() > 0));
+    JsonNode paused = cli.run("schedules", "pause", id, "--json").json();
+    assertTrue(paused.get("paused").asBoolean());
+    assertEquals("skip", paused.get("overlap").asText());
+    assertFalse(cli.run("schedules", "resume", id, "--json").json().get("paused").asBoolean());
+
+    CliRunner.Result deleted = cli.run("schedules", "delete", id);
+    assertEquals(0, deleted.exit(), deleted.toString());
+    assertEquals("Deleted schedule " + id, deleted.out().trim());
+    CliRunner.Result gone = cli.run("schedules", "get", id);
+    assertTrue(gone.exit() != 0 && gone.err().contains("not_found"), gone.toString());
+    CliRunner.Result refused = cli.run("schedules", "create", "--cron", "not a cron", "-t", "noop");
+    assertTrue(refused.exit() != 0 && refused.err().contains("cron"), refused.toString());
+  }
 }

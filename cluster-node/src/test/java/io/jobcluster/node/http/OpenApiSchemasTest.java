@@ -33,6 +33,9 @@ import io.jobcluster.protocol.wire.LeaseRequest;
 import io.jobcluster.protocol.wire.LeasedJobJson;
 import io.jobcluster.protocol.wire.QueueInfo;
 import io.jobcluster.protocol.wire.Readiness;
+import io.jobcluster.protocol.wire.ScheduleJson;
+import io.jobcluster.protocol.wire.ScheduleRequest;
+import io.jobcluster.protocol.wire.ScheduleRun;
 import io.jobcluster.protocol.wire.Stats;
 import io.jobcluster.protocol.wire.WorkerInfo;
 import java.io.IOException;
@@ -96,7 +99,10 @@ class OpenApiSchemasTest {
         Arguments.of("IssueKeyRequest", IssueKeyRequest.class),
         Arguments.of("IssuedKey", IssuedKey.class),
         Arguments.of("Key", KeyInfo.class),
-        Arguments.of("Health", Readiness.class));
+        Arguments.of("Health", Readiness.class),
+        Arguments.of("ScheduleRequest", ScheduleRequest.class),
+        Arguments.of("Schedule", ScheduleJson.class),
+        Arguments.of("ScheduleRun", ScheduleRun.class));
   }
 
   /** List answers: the {@link Items} envelope, and the schema of one item. */
@@ -107,7 +113,8 @@ class OpenApiSchemasTest {
         Arguments.of("QueueList", "Queue"),
         Arguments.of("WorkerList", "Worker"),
         Arguments.of("LeaseResult", "LeasedJob"),
-        Arguments.of("KeyList", "Key"));
+        Arguments.of("KeyList", "Key"),
+        Arguments.of("ScheduleList", "Schedule"));
   }
 
   @ParameterizedTest(name = "{0} is {1}")

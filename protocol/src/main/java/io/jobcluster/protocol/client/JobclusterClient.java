@@ -22,6 +22,8 @@ import io.jobcluster.protocol.wire.LeaseRequest;
 import io.jobcluster.protocol.wire.LeasedJobJson;
 import io.jobcluster.protocol.wire.QueueInfo;
 import io.jobcluster.protocol.wire.Readiness;
+import io.jobcluster.protocol.wire.ScheduleJson;
+import io.jobcluster.protocol.wire.ScheduleRequest;
 import io.jobcluster.protocol.wire.Stats;
 import io.jobcluster.protocol.wire.WorkerInfo;
 import java.io.IOException;
@@ -193,6 +195,47 @@ public final class JobclusterClient {
   /** {@code GET /v1/jobs/{id}/history}: every status change, oldest first. */
   public List<JobTransition> history(String jobId) {
     return read(send(Call.get(jobPath(jobId, "/history"))), new TypeReference<Items<JobTransition>>() { }).items();
+  }
+
+  // ---- recurring schedules ----
+
+  /** {@code POST /v1/schedules}: creates a schedule; the same request with the same id again answers the existing one. */
+  public ScheduleJson createSchedule(ScheduleRequest request) {
+    return read(send(Call.post("/v1/schedules", Objects.requireNonNull(request, "request"))), ScheduleJson.class);
+  }
+
+  /** {@code GET /v1/schedules}: the tenant's schedules, by id. */
+  public List<ScheduleJson> schedules() {
+    return read(send(Call.get("/v1/schedules")), new TypeReference<Items<ScheduleJson>>() { }).items();
+  }
+
+  /** {@code GET /v1/schedules/{id}}: with its next five fire times and its last runs. */
+  public ScheduleJson schedule(String scheduleId) {
+    return read(send(Call.get(schedulePath(scheduleId, ""))), ScheduleJson.class);
+  }
+
+  /** {@code PATCH /v1/schedules/{id}}: the fields {@code patch} gives replace the schedule's; the next fire time is recomputed. */
+  public ScheduleJson changeSchedule(String scheduleId, ScheduleRequest patch) {
+    return read(send(new Call("PATCH", schedulePath(scheduleId, ""), Objects.requireNonNull(patch, "patch"), Map.of(), null)), ScheduleJson.class);
+  }
+
+  /** {@code POST /v1/schedules/{id}/pause}. */
+  public ScheduleJson pauseSchedule(String scheduleId) {
+    return read(send(Call.post(schedulePath(scheduleId, "/pause"), null)), ScheduleJson.class);
+  }
+
+  /** {@code POST /v1/schedules/{id}/resume}: the next fire time is the first after now. */
+  public ScheduleJson resumeSchedule(String scheduleId) {
+    return read(send(Call.post(schedulePath(scheduleId, "/resume"), null)), ScheduleJson.class);
+  }
+
+  /** {@code DELETE /v1/schedules/{id}}. */
+  public void deleteSchedule(String scheduleId) {
+    send(new Call("DELETE", schedulePath(scheduleId, ""), null, Map.of(), null));
+  }
+
+  private static String schedulePath(String scheduleId, String suffix) {
+    return "/v1/schedules/" + encode(Objects.requireNonNull(scheduleId, "scheduleId")) + suffix;
   }
 
   // ---- operations ----
