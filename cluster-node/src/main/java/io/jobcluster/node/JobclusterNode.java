@@ -17,6 +17,7 @@ import io.jobcluster.node.limits.SubmissionGate;
 import io.jobcluster.node.limits.TenantLimits;
 import io.jobcluster.node.metrics.NodeMetrics;
 import io.jobcluster.node.metrics.RuntimeMetrics;
+import io.jobcluster.node.http.EventsApi;
 import io.jobcluster.node.http.GatewayRoutes;
 import io.jobcluster.node.http.JobsApi;
 import io.jobcluster.node.http.OpsApi;
@@ -27,6 +28,8 @@ import io.jobcluster.node.dispatch.ReadyJob;
 import io.jobcluster.node.dispatch.DispatchReadModel;
 import io.jobcluster.node.job.DeadlineSweeper;
 import io.jobcluster.node.job.JobEntity;
+import io.jobcluster.node.job.JobEventStreams;
+import io.jobcluster.node.job.JournalOrdering;
 import io.jobcluster.node.job.JobReadyListener;
 import io.jobcluster.node.job.JobShards;
 import io.jobcluster.node.worker.WorkerDirectory;
@@ -117,7 +120,8 @@ public final class JobclusterNode implements AutoCloseable {
       JobService jobs = new JobService(system, Clock.systemUTC(), settings.getDuration("ask-timeout"),
           JobService.LostWorkerAsks.from(settings.getConfig("job.lost-worker-asks")), PayloadLimit.fromConfig(settings),
           clusterSecret(settings, database));
-      JobQueries queries = ReadModel.start(system, database, meters).queries();
+      ReadModel readModel = ReadModel.start(system, database, meters);
+      JobQueries queries = readModel.queries();
       Config limits = settings.getConfig("limits");
       TenantLimits.Table tenantLimits = TenantLimits.Table.fromConfig(limits);
       QueueDispatcher.init(system, jobs, dispatchReadModel(queries), dispatchSettings(settings.getConfig("dispatch"), tenantLimits));
@@ -149,7 +153,8 @@ public final class JobclusterNode implements AutoCloseable {
           new JobsApi(jobs, queries, deadline, gate, disabledTypes), new AdminKeysApi(apiKeys),
           new OpsApi(queries, new WorkerDirectory(system), new QueueDispatchers(system, settings.getDuration("ask-timeout")), Clock.systemUTC()),
           new WorkApi(system, jobs, deadline, settings.getDuration("http.lease-linger")), apiKeys.authenticator(),
-          databaseHealth::isReachable, new RequestObserver(metrics, limits.getInt("max-in-flight-requests")), requestLimits(system, limits, tenantLimits)),
+          databaseHealth::isReachable, new RequestObserver(metrics, limits.getInt("max-in-flight-requests")), requestLimits(system, limits, tenantLimits),
+          eventsApi(system, readModel, blocking, settings)),
           settings.getBytes("http.max-body"), settings.getBytes("http.max-batch-body"), settings.getDuration("http.retry-after"));
       ServerBuilder api = Http.get(system).newServerAt(settings.getString("http.host"), settings.getInt("http.port"));
       Optional<GatewayTls> https = GatewayTls.fromConfig(settings.getConfig("http.tls"));
@@ -198,6 +203,12 @@ public final class JobclusterNode implements AutoCloseable {
     RequestLimits.AddressLimit unauthenticated = new RequestLimits.AddressLimit(limits.getDouble("unauthenticated-rate"),
         limits.getInt("unauthenticated-burst"), limits.getInt("tracked-addresses"));
     return new RequestLimits(tenantLimits, unauthenticated, () -> NodeReadiness.upMembers(system), System::nanoTime);
+  }
+
+  /** Job transitions as Server-Sent Events, from the journal. */
+  private static EventsApi eventsApi(ActorSystem<?> system, ReadModel readModel, Executor blocking, Config settings) {
+    return new EventsApi(JobEventStreams.of(system, new JournalOrdering(readModel.dataSource(), blocking)),
+        settings.getDuration("http.event-stream-heartbeat"));
   }
 
   /**

@@ -69,7 +69,8 @@ import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 public final class GatewayRoutes {
   /** The parts of the gateway: the API handlers and what the routes need around them. */
   public record Parts(HealthRoutes health, JobsApi jobs, AdminKeysApi keys, OpsApi ops, WorkApi work,
-      Authenticator authenticator, Supplier<CompletionStage<Boolean>> databaseUp, RequestObserver observer, RequestLimits limits) {}
+      Authenticator authenticator, Supplier<CompletionStage<Boolean>> databaseUp, RequestObserver observer, RequestLimits limits,
+      EventsApi events) {}
 
   private static final Duration LONG_POLL_TIMEOUT = Duration.ofSeconds(WorkApi.MAX_WAIT_SECONDS + 15);
 
@@ -127,6 +128,11 @@ public final class GatewayRoutes {
         Endpoint.post("/v1/jobs/{id}/cancel", SUBMIT, on("id", jobs::cancel)).writing(),
         Endpoint.post("/v1/jobs/{id}/retry", SUBMIT, on("id", jobs::retry)).writing(),
         Endpoint.get("/v1/jobs/{id}/history", READ, on("id", jobs::history)),
+        // Event streams: Server-Sent Events, resumed from Last-Event-ID.
+        Endpoint.get("/v1/jobs/{id}/events", READ, call -> optionalHeaderValueByName("Last-Event-ID",
+            last -> answer(() -> parts.events().job(call.principal(), call.parameter("id"), last)))),
+        Endpoint.get("/v1/events", READ, call -> parameterMap(query -> optionalHeaderValueByName("Last-Event-ID",
+            last -> answer(() -> parts.events().tenant(call.principal(), query, last))))),
         Endpoint.post("/v1/jobs/{id}/heartbeat", WORK, withBody("id", work::heartbeat)).writing(),
         Endpoint.post("/v1/jobs/{id}/complete", WORK, withBody("id", work::complete)).writing(),
         Endpoint.post("/v1/jobs/{id}/fail", WORK, withBody("id", work::fail)).writing(),

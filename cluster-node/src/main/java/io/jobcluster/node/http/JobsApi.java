@@ -178,11 +178,11 @@ public final class JobsApi {
     }));
   }
 
-  private static HttpResponse notFound(String id) {
+  static HttpResponse notFound(String id) {
     return Responses.error(ErrorCode.NOT_FOUND, "no job " + (JobIds.isValid(id) ? id : "with that id"));
   }
 
-  private static JobStatus status(String value) {
+  static JobStatus status(String value) {
     try {
       return JobStatus.valueOf(value);
     } catch (IllegalArgumentException e) {

@@ -28,6 +28,7 @@ import io.jobcluster.protocol.wire.JobJson;
 import io.jobcluster.protocol.wire.JobPage;
 import io.jobcluster.protocol.wire.JobSummary;
 import io.jobcluster.protocol.wire.JobTransition;
+import io.jobcluster.protocol.wire.TransitionEvent;
 import io.jobcluster.protocol.wire.KeyInfo;
 import io.jobcluster.protocol.wire.LeaseRequest;
 import io.jobcluster.protocol.wire.LeasedJobJson;
@@ -81,6 +82,7 @@ class OpenApiSchemasTest {
         Arguments.of("JobSummary", JobSummary.class),
         Arguments.of("JobPage", JobPage.class),
         Arguments.of("HistoryItem", JobTransition.class),
+        Arguments.of("TransitionEvent", TransitionEvent.class),
         Arguments.of("DurationSpread", FinishedTimings.Millis.class),
         Arguments.of("QueueTypeTimings", FinishedTimings.class),
         Arguments.of("Stats", Stats.class),

@@ -30,6 +30,9 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import io.jobcluster.protocol.JobStatus;
+import java.util.stream.Stream;
+import java.util.StringJoiner;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -193,6 +196,63 @@ public final class JobclusterClient {
   /** {@code GET /v1/jobs/{id}/history}: every status change, oldest first. */
   public List<JobTransition> history(String jobId) {
     return read(send(Call.get(jobPath(jobId, "/history"))), new TypeReference<Items<JobTransition>>() { }).items();
+  }
+
+  // ---- event streams ----
+
+  /**
+   * {@code GET /v1/jobs/{id}/events}: the job's transitions after {@code lastEventId} (null: from its
+   * submission), live; the stream ends after the job finished.
+   */
+  public EventStream events(String jobId, String lastEventId) {
+    return stream(jobPath(jobId, "/events"), lastEventId);
+  }
+
+  /**
+   * {@code GET /v1/events}: the tenant's transitions after {@code lastEventId} (null: from now on),
+   * live, of one queue, type and status reached when they are not null; the stream does not end.
+   */
+  public EventStream tenantEvents(String queue, String type, JobStatus status, String lastEventId) {
+    StringJoiner query = new StringJoiner("&", "?", "").setEmptyValue("");
+    if (queue != null) {
+      query.add("queue=" + encode(queue));
+    }
+    if (type != null) {
+      query.add("type=" + encode(type));
+    }
+    if (status != null) {
+      query.add("status=" + status.name());
+    }
+    return stream("/v1/events" + query, lastEventId);
+  }
+
+  private EventStream stream(String path, String lastEventId) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(requestTimeout)
+        .header("Accept", "text/event-stream").GET();
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    if (lastEventId != null) {
+      request.header("Last-Event-ID", lastEventId);
+    }
+    Call call = Call.get(path);
+    HttpResponse<Stream<String>> response;
+    try {
+      response = http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
+    } catch (IOException e) {
+      throw failed(call, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UncheckedIOException(new InterruptedIOException("GET " + path + " was interrupted"));
+    }
+    if (response.statusCode() / 100 != 2) {
+      String body;
+      try (Stream<String> lines = response.body()) {
+        body = lines.collect(Collectors.joining("\n"));
+      }
+      throw apiException(response.statusCode(), body, response.headers().firstValue("Retry-After").orElse(null));
+    }
+    return new EventStream(response.body());
   }
 
   // ---- operations ----
@@ -415,17 +475,20 @@ public final class JobclusterClient {
   }
 
   private static JobclusterApiException apiException(HttpResponse<String> response) {
-    int status = response.statusCode();
+    return apiException(response.statusCode(), response.body(), response.headers().firstValue("Retry-After").orElse(null));
+  }
+
+  private static JobclusterApiException apiException(int status, String body, String retryAfterHeader) {
     ApiError error = null;
     try {
-      error = WireJson.MAPPER.readValue(response.body(), ApiError.class);
+      error = WireJson.MAPPER.readValue(body, ApiError.class);
     } catch (IOException | IllegalArgumentException e) {
       // Not the API's error shape (a proxy's page, say): described by its status below.
     }
     if (error == null || error.error() == null) {
       error = new ApiError("http_" + status, "the server answered " + status + " without an API error", null, null, null);
     }
-    return new JobclusterApiException(status, error, retryAfter(response.headers().firstValue("Retry-After").orElse(null)));
+    return new JobclusterApiException(status, error, retryAfter(retryAfterHeader));
   }
 
   /** {@code Retry-After} as seconds or an HTTP date; null when absent or unreadable. */
