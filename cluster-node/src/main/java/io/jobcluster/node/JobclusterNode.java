@@ -18,6 +18,9 @@ import io.jobcluster.node.limits.TenantLimits;
 import io.jobcluster.node.metrics.NodeMetrics;
 import io.jobcluster.node.metrics.RuntimeMetrics;
 import io.jobcluster.node.http.EventsApi;
+import io.jobcluster.node.http.WebhooksApi;
+import io.jobcluster.node.webhook.WebhookTarget;
+import io.jobcluster.node.webhook.Webhooks;
 import io.jobcluster.node.http.GatewayRoutes;
 import io.jobcluster.node.http.JobsApi;
 import io.jobcluster.node.http.OpsApi;
@@ -144,17 +147,20 @@ public final class JobclusterNode implements AutoCloseable {
       ApiKeys apiKeys = ApiKeys.start(system, database, adminKey.isEmpty() ? null : adminKey, meters,
           ApiKeys.Settings.fromConfig(settings.getConfig("auth")));
 
+      Webhooks webhooks = Webhooks.start(system, readModel.dataSource(), blocking, jobs,
+          new WebhookTarget(HttpJobSettings.fromConfig(settings.getConfig("http-jobs")).policy()), settings.getConfig("webhooks"), meters);
+
       NodeReadiness readiness = new NodeReadiness(system, jobShardsStarted, databaseHealth, pools::draining);
       HealthRoutes health = new HealthRoutes(readiness::check);
       AnswerDeadline deadline = new AnswerDeadline(settings.getDuration("http.unavailable-check-after"), databaseHealth::isReachable);
       SubmissionGate gate = new SubmissionGate(tenantLimits, queries::activeJobs, () -> NodeReadiness.upMembers(system),
           System::nanoTime, limits.getDuration("active-count-ttl"), limits.getDuration("admission-memory"));
       GatewayRoutes gateway = new GatewayRoutes(new GatewayRoutes.Parts(health,
-          new JobsApi(jobs, queries, deadline, gate, disabledTypes), new AdminKeysApi(apiKeys),
+          new JobsApi(jobs, queries, deadline, gate, disabledTypes, webhooks.target()), new AdminKeysApi(apiKeys),
           new OpsApi(queries, new WorkerDirectory(system), new QueueDispatchers(system, settings.getDuration("ask-timeout")), Clock.systemUTC()),
           new WorkApi(system, jobs, deadline, settings.getDuration("http.lease-linger")), apiKeys.authenticator(),
           databaseHealth::isReachable, new RequestObserver(metrics, limits.getInt("max-in-flight-requests")), requestLimits(system, limits, tenantLimits),
-          eventsApi(system, readModel, blocking, settings)),
+          eventsApi(system, readModel, blocking, settings), new WebhooksApi(webhooks, jobs)),
           settings.getBytes("http.max-body"), settings.getBytes("http.max-batch-body"), settings.getDuration("http.retry-after"));
       ServerBuilder api = Http.get(system).newServerAt(settings.getString("http.host"), settings.getInt("http.port"));
       Optional<GatewayTls> https = GatewayTls.fromConfig(settings.getConfig("http.tls"));

@@ -108,7 +108,7 @@ class OpenApiDocumentTest {
   void everyDescribedOperationReachesItsEndpoint() throws Exception {
     for (Operation operation : operations()) {
       String path = operation.path().replace("{id}", UUID.randomUUID().toString()).replace("{queue}", "default")
-          .replace("{keyId}", "0123456789abcdef");
+          .replace("{keyId}", "0123456789abcdef").replace("{tenant}", "acme");
       assertFalse(path.contains("{"), "no sample value for a parameter of " + operation.name());
       String method = operation.method().toUpperCase();
       // An event stream that never ends is asked to resume from a position it never sent: 400, no stream.
