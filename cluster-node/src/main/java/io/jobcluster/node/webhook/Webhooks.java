@@ -7,6 +7,7 @@ import io.jobcluster.protocol.wire.WebhookSecret;
 import io.jobcluster.protocol.wire.WebhookSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -50,7 +51,8 @@ public final class Webhooks {
   }
 
   public CompletionStage<WebhookSecret> drawSecret(String tenant) {
-    return store.drawSecret(tenant, clock.instant());
+    // The database keeps microseconds: the answer shows the time as every later read shows it.
+    return store.drawSecret(tenant, clock.instant().truncatedTo(ChronoUnit.MICROS));
   }
 
   public CompletionStage<WebhookSettings> setDefaultUrl(String tenant, String url) {

@@ -12,8 +12,15 @@ import io.jobcluster.node.TestNodes;
 import io.jobcluster.node.auth.Scope;
 import io.jobcluster.node.http.HttpTestClient.Answer;
 import io.jobcluster.persistence.testing.PostgresExtension;
+import io.jobcluster.protocol.JobRequest;
+import io.jobcluster.protocol.JobStatus;
+import io.jobcluster.protocol.Webhook;
+import io.jobcluster.protocol.client.JobclusterClient;
+import io.jobcluster.protocol.wire.WebhookDelivery;
+import io.jobcluster.protocol.wire.WebhookSecret;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -170,6 +177,28 @@ class WebhooksHttpTest {
     Received post = receivedAt("/globex-default").stream().filter(r -> r.body().contains(id)).findFirst().orElseThrow();
     assertTrue(verifies(secret, post.signature(), post.body()));
     assertEquals(1, awaitDeliveries(id, globex, "delivered").size());
+  }
+
+  @Test
+  void theJavaClientManagesWebhooksAndReadsTheDeliveryLog() throws Exception {
+    JobclusterClient admin = JobclusterClient.builder().baseUri(URI.create("http://127.0.0.1:" + node.httpAddress().getPort()))
+        .apiKey(ADMIN_KEY).build();
+    JobclusterClient submitter = JobclusterClient.builder().baseUri(URI.create("http://127.0.0.1:" + node.httpAddress().getPort()))
+        .apiKey(issue("initech", Set.of(Scope.SUBMIT, Scope.READ))).build();
+    WebhookSecret secret = admin.drawWebhookSecret("initech");
+    assertEquals("initech", secret.tenant());
+    assertEquals(url("/initech-default"), admin.setDefaultWebhook("initech", url("/initech-default")).defaultUrl());
+    assertEquals(secret.createdAt(), admin.webhookSettings("initech").secretCreatedAt());
+
+    String own = submitter.submit(JobRequest.of("noop").withWebhook(new Webhook(url("/initech-own")))).job().id();
+    assertEquals(url("/initech-own"), submitter.get(own).webhook().url());
+    Awaitility.await().atMost(DEADLINE).until(() -> submitter.webhookDeliveries(own).stream().anyMatch(d -> d.state().equals("delivered")));
+    WebhookDelivery delivery = submitter.webhookDeliveries(own).get(0);
+    assertEquals(List.of(JobStatus.COMPLETED, 1, 200), List.of(delivery.jobStatus(), delivery.attempts(), delivery.log().get(0).httpStatus()));
+    assertTrue(verifies(secret.secret(), receivedAt("/initech-own").get(0).signature(), receivedAt("/initech-own").get(0).body()));
+    assertTrue(receivedAt("/initech-default").isEmpty(), "a job's own webhook replaces the tenant's default");
+
+    assertEquals(null, admin.setDefaultWebhook("initech", null).defaultUrl());
   }
 
   @Test

@@ -3,7 +3,9 @@ package io.jobcluster.protocol.client;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jobcluster.protocol.JobRequest;
+import io.jobcluster.protocol.JobStatus;
 import io.jobcluster.protocol.JobView;
+import io.jobcluster.protocol.Webhook;
 import io.jobcluster.protocol.wire.ApiError;
 import io.jobcluster.protocol.wire.BatchItemJson;
 import io.jobcluster.protocol.wire.BatchRequest;
@@ -23,6 +25,9 @@ import io.jobcluster.protocol.wire.LeasedJobJson;
 import io.jobcluster.protocol.wire.QueueInfo;
 import io.jobcluster.protocol.wire.Readiness;
 import io.jobcluster.protocol.wire.Stats;
+import io.jobcluster.protocol.wire.WebhookDelivery;
+import io.jobcluster.protocol.wire.WebhookSecret;
+import io.jobcluster.protocol.wire.WebhookSettings;
 import io.jobcluster.protocol.wire.WorkerInfo;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -30,9 +35,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import io.jobcluster.protocol.JobStatus;
-import java.util.stream.Stream;
-import java.util.StringJoiner;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -45,9 +47,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -253,6 +257,32 @@ public final class JobclusterClient {
       throw apiException(response.statusCode(), body, response.headers().firstValue("Retry-After").orElse(null));
     }
     return new EventStream(response.body());
+  }
+
+  // ---- webhooks ----
+
+  /** {@code GET /v1/jobs/{id}/webhook-deliveries}: the job's webhook deliveries, oldest first, each with its attempts. */
+  public List<WebhookDelivery> webhookDeliveries(String jobId) {
+    return read(send(Call.get(jobPath(jobId, "/webhook-deliveries"))), new TypeReference<Items<WebhookDelivery>>() { }).items();
+  }
+
+  /** {@code POST /v1/admin/tenants/{tenant}/webhook-secret} (admin key): a new signing secret, shown this once. */
+  public WebhookSecret drawWebhookSecret(String tenant) {
+    return read(send(Call.post(tenantPath(tenant, "/webhook-secret"), null)), WebhookSecret.class);
+  }
+
+  /** {@code GET /v1/admin/tenants/{tenant}/webhook} (admin key): the default webhook and when the secret was drawn. */
+  public WebhookSettings webhookSettings(String tenant) {
+    return read(send(Call.get(tenantPath(tenant, "/webhook"))), WebhookSettings.class);
+  }
+
+  /** {@code POST /v1/admin/tenants/{tenant}/webhook} (admin key): the tenant's default webhook URL; null removes it. */
+  public WebhookSettings setDefaultWebhook(String tenant, String url) {
+    return read(send(Call.post(tenantPath(tenant, "/webhook"), new Webhook(url))), WebhookSettings.class);
+  }
+
+  private static String tenantPath(String tenant, String suffix) {
+    return "/v1/admin/tenants/" + encode(Objects.requireNonNull(tenant, "tenant")) + suffix;
   }
 
   // ---- operations ----
