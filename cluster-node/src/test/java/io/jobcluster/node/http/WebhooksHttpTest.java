@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.jobcluster.node.JobclusterNode;
 import io.jobcluster.node.TestNodes;
 import io.jobcluster.node.auth.Scope;
@@ -18,24 +16,13 @@ import io.jobcluster.protocol.Webhook;
 import io.jobcluster.protocol.client.JobclusterClient;
 import io.jobcluster.protocol.wire.WebhookDelivery;
 import io.jobcluster.protocol.wire.WebhookSecret;
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,21 +43,14 @@ class WebhooksHttpTest {
 
   private static JobclusterNode node;
   private static HttpTestClient http;
-  private static HttpServer receiver;
+  private static WebhookReceiver receiver;
   private static String acme;
   private static String acmeAdmin;
   private static String globex;
-  private static final List<Received> received = new CopyOnWriteArrayList<>();
-  private static final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
-
-  /** A POST the receiver got. */
-  record Received(String path, String signature, String body) {}
 
   @BeforeAll
   static void start() throws Exception {
-    receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    receiver.createContext("/", WebhooksHttpTest::receive);
-    receiver.start();
+    receiver = new WebhookReceiver();
     node = TestNodes.start(POSTGRES.settings(), "jobcluster.admin-key = \"" + ADMIN_KEY + "\"\njobcluster.worker-queues = \"default:2\"\n"
         + "jobcluster.http-jobs.allowed-hosts = [\"127.0.0.1\"]\njobcluster.webhooks.initial-backoff = 200ms\n"
         + "jobcluster.webhooks.poll-interval = 200ms\njobcluster.webhooks.max-attempts = 3\n");
@@ -83,26 +63,15 @@ class WebhooksHttpTest {
   @AfterAll
   static void stop() {
     node.close();
-    receiver.stop(0);
+    receiver.close();
   }
 
   private static String issue(String tenant, Set<Scope> scopes) throws Exception {
     return node.apiKeys().store().issue(tenant, scopes, "test").toCompletableFuture().get(30, TimeUnit.SECONDS).plaintext();
   }
 
-  /** {@code /fail-N/...} answers 503 to its first N calls, then 204; anything else 200 at once. */
-  private static void receive(HttpExchange exchange) throws IOException {
-    String path = exchange.getRequestURI().getPath();
-    String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-    received.add(new Received(path, exchange.getRequestHeaders().getFirst("X-Jobcluster-Signature"), body));
-    int call = calls.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
-    int failures = path.startsWith("/fail-") ? Integer.parseInt(path.substring(6, path.indexOf('/', 1))) : 0;
-    exchange.sendResponseHeaders(call <= failures ? 503 : path.startsWith("/fail-") ? 204 : 200, -1);
-    exchange.close();
-  }
-
   private static String url(String path) {
-    return "http://127.0.0.1:" + receiver.getAddress().getPort() + path;
+    return receiver.url(path);
   }
 
   private static String drawSecret(String tenant, String key) throws Exception {
@@ -118,8 +87,8 @@ class WebhooksHttpTest {
     return created.body().get("id").asText();
   }
 
-  private static List<Received> receivedAt(String path) {
-    return received.stream().filter(r -> r.path().equals(path)).toList();
+  private static List<WebhookReceiver.Received> receivedAt(String path) {
+    return receiver.at(path);
   }
 
   @Test
@@ -129,7 +98,7 @@ class WebhooksHttpTest {
     assertEquals(url("/signed"), http.send("GET", "/v1/jobs/" + id, acme, null).body().get("webhook").get("url").asText());
 
     Awaitility.await().atMost(DEADLINE).until(() -> !receivedAt("/signed").isEmpty());
-    Received post = receivedAt("/signed").get(0);
+    WebhookReceiver.Received post = receivedAt("/signed").get(0);
     assertTrue(verifies(secret, post.signature(), post.body()), "the documented verification accepts it: " + post.signature());
     assertTrue(!verifies("whsec_another", post.signature(), post.body()), "another secret does not verify");
     JsonNode view = HttpTestClient.JSON.readTree(post.body());
@@ -174,7 +143,7 @@ class WebhooksHttpTest {
 
     String id = submit(globex, "{\"type\": \"noop\"}");
     Awaitility.await().atMost(DEADLINE).until(() -> receivedAt("/globex-default").stream().anyMatch(r -> r.body().contains(id)));
-    Received post = receivedAt("/globex-default").stream().filter(r -> r.body().contains(id)).findFirst().orElseThrow();
+    WebhookReceiver.Received post = receivedAt("/globex-default").stream().filter(r -> r.body().contains(id)).findFirst().orElseThrow();
     assertTrue(verifies(secret, post.signature(), post.body()));
     assertEquals(1, awaitDeliveries(id, globex, "delivered").size());
   }
@@ -224,23 +193,7 @@ class WebhooksHttpTest {
         && a.body().get("items").get(0).get("state").asText().equals(state)).body().get("items");
   }
 
-  /** The verification docs/USING.md documents: HMAC-SHA256 of "t.body" under the secret, compared in constant time. */
   private static boolean verifies(String secret, String header, String body) throws Exception {
-    String t = null;
-    String v1 = null;
-    for (String part : header.split(",")) {
-      if (part.startsWith("t=")) {
-        t = part.substring(2);
-      } else if (part.startsWith("v1=")) {
-        v1 = part.substring(3);
-      }
-    }
-    if (t == null || v1 == null || Math.abs(Instant.now().getEpochSecond() - Long.parseLong(t)) > 300) {
-      return false;
-    }
-    Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-    byte[] expected = mac.doFinal((t + "." + body).getBytes(StandardCharsets.UTF_8));
-    return MessageDigest.isEqual(expected, HexFormat.of().parseHex(v1));
+    return WebhookReceiver.verifies(secret, header, body);
   }
 }
