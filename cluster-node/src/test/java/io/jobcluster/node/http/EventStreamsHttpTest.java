@@ -122,6 +122,22 @@ class EventStreamsHttpTest {
   }
 
   @Test
+  void aFinishedJobsStreamIsTextEventStreamWithIdEventAndData() throws Exception {
+    String id = acme.submit(JobRequest.of("noop")).job().id();
+    Awaitility.await().atMost(DEADLINE).until(() -> acme.get(id).status() == JobStatus.COMPLETED);
+
+    HttpTestClient.Answer answer = http.send("GET", "/v1/jobs/" + id + "/events", acmeKey, null);
+
+    assertEquals(200, answer.status());
+    assertTrue(answer.headers().firstValue("Content-Type").orElseThrow().startsWith("text/event-stream"), answer.headers().toString());
+    assertEquals("no-cache", answer.headers().firstValue("Cache-Control").orElseThrow());
+    String first = answer.text().split("\n\n")[0];
+    assertEquals(List.of("id: 1", "event: transition"), List.of(first.split("\n")).subList(0, 2));
+    assertTrue(first.split("\n")[2].startsWith("data: {\"jobId\":\"" + id + "\",\"from\":null,\"to\":\"PENDING\""), first);
+    assertEquals(3, answer.text().split("event: transition").length - 1);
+  }
+
+  @Test
   void aJobStreamIsOnlyForTheJobsTenantAndRefusesBadInput() throws Exception {
     String id = acme.submit(JobRequest.of("noop").withDelaySeconds(3600L)).job().id();
     JobclusterApiException notFound = assertThrowsApi(() -> globex.events(id, null));
