@@ -67,13 +67,15 @@ public final class EventsApi {
   }
 
   private HttpResponse stream(Source<JobEventStreams.Positioned, NotUsed> events) {
-    if (open.incrementAndGet() > MAX_STREAMS) {
-      open.decrementAndGet();
+    if (open.get() >= MAX_STREAMS) {
       return Responses.unavailable("this node is serving its limit of " + MAX_STREAMS + " event streams; try again");
     }
+    // Counted while the stream runs (from materialization to termination), so a response whose
+    // client left before the body started holds no place.
     Source<ByteString, NotUsed> bytes = events.map(EventsApi::encode)
         .keepAlive(heartbeat, () -> HEARTBEAT)
         .watchTermination((notUsed, done) -> {
+          open.incrementAndGet();
           done.whenComplete((ignored, failure) -> open.decrementAndGet());
           return NotUsed.getInstance();
         });
