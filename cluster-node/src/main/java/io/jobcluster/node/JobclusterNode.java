@@ -23,6 +23,10 @@ import io.jobcluster.node.schedule.ScheduleDirectory;
 import io.jobcluster.node.schedule.ScheduleEntity;
 import io.jobcluster.node.schedule.ScheduleService;
 import io.jobcluster.node.schedule.ScheduleSettings;
+import io.jobcluster.node.http.EventsApi;
+import io.jobcluster.node.http.WebhooksApi;
+import io.jobcluster.node.webhook.WebhookTarget;
+import io.jobcluster.node.webhook.Webhooks;
 import io.jobcluster.node.http.GatewayRoutes;
 import io.jobcluster.node.http.JobsApi;
 import io.jobcluster.node.http.OpsApi;
@@ -33,6 +37,8 @@ import io.jobcluster.node.dispatch.ReadyJob;
 import io.jobcluster.node.dispatch.DispatchReadModel;
 import io.jobcluster.node.job.DeadlineSweeper;
 import io.jobcluster.node.job.JobEntity;
+import io.jobcluster.node.job.JobEventStreams;
+import io.jobcluster.node.job.JournalOrdering;
 import io.jobcluster.node.job.JobReadyListener;
 import io.jobcluster.node.job.JobShards;
 import io.jobcluster.node.worker.WorkerDirectory;
@@ -153,17 +159,20 @@ public final class JobclusterNode implements AutoCloseable {
       ApiKeys apiKeys = ApiKeys.start(system, database, adminKey.isEmpty() ? null : adminKey, meters,
           ApiKeys.Settings.fromConfig(settings.getConfig("auth")));
 
+      Webhooks webhooks = Webhooks.start(system, readModel.dataSource(), blocking, jobs,
+          new WebhookTarget(HttpJobSettings.fromConfig(settings.getConfig("http-jobs")).policy()), settings.getConfig("webhooks"), meters);
+
       NodeReadiness readiness = new NodeReadiness(system, jobShardsStarted, databaseHealth, pools::draining);
       HealthRoutes health = new HealthRoutes(readiness::check);
       AnswerDeadline deadline = new AnswerDeadline(settings.getDuration("http.unavailable-check-after"), databaseHealth::isReachable);
       SubmissionGate gate = new SubmissionGate(tenantLimits, queries::activeJobs, () -> NodeReadiness.upMembers(system),
           System::nanoTime, limits.getDuration("active-count-ttl"), limits.getDuration("admission-memory"));
       GatewayRoutes gateway = new GatewayRoutes(new GatewayRoutes.Parts(health,
-          new JobsApi(jobs, queries, deadline, gate, disabledTypes), new AdminKeysApi(apiKeys),
+          new JobsApi(jobs, queries, deadline, gate, disabledTypes, webhooks.target()), new AdminKeysApi(apiKeys),
           new OpsApi(queries, new WorkerDirectory(system), new QueueDispatchers(system, settings.getDuration("ask-timeout")), Clock.systemUTC()),
           new WorkApi(system, jobs, deadline, settings.getDuration("http.lease-linger")), apiKeys.authenticator(),
           databaseHealth::isReachable, new RequestObserver(metrics, limits.getInt("max-in-flight-requests")), requestLimits(system, limits, tenantLimits),
-          new SchedulesApi(schedules, deadline, disabledTypes)),
+          new SchedulesApi(schedules, deadline, disabledTypes), eventsApi(system, readModel, blocking, settings), new WebhooksApi(webhooks, jobs)),
           settings.getBytes("http.max-body"), settings.getBytes("http.max-batch-body"), settings.getDuration("http.retry-after"));
       ServerBuilder api = Http.get(system).newServerAt(settings.getString("http.host"), settings.getInt("http.port"));
       Optional<GatewayTls> https = GatewayTls.fromConfig(settings.getConfig("http.tls"));
@@ -223,6 +232,12 @@ public final class JobclusterNode implements AutoCloseable {
     RequestLimits.AddressLimit unauthenticated = new RequestLimits.AddressLimit(limits.getDouble("unauthenticated-rate"),
         limits.getInt("unauthenticated-burst"), limits.getInt("tracked-addresses"));
     return new RequestLimits(tenantLimits, unauthenticated, () -> NodeReadiness.upMembers(system), System::nanoTime);
+  }
+
+  /** Job transitions as Server-Sent Events, from the journal. */
+  private static EventsApi eventsApi(ActorSystem<?> system, ReadModel readModel, Executor blocking, Config settings) {
+    return new EventsApi(JobEventStreams.of(system, new JournalOrdering(readModel.dataSource(), blocking)),
+        settings.getDuration("http.event-stream-heartbeat"));
   }
 
   /**

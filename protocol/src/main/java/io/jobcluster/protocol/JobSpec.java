@@ -30,7 +30,8 @@ public record JobSpec(
     Instant expiresAt,
     String idempotencyKey,
     List<String> tags,
-    String fingerprint) {
+    String fingerprint,
+    Webhook webhook) {
 
   public static final String DEFAULT_QUEUE = "default";
   public static final int DEFAULT_PRIORITY = 5;
@@ -46,6 +47,12 @@ public record JobSpec(
   public static final Pattern TYPE = Pattern.compile("[A-Za-z0-9._-]{1,128}");
   private static final Pattern TAG = Pattern.compile("[A-Za-z0-9._:=/-]{1,64}");
   private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
+
+  /** A job without a webhook. */
+  public JobSpec(String queue, String type, String payload, int priority, int maxAttempts, int timeoutSeconds, BackoffPolicy backoff,
+      Instant runAt, Instant expiresAt, String idempotencyKey, List<String> tags, String fingerprint) {
+    this(queue, type, payload, priority, maxAttempts, timeoutSeconds, backoff, runAt, expiresAt, idempotencyKey, tags, fingerprint, null);
+  }
 
   public JobSpec {
     Objects.requireNonNull(queue, "queue");
@@ -106,8 +113,14 @@ public record JobSpec(
       require(tag != null && TAG.matcher(tag).matches(), "tags", "each tag must match [A-Za-z0-9._:=/-]{1,64}");
     }
 
+    Webhook webhook = request.webhook();
+    if (webhook != null) {
+      Webhook.checkedUrl(webhook.url(), "webhook.url");
+    }
+
     String fingerprint = key == null ? null : fingerprint(queue, request, priority, maxAttempts, timeoutSeconds, backoff, tags);
-    return new JobSpec(queue, request.type(), request.payload(), priority, maxAttempts, timeoutSeconds, backoff, runAt, expiresAt, key, tags, fingerprint);
+    return new JobSpec(queue, request.type(), request.payload(), priority, maxAttempts, timeoutSeconds, backoff, runAt, expiresAt, key, tags, fingerprint,
+        webhook);
   }
 
   /** Whether the job waits for {@link #runAt()} before it becomes PENDING. */
@@ -126,7 +139,8 @@ public record JobSpec(
         queue, r.type(), String.valueOf(r.payload()), Integer.toString(priority), Integer.toString(maxAttempts),
         Integer.toString(timeoutSeconds), Double.toString(backoff.initialSeconds()), Double.toString(backoff.multiplier()),
         Double.toString(backoff.maxSeconds()), String.valueOf(r.runAt()), String.valueOf(r.delaySeconds()),
-        String.valueOf(r.expiresAt()), String.valueOf(r.ttlSeconds()), String.valueOf(r.idempotencyKey()), String.join(",", tags));
+        String.valueOf(r.expiresAt()), String.valueOf(r.ttlSeconds()), String.valueOf(r.idempotencyKey()), String.join(",", tags),
+        r.webhook() == null ? "" : r.webhook().url());
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest);

@@ -56,6 +56,19 @@ class JobSpecTest {
   }
 
   @Test
+  void aWebhookMustBeAnHttpUrlAndIsPartOfTheFingerprint() {
+    Webhook hook = new Webhook("https://hooks.example.com/jobs?x=1");
+    assertEquals(hook, JobSpec.from(NOOP.withWebhook(hook), NOW).webhook());
+    assertNull(JobSpec.from(NOOP, NOW).webhook());
+    for (String url : new String[] {"ftp://hooks.example.com/", "hooks.example.com/x", "https://u:p@hooks.example.com/", "", "https://"}) {
+      InvalidRequestException refused = assertThrows(InvalidRequestException.class, () -> JobSpec.from(NOOP.withWebhook(new Webhook(url)), NOW), url);
+      assertEquals("webhook.url", refused.field());
+    }
+    JobRequest keyed = NOOP.withIdempotencyKey("k");
+    assertNotEquals(JobSpec.from(keyed, NOW).fingerprint(), JobSpec.from(keyed.withWebhook(hook), NOW).fingerprint());
+  }
+
+  @Test
   void onlyAJobWithAnIdempotencyKeyHasAFingerprint() {
     // Only a repeat under the same key is compared with the job it names; a digest per job costs the hot path.
     assertNull(JobSpec.from(NOOP, NOW).fingerprint());

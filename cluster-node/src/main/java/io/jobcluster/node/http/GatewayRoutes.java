@@ -70,7 +70,7 @@ public final class GatewayRoutes {
   /** The parts of the gateway: the API handlers and what the routes need around them. */
   public record Parts(HealthRoutes health, JobsApi jobs, AdminKeysApi keys, OpsApi ops, WorkApi work,
       Authenticator authenticator, Supplier<CompletionStage<Boolean>> databaseUp, RequestObserver observer, RequestLimits limits,
-      SchedulesApi schedules) {}
+      SchedulesApi schedules, EventsApi events, WebhooksApi webhooks) {}
 
   private static final Duration LONG_POLL_TIMEOUT = Duration.ofSeconds(WorkApi.MAX_WAIT_SECONDS + 15);
 
@@ -129,6 +129,16 @@ public final class GatewayRoutes {
         Endpoint.post("/v1/jobs/{id}/cancel", SUBMIT, on("id", jobs::cancel)).writing(),
         Endpoint.post("/v1/jobs/{id}/retry", SUBMIT, on("id", jobs::retry)).writing(),
         Endpoint.get("/v1/jobs/{id}/history", READ, on("id", jobs::history)),
+        // Event streams: Server-Sent Events, resumed from Last-Event-ID.
+        Endpoint.get("/v1/jobs/{id}/events", READ, call -> optionalHeaderValueByName("Last-Event-ID",
+            last -> answer(() -> parts.events().job(call.principal(), call.parameter("id"), last)))),
+        Endpoint.get("/v1/events", READ, call -> parameterMap(query -> optionalHeaderValueByName("Last-Event-ID",
+            last -> answer(() -> parts.events().tenant(call.principal(), query, last))))),
+        // Webhooks: a tenant's secret and default URL, a job's delivery log.
+        Endpoint.get("/v1/jobs/{id}/webhook-deliveries", READ, on("id", parts.webhooks()::deliveries)),
+        Endpoint.post("/v1/admin/tenants/{tenant}/webhook-secret", ADMIN, on("tenant", parts.webhooks()::drawSecret)).writing(),
+        Endpoint.get("/v1/admin/tenants/{tenant}/webhook", ADMIN, on("tenant", parts.webhooks()::settings)),
+        Endpoint.post("/v1/admin/tenants/{tenant}/webhook", ADMIN, withBody("tenant", parts.webhooks()::setDefault)).writing(),
         Endpoint.post("/v1/jobs/{id}/heartbeat", WORK, withBody("id", work::heartbeat)).writing(),
         Endpoint.post("/v1/jobs/{id}/complete", WORK, withBody("id", work::complete)).writing(),
         Endpoint.post("/v1/jobs/{id}/fail", WORK, withBody("id", work::fail)).writing(),

@@ -2,6 +2,7 @@ package io.jobcluster.node.http;
 
 import io.jobcluster.node.JobService;
 import io.jobcluster.node.auth.Principal;
+import io.jobcluster.node.webhook.WebhookTarget;
 import io.jobcluster.node.limits.Admission;
 import io.jobcluster.node.limits.SubmissionGate;
 import io.jobcluster.node.readmodel.JobQueries;
@@ -45,17 +46,29 @@ public final class JobsApi {
   private final AnswerDeadline deadline;
   private final SubmissionGate gate;
   private final DisabledJobTypes disabledTypes;
+  private final WebhookTarget webhooks;
 
-  public JobsApi(JobService jobs, JobQueries queries, AnswerDeadline deadline, SubmissionGate gate, DisabledJobTypes disabledTypes) {
+  /** @param webhooks the address rules a job's webhook URL is checked against */
+  public JobsApi(JobService jobs, JobQueries queries, AnswerDeadline deadline, SubmissionGate gate, DisabledJobTypes disabledTypes,
+      WebhookTarget webhooks) {
     this.jobs = jobs;
     this.queries = queries;
     this.deadline = deadline;
     this.gate = gate;
     this.disabledTypes = disabledTypes;
+    this.webhooks = webhooks;
+  }
+
+  /** A request's webhook URL must be one the address rules allow (400 naming {@code webhook.url}). */
+  private JobRequest checkedWebhook(JobRequest request) {
+    if (request.webhook() != null) {
+      webhooks.check(request.webhook().url(), "webhook.url");
+    }
+    return request;
   }
 
   CompletionStage<HttpResponse> submit(Principal principal, String body, Optional<String> idempotencyHeader) {
-    JobRequest submit = JsonCodec.read(body, JobRequest.class);
+    JobRequest submit = checkedWebhook(JsonCodec.read(body, JobRequest.class));
     String header = idempotencyHeader.orElse(null);
     if (header != null && submit.idempotencyKey() != null && !header.equals(submit.idempotencyKey())) {
       throw new InvalidRequestException("idempotencyKey", "differs from the Idempotency-Key header");
@@ -104,7 +117,7 @@ public final class JobsApi {
   private CompletionStage<BatchItemJson> submitItem(Principal principal, int index, JsonNode item) {
     JobRequest submit;
     try {
-      submit = JsonCodec.convert(item, JobRequest.class);
+      submit = checkedWebhook(JsonCodec.convert(item, JobRequest.class));
     } catch (InvalidRequestException e) {
       return CompletableFuture.completedFuture(new BatchItemJson(index, 400,
           null, ApiError.invalid(e)));
@@ -178,11 +191,11 @@ public final class JobsApi {
     }));
   }
 
-  private static HttpResponse notFound(String id) {
+  static HttpResponse notFound(String id) {
     return Responses.error(ErrorCode.NOT_FOUND, "no job " + (JobIds.isValid(id) ? id : "with that id"));
   }
 
-  private static JobStatus status(String value) {
+  static JobStatus status(String value) {
     try {
       return JobStatus.valueOf(value);
     } catch (IllegalArgumentException e) {

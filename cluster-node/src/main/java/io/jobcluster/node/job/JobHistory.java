@@ -43,7 +43,8 @@ public final class JobHistory {
         .thenApply(events -> transitions(events, tenant));
   }
 
-  private static ArrayList<EventEnvelope> sinceLastDeletion(ArrayList<EventEnvelope> events, EventEnvelope envelope) {
+  /** Folds a job's events to those since its last deletion (a deleted id may be submitted again). */
+  static ArrayList<EventEnvelope> sinceLastDeletion(ArrayList<EventEnvelope> events, EventEnvelope envelope) {
     if (envelope.event() instanceof JobEvent.Deleted) {
       events.clear();
     } else {

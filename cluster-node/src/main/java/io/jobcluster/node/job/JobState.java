@@ -70,7 +70,7 @@ public sealed interface JobState extends CborSerializable {
       String result = this instanceof Finished finished ? finished.result() : null;
       return new JobView(c.id(), c.spec().queue(), c.spec().type(), status(), c.spec().priority(), c.spec().payload(), c.attempts(),
           c.maxAttempts(), c.createdAt(), c.updatedAt(), runAt, c.startedAt(), c.finishedAt(), c.workerId(), leaseExpiresAt,
-          c.lastError(), result, c.progress(), c.spec().tags());
+          c.lastError(), result, c.progress(), c.spec().tags(), c.spec().webhook());
     }
   }
 

@@ -10,10 +10,10 @@ import org.apache.pekko.projection.jdbc.JdbcSession;
  * One projection transaction: a pooled connection with auto-commit off, used for the handler's
  * writes and the offset alike, committed or rolled back by the projection, then returned.
  */
-final class PooledJdbcSession implements JdbcSession {
+public final class PooledJdbcSession implements JdbcSession {
   private final Connection connection;
 
-  PooledJdbcSession(DataSource dataSource) {
+  public PooledJdbcSession(DataSource dataSource) {
     try {
       this.connection = dataSource.getConnection();
     } catch (SQLException e) {

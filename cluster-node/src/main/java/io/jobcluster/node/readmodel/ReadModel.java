@@ -6,6 +6,7 @@ import io.jobcluster.node.job.JobEntity;
 import io.jobcluster.persistence.DatabaseSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.Executor;
+import javax.sql.DataSource;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.slf4j.Logger;
@@ -27,9 +28,16 @@ public final class ReadModel {
   static final String JDBC_DISPATCHER = "pekko.projection.jdbc.blocking-jdbc-dispatcher";
 
   private final JobQueries queries;
+  private final DataSource dataSource;
 
-  private ReadModel(JobQueries queries) {
+  private ReadModel(JobQueries queries, DataSource dataSource) {
     this.queries = queries;
+    this.dataSource = dataSource;
+  }
+
+  /** The read model's connection pool, for what else the node keeps in its database (event stream positions, webhooks). */
+  public DataSource dataSource() {
+    return dataSource;
   }
 
   public JobQueries queries() {
@@ -54,6 +62,6 @@ public final class ReadModel {
     JobsProjection.init(system, settings, pool);
     log.info("Read model started slices={} batchSize={} groupWithin={} poolSize={} database={}", JobEntity.TAG_SLICES,
         settings.batchSize(), settings.groupWithin(), settings.poolSize(), db.redactedUrl());
-    return new ReadModel(new JobQueries(pool, blocking));
+    return new ReadModel(new JobQueries(pool, blocking), pool);
   }
 }

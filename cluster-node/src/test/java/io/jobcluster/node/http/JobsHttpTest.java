@@ -169,7 +169,7 @@ class JobsHttpTest {
     }
     for (Endpoint endpoint : node.httpEndpoints()) {
       String path = endpoint.path().replace("{id}", UUID.randomUUID().toString()).replace("{queue}", "default")
-          .replace("{keyId}", "0123456789abcdef");
+          .replace("{keyId}", "0123456789abcdef").replace("{tenant}", "acme");
       String body = endpoint.method().equals("POST") ? "{}" : null;
       Answer anonymous = send(endpoint.method(), path, null, body);
       if (endpoint.scope().isEmpty()) {

@@ -28,6 +28,12 @@ import io.jobcluster.protocol.wire.JobJson;
 import io.jobcluster.protocol.wire.JobPage;
 import io.jobcluster.protocol.wire.JobSummary;
 import io.jobcluster.protocol.wire.JobTransition;
+import io.jobcluster.protocol.wire.TransitionEvent;
+import io.jobcluster.protocol.wire.WebhookAttempt;
+import io.jobcluster.protocol.wire.WebhookDelivery;
+import io.jobcluster.protocol.wire.WebhookSecret;
+import io.jobcluster.protocol.wire.WebhookSettings;
+import io.jobcluster.protocol.Webhook;
 import io.jobcluster.protocol.wire.KeyInfo;
 import io.jobcluster.protocol.wire.LeaseRequest;
 import io.jobcluster.protocol.wire.LeasedJobJson;
@@ -84,6 +90,12 @@ class OpenApiSchemasTest {
         Arguments.of("JobSummary", JobSummary.class),
         Arguments.of("JobPage", JobPage.class),
         Arguments.of("HistoryItem", JobTransition.class),
+        Arguments.of("TransitionEvent", TransitionEvent.class),
+        Arguments.of("Webhook", Webhook.class),
+        Arguments.of("WebhookSecret", WebhookSecret.class),
+        Arguments.of("WebhookSettings", WebhookSettings.class),
+        Arguments.of("WebhookAttempt", WebhookAttempt.class),
+        Arguments.of("WebhookDelivery", WebhookDelivery.class),
         Arguments.of("DurationSpread", FinishedTimings.Millis.class),
         Arguments.of("QueueTypeTimings", FinishedTimings.class),
         Arguments.of("Stats", Stats.class),
@@ -114,7 +126,8 @@ class OpenApiSchemasTest {
         Arguments.of("WorkerList", "Worker"),
         Arguments.of("LeaseResult", "LeasedJob"),
         Arguments.of("KeyList", "Key"),
-        Arguments.of("ScheduleList", "Schedule"));
+        Arguments.of("ScheduleList", "Schedule"),
+        Arguments.of("WebhookDeliveryList", "WebhookDelivery"));
   }
 
   @ParameterizedTest(name = "{0} is {1}")

@@ -3,7 +3,9 @@ package io.jobcluster.protocol.client;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jobcluster.protocol.JobRequest;
+import io.jobcluster.protocol.JobStatus;
 import io.jobcluster.protocol.JobView;
+import io.jobcluster.protocol.Webhook;
 import io.jobcluster.protocol.wire.ApiError;
 import io.jobcluster.protocol.wire.BatchItemJson;
 import io.jobcluster.protocol.wire.BatchRequest;
@@ -25,6 +27,9 @@ import io.jobcluster.protocol.wire.Readiness;
 import io.jobcluster.protocol.wire.ScheduleJson;
 import io.jobcluster.protocol.wire.ScheduleRequest;
 import io.jobcluster.protocol.wire.Stats;
+import io.jobcluster.protocol.wire.WebhookDelivery;
+import io.jobcluster.protocol.wire.WebhookSecret;
+import io.jobcluster.protocol.wire.WebhookSettings;
 import io.jobcluster.protocol.wire.WorkerInfo;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -44,9 +49,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -236,6 +243,89 @@ public final class JobclusterClient {
 
   private static String schedulePath(String scheduleId, String suffix) {
     return "/v1/schedules/" + encode(Objects.requireNonNull(scheduleId, "scheduleId")) + suffix;
+  }
+
+  // ---- event streams ----
+
+  /**
+   * {@code GET /v1/jobs/{id}/events}: the job's transitions after {@code lastEventId} (null: from its
+   * submission), live; the stream ends after the job finished.
+   */
+  public EventStream events(String jobId, String lastEventId) {
+    return stream(jobPath(jobId, "/events"), lastEventId);
+  }
+
+  /**
+   * {@code GET /v1/events}: the tenant's transitions after {@code lastEventId} (null: from now on),
+   * live, of one queue, type and status reached when they are not null; the stream does not end.
+   */
+  public EventStream tenantEvents(String queue, String type, JobStatus status, String lastEventId) {
+    StringJoiner query = new StringJoiner("&", "?", "").setEmptyValue("");
+    if (queue != null) {
+      query.add("queue=" + encode(queue));
+    }
+    if (type != null) {
+      query.add("type=" + encode(type));
+    }
+    if (status != null) {
+      query.add("status=" + status.name());
+    }
+    return stream("/v1/events" + query, lastEventId);
+  }
+
+  private EventStream stream(String path, String lastEventId) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(requestTimeout)
+        .header("Accept", "text/event-stream").GET();
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    if (lastEventId != null) {
+      request.header("Last-Event-ID", lastEventId);
+    }
+    Call call = Call.get(path);
+    HttpResponse<Stream<String>> response;
+    try {
+      response = http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
+    } catch (IOException e) {
+      throw failed(call, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UncheckedIOException(new InterruptedIOException("GET " + path + " was interrupted"));
+    }
+    if (response.statusCode() / 100 != 2) {
+      String body;
+      try (Stream<String> lines = response.body()) {
+        body = lines.collect(Collectors.joining("\n"));
+      }
+      throw apiException(response.statusCode(), body, response.headers().firstValue("Retry-After").orElse(null));
+    }
+    return new EventStream(response.body());
+  }
+
+  // ---- webhooks ----
+
+  /** {@code GET /v1/jobs/{id}/webhook-deliveries}: the job's webhook deliveries, oldest first, each with its attempts. */
+  public List<WebhookDelivery> webhookDeliveries(String jobId) {
+    return read(send(Call.get(jobPath(jobId, "/webhook-deliveries"))), new TypeReference<Items<WebhookDelivery>>() { }).items();
+  }
+
+  /** {@code POST /v1/admin/tenants/{tenant}/webhook-secret} (admin key): a new signing secret, shown this once. */
+  public WebhookSecret drawWebhookSecret(String tenant) {
+    return read(send(Call.post(tenantPath(tenant, "/webhook-secret"), null)), WebhookSecret.class);
+  }
+
+  /** {@code GET /v1/admin/tenants/{tenant}/webhook} (admin key): the default webhook and when the secret was drawn. */
+  public WebhookSettings webhookSettings(String tenant) {
+    return read(send(Call.get(tenantPath(tenant, "/webhook"))), WebhookSettings.class);
+  }
+
+  /** {@code POST /v1/admin/tenants/{tenant}/webhook} (admin key): the tenant's default webhook URL; null removes it. */
+  public WebhookSettings setDefaultWebhook(String tenant, String url) {
+    return read(send(Call.post(tenantPath(tenant, "/webhook"), new Webhook(url))), WebhookSettings.class);
+  }
+
+  private static String tenantPath(String tenant, String suffix) {
+    return "/v1/admin/tenants/" + encode(Objects.requireNonNull(tenant, "tenant")) + suffix;
   }
 
   // ---- operations ----
@@ -466,17 +556,20 @@ public final class JobclusterClient {
   }
 
   private static JobclusterApiException apiException(HttpResponse<String> response) {
-    int status = response.statusCode();
+    return apiException(response.statusCode(), response.body(), response.headers().firstValue("Retry-After").orElse(null));
+  }
+
+  private static JobclusterApiException apiException(int status, String body, String retryAfterHeader) {
     ApiError error = null;
     try {
-      error = WireJson.MAPPER.readValue(response.body(), ApiError.class);
+      error = WireJson.MAPPER.readValue(body, ApiError.class);
     } catch (IOException | IllegalArgumentException e) {
       // Not the API's error shape (a proxy's page, say): described by its status below.
     }
     if (error == null || error.error() == null) {
       error = new ApiError("http_" + status, "the server answered " + status + " without an API error", null, null, null);
     }
-    return new JobclusterApiException(status, error, retryAfter(response.headers().firstValue("Retry-After").orElse(null)));
+    return new JobclusterApiException(status, error, retryAfter(retryAfterHeader));
   }
 
   /** {@code Retry-After} as seconds or an HTTP date; null when absent or unreadable. */

@@ -3,6 +3,7 @@ package io.jobcluster.protocol.wire;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jobcluster.protocol.JobStatus;
 import io.jobcluster.protocol.JobView;
+import io.jobcluster.protocol.Webhook;
 import java.time.Instant;
 import java.util.List;
 
@@ -26,18 +27,19 @@ public record JobJson(
     String lastError,
     JsonNode result,
     JsonNode progress,
-    List<String> tags) {
+    List<String> tags,
+    Webhook webhook) {
 
   public static JobJson of(JobView view) {
     return new JobJson(view.id(), view.queue(), view.type(), view.status(), view.priority(), JsonText.tree(view.payload()),
         view.attempts(), view.maxAttempts(), view.createdAt(), view.updatedAt(), view.runAt(), view.startedAt(), view.finishedAt(),
         view.workerId(), view.leaseExpiresAt(), view.lastError(), JsonText.tree(view.result()), JsonText.tree(view.progress()),
-        view.tags());
+        view.tags(), view.webhook());
   }
 
   public JobView toView() {
     return new JobView(id, queue, type, status, priority, JsonText.text(payload), attempts, maxAttempts, createdAt, updatedAt, runAt,
         startedAt, finishedAt, workerId, leaseExpiresAt, lastError, JsonText.text(result), JsonText.text(progress),
-        tags == null ? List.of() : List.copyOf(tags));
+        tags == null ? List.of() : List.copyOf(tags), webhook);
   }
 }
