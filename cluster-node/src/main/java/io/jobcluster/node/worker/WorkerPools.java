@@ -16,6 +16,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -120,11 +121,7 @@ public final class WorkerPools {
 
   /** A downed node's pools stop their attempts and write nothing more ({@link WorkerPool.Abandon}). */
   private CompletableFuture<Done> abandon() {
-    CompletableFuture<?>[] abandoned = pools.stream()
-        .map(pool -> AskPattern.<WorkerPool.Command, Done>ask(pool, WorkerPool.Abandon::new, settings.drainMargin(), system.scheduler())
-            .toCompletableFuture())
-        .toArray(CompletableFuture[]::new);
-    return CompletableFuture.allOf(abandoned).thenApply(ignored -> Done.getInstance());
+    return askEveryPool(WorkerPool.Abandon::new, settings.drainMargin());
   }
 
   /**
@@ -162,12 +159,15 @@ public final class WorkerPools {
   }
 
   private CompletableFuture<Done> drain(Duration grace) {
-    Duration askTimeout = grace.plus(settings.drainMargin());
-    CompletableFuture<?>[] drained = pools.stream()
-        .map(pool -> AskPattern.<WorkerPool.Command, Done>ask(pool, replyTo -> new WorkerPool.Drain(grace, replyTo), askTimeout,
-            system.scheduler()).toCompletableFuture())
+    return askEveryPool(replyTo -> new WorkerPool.Drain(grace, replyTo), grace.plus(settings.drainMargin()));
+  }
+
+  /** Sends {@code command} to every pool; completes when all answered, or fails with the first that did not within {@code timeout}. */
+  private CompletableFuture<Done> askEveryPool(Function<ActorRef<Done>, WorkerPool.Command> command, Duration timeout) {
+    CompletableFuture<?>[] answers = pools.stream()
+        .map(pool -> AskPattern.<WorkerPool.Command, Done>ask(pool, command::apply, timeout, system.scheduler()).toCompletableFuture())
         .toArray(CompletableFuture[]::new);
-    return CompletableFuture.allOf(drained).thenApply(ignored -> Done.getInstance());
+    return CompletableFuture.allOf(answers).thenApply(ignored -> Done.getInstance());
   }
 
   public List<ActorRef<WorkerPool.Command>> pools() {

@@ -47,6 +47,11 @@ final class FakeApi implements AutoCloseable {
     server.start();
   }
 
+  /** A client of this server with API key {@code key}. */
+  JobclusterClient client(String key) {
+    return JobclusterClient.builder().baseUri(uri()).apiKey(key).requestTimeout(Duration.ofSeconds(10)).build();
+  }
+
   URI uri() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }

@@ -53,7 +53,7 @@ class JobclusterClientTest {
   @BeforeEach
   void start() throws Exception {
     api = new FakeApi();
-    client = JobclusterClient.builder().baseUri(api.uri()).apiKey(KEY).requestTimeout(Duration.ofSeconds(10)).build();
+    client = api.client(KEY);
   }
 
   @AfterEach
