@@ -406,6 +406,16 @@ public final class JobclusterClient {
     return job(send(Call.post(jobPath(jobId, "/fail"), new FailRequest(leaseId, error, retryable))));
   }
 
+  /**
+   * As {@link #fail(String, String, String, boolean)}, retried no sooner than {@code retryAfter} from
+   * now (whole seconds, at most {@value FailRequest#MAX_RETRY_AFTER_SECONDS}), or after the job's
+   * backoff if that is later: for a worker whose own downstream answered {@code Retry-After}.
+   */
+  public JobView fail(String jobId, String leaseId, String error, Duration retryAfter) {
+    FailRequest request = new FailRequest(leaseId, error, true, Objects.requireNonNull(retryAfter, "retryAfter").toSeconds());
+    return job(send(Call.post(jobPath(jobId, "/fail"), request)));
+  }
+
   // ---- admin ----
 
   /**

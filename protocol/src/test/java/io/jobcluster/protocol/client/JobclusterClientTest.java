@@ -444,6 +444,11 @@ class JobclusterClientTest {
     assertEquals("/v1/jobs/" + ID + "/fail", api.last().pathAndQuery());
     assertEquals(json("""
         {"leaseId": "lease-1", "error": "codec missing", "retryable": false}"""), json(api.last().body()));
+
+    api.answer(200, jobJson("RETRYING", "{}", "null"));
+    assertEquals(JobStatus.RETRYING, client.fail(ID, "lease-1", "storage answered 503", Duration.ofMinutes(2)).status());
+    assertEquals(json("""
+        {"leaseId": "lease-1", "error": "storage answered 503", "retryable": true, "retryAfterSeconds": 120}"""), json(api.last().body()));
   }
 
   @Test
