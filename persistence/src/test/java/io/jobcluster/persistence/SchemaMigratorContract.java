@@ -29,6 +29,12 @@ abstract class SchemaMigratorContract {
   static final String APPLIED_VERSIONS = "SELECT version FROM " + SchemaMigrator.HISTORY_TABLE
       + " WHERE type = ? AND success = ? ORDER BY installed_rank";
 
+  /**
+   * The newest script the runner Flyway replaced shipped: a database it migrated is at this
+   * version or older, so the take-over always finds the scripts after it to apply.
+   */
+  static final long REPLACED_RUNNER_LAST_VERSION = 6;
+
   @TempDir Path migrations;
 
   /** A new, empty database. */
@@ -185,28 +191,27 @@ abstract class SchemaMigratorContract {
   @Test
   void takesOverADatabaseTheReplacedRunnerMigratedWithoutTouchingItsRows() {
     DatabaseSettings db = emptyDatabase();
-    long latest = migrateAsTheReplacedRunnerDid(db, 0);
+    long recorded = migrateAsTheReplacedRunnerDid(db, REPLACED_RUNNER_LAST_VERSION);
 
     MigrateResult first = SchemaMigrator.migrate(db);
     MigrateResult second = SchemaMigrator.migrate(db);
 
-    assertEquals(List.of(), versions(first));
+    assertEquals(shippedAfter(db, recorded), versions(first));
     assertEquals(List.of(), versions(second));
-    assertEquals(List.of(latest), TestJdbc.queryLongs(db, APPLIED_VERSIONS, "BASELINE", true));
+    assertEquals(List.of(recorded), TestJdbc.queryLongs(db, APPLIED_VERSIONS, "BASELINE", true));
     assertEquals(1, TestJdbc.count(db, "SELECT count(*) FROM api_keys"));
-    assertEquals(shippedVersions(db), TestJdbc.queryLongs(db,
+    assertEquals(shippedVersions(db).stream().filter(version -> version <= recorded).toList(), TestJdbc.queryLongs(db,
         "SELECT version FROM " + SchemaMigrator.LEGACY_VERSION_TABLE + " ORDER BY version"));
   }
 
   @Test
   void takesOverADatabaseTheReplacedRunnerLeftBehindAndAppliesOnlyNewerScripts() {
     DatabaseSettings db = emptyDatabase();
-    long recorded = migrateAsTheReplacedRunnerDid(db, 2);
+    long recorded = migrateAsTheReplacedRunnerDid(db, REPLACED_RUNNER_LAST_VERSION - 2);
 
     MigrateResult applied = SchemaMigrator.migrate(db);
 
-    List<Long> shipped = shippedVersions(db);
-    assertEquals(shipped.subList(shipped.size() - 2, shipped.size()), versions(applied));
+    assertEquals(shippedAfter(db, recorded), versions(applied));
     assertEquals(List.of(recorded), TestJdbc.queryLongs(db, APPLIED_VERSIONS, "BASELINE", true));
     assertEquals(1, TestJdbc.count(db, "SELECT count(*) FROM api_keys"));
     assertEquals(List.of(), versions(SchemaMigrator.migrate(db)));
@@ -229,13 +234,11 @@ abstract class SchemaMigratorContract {
   }
 
   /**
-   * Leaves {@code db} as the hand-written runner Flyway replaced did, {@code behind} scripts
-   * short of the latest: the shipped scripts up to that version applied, each recorded in its
-   * table with the SHA-256 of its text; and one API key in it. Returns the version recorded.
+   * Leaves {@code db} as the hand-written runner Flyway replaced did, at {@code version} (at most
+   * {@link #REPLACED_RUNNER_LAST_VERSION}): the shipped scripts up to that version applied, each
+   * recorded in its table with the SHA-256 of its text; and one API key in it. Returns the version.
    */
-  static long migrateAsTheReplacedRunnerDid(DatabaseSettings db, int behind) {
-    List<Long> shipped = shippedVersions(db);
-    long version = shipped.get(shipped.size() - 1 - behind);
+  static long migrateAsTheReplacedRunnerDid(DatabaseSettings db, long version) {
     TestJdbc.update(db, "CREATE TABLE " + SchemaMigrator.LEGACY_VERSION_TABLE
         + " (version INTEGER NOT NULL PRIMARY KEY,"
         + " description VARCHAR(200) NOT NULL,"
@@ -256,6 +259,11 @@ abstract class SchemaMigratorContract {
         + " VALUES (?, ?, ?, ?, ?)", "k1", "acme", "read", "a".repeat(64),
         Timestamp.from(Instant.parse("2025-01-01T00:00:00Z")));
     return version;
+  }
+
+  /** The shipped versions newer than {@code version}, in order. */
+  static List<Long> shippedAfter(DatabaseSettings db, long version) {
+    return shippedVersions(db).stream().filter(shipped -> shipped > version).toList();
   }
 
   static List<Long> shippedVersions(DatabaseSettings db) {
