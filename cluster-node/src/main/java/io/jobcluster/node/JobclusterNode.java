@@ -146,6 +146,9 @@ public final class JobclusterNode implements AutoCloseable {
       RetentionSweeper.init(system, readModel.finishedJobs(), jobs, RetentionSettings.fromConfig(settings.getConfig("retention")),
           new RetentionMetrics(meters, Clock.systemUTC()), Clock.systemUTC());
       ScheduleService schedules = startSchedules(system, settings, jobs, meters);
+      CompletableFuture<Done> shardsStarted = CompletableFuture.allOf(jobShardsStarted,
+          JobShards.startAll(system, ScheduleEntity.TYPE_KEY.name(), settings.getDuration("ask-timeout")).toCompletableFuture())
+          .thenApply(all -> Done.getInstance());
       DisabledJobTypes disabledTypes = DisabledJobTypes.fromConfig(settings.getConfig("job-types"));
       JobHandlers handlers = JobHandlers.load(JobclusterNode.class.getClassLoader(),
           List.of(HttpHandler.create(system, HttpJobSettings.fromConfig(settings.getConfig("http-jobs")), meters))).disabling(disabledTypes);
@@ -162,7 +165,7 @@ public final class JobclusterNode implements AutoCloseable {
       Webhooks webhooks = Webhooks.start(system, readModel.dataSource(), blocking, jobs,
           new WebhookTarget(HttpJobSettings.fromConfig(settings.getConfig("http-jobs")).policy()), settings.getConfig("webhooks"), meters);
 
-      NodeReadiness readiness = new NodeReadiness(system, jobShardsStarted, databaseHealth, pools::draining);
+      NodeReadiness readiness = new NodeReadiness(system, shardsStarted, databaseHealth, pools::draining);
       HealthRoutes health = new HealthRoutes(readiness::check);
       AnswerDeadline deadline = new AnswerDeadline(settings.getDuration("http.unavailable-check-after"), databaseHealth::isReachable);
       SubmissionGate gate = new SubmissionGate(tenantLimits, queries::activeJobs, () -> NodeReadiness.upMembers(system),
@@ -197,13 +200,12 @@ public final class JobclusterNode implements AutoCloseable {
   }
 
   /**
-   * Recurring schedules: their sharding (remembered entities) and every schedule shard started, so
-   * each schedule runs again after a restart of the whole cluster, and the tenants' directories.
+   * Recurring schedules: their sharding (remembered entities; the caller starts every schedule shard,
+   * so each schedule runs again after a restart of the whole cluster) and the tenants' directories.
    */
   private static ScheduleService startSchedules(ActorSystem<?> system, Config settings, JobService jobs, PrometheusMeterRegistry meters) {
     ScheduleEntity.init(system, ScheduleSettings.fromConfig(settings.getConfig("schedules"), jobs, new ScheduleMetrics(meters)));
     ScheduleDirectory.init(system);
-    JobShards.startAll(system, ScheduleEntity.TYPE_KEY.name(), settings.getDuration("ask-timeout"));
     return new ScheduleService(system, jobs, jobs::spec, Clock.systemUTC(), settings.getDuration("ask-timeout"));
   }
 

@@ -17,21 +17,22 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.pattern.Patterns;
 
 /**
- * Whether this node is ready: joined (this member is Up), job sharding answers with every job shard started, and the database
+ * Whether this node is ready: joined (this member is Up), job sharding answers with every job and schedule shard
+ * started (so the shards' start-up writes are over), and the database
  * answers; never once it was asked to drain.
  */
 final class NodeReadiness {
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
 
   private final ActorSystem<?> system;
-  private final CompletableFuture<Done> jobShardsStarted;
+  private final CompletableFuture<Done> shardsStarted;
   private final DatabaseHealth databaseHealth;
   private final BooleanSupplier draining;
 
   /** @param draining whether the node was asked to drain (POST /drain): it then answers {@code draining}, never ready */
-  NodeReadiness(ActorSystem<?> system, CompletableFuture<Done> jobShardsStarted, DatabaseHealth databaseHealth, BooleanSupplier draining) {
+  NodeReadiness(ActorSystem<?> system, CompletableFuture<Done> shardsStarted, DatabaseHealth databaseHealth, BooleanSupplier draining) {
     this.system = system;
-    this.jobShardsStarted = jobShardsStarted;
+    this.shardsStarted = shardsStarted;
     this.databaseHealth = databaseHealth;
     this.draining = draining;
   }
@@ -39,7 +40,7 @@ final class NodeReadiness {
   CompletionStage<Readiness> check() {
     boolean joined = Cluster.get(system).selfMember().status() == MemberStatus.up();
     int upMembers = upMembers(system);
-    CompletionStage<Boolean> sharding = joined && jobShardsStarted.isDone() ? shardingAnswers() : CompletableFuture.completedFuture(false);
+    CompletionStage<Boolean> sharding = joined && shardsStarted.isDone() ? shardingAnswers() : CompletableFuture.completedFuture(false);
     return sharding.thenCombine(databaseHealth.isReachable(), (shardingUp, dbUp) -> {
       Readiness checks = Readiness.of(joined, shardingUp, dbUp, upMembers);
       return draining.getAsBoolean() ? checks.draining() : checks;

@@ -169,7 +169,10 @@ public final class ScheduleEntity extends EventSourcedBehaviorWithEnforcedReplie
 
   private void recovered(ScheduleState state) {
     if (!ScheduleIds.namesSchedule(entityId)) {
-      passivate(); // a shard's start-up id (JobShards.startAll): it only started the shard
+      // A shard's start-up id (JobShards.startAll) stays, idle: remembered once, ever, so a node's
+      // later starts find it remembered and write nothing (one that passivated was remembered and
+      // forgotten again, two journal writes per shard at every start).
+      log.debug("Schedule shard anchor started entityId={}", entityId);
     } else if (state.exists()) {
       log.info("Schedule running tenant={} schedule={} paused={} nextFireAt={}", tenant, scheduleId, state.paused(), state.nextFireAt());
     }
