@@ -253,7 +253,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
 
   @Override
   public EventHandler<JobState, JobEvent> eventHandler() {
-    return newEventHandlerBuilder().forAnyState().onAnyEvent(JobState::apply);
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(JobState::after);
   }
 
   /**

@@ -17,6 +17,16 @@ public sealed interface JobState extends CborSerializable {
 
   JobState apply(JobEvent event);
 
+  /**
+   * The state after {@code event}: what the phase makes of it, except that a deletion ends a job
+   * in any phase. Only a finished job is deleted, but once the purge of a deleted job has begun
+   * ({@code JournalPurge}: its snapshots and earlier events first, the deletion event last), a
+   * recovery may read a snapshot of an earlier phase and then only the deletion.
+   */
+  static JobState after(JobState state, JobEvent event) {
+    return event instanceof JobEvent.Deleted ? NoJob.INSTANCE : state.apply(event);
+  }
+
   /** Never submitted, or deleted: only a submission creates a job here. */
   record NoJob() implements JobState {
     public static final NoJob INSTANCE = new NoJob();
@@ -210,8 +220,6 @@ public sealed interface JobState extends CborSerializable {
     public JobState apply(JobEvent event) {
       if (event instanceof JobEvent.Redriven e && status == JobStatus.FAILED) {
         return new Pending(common.after(e).redriven(e.maxAttempts()), e.at());
-      } else if (event instanceof JobEvent.Deleted) {
-        return NoJob.INSTANCE;
       }
       throw unexpected(this, event);
     }

@@ -10,8 +10,9 @@ import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
 
 /**
- * Writes a batch of job events into {@code jobs}, in the transaction in
- * which the projection then stores the batch's offset.
+ * Writes a batch of job events into {@code jobs}, in the transaction in which the projection then
+ * stores the batch's offset; a batch that deletes jobs commits the first step of their purge
+ * before it ({@link JournalPurge}).
  */
 final class JobsProjectionHandler extends JdbcHandler<List<EventEnvelope<JobEvent>>, PooledJdbcSession> {
   @Override

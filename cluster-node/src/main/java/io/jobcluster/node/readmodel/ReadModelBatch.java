@@ -76,11 +76,16 @@ final class ReadModelBatch {
         inserts.add(change.getValue());
       }
     }
+    // A deleted job (by DELETE or by retention) leaves no events or snapshots behind either: all but
+    // its deletion event committed first, the deletion with the rows and the offset (JournalPurge).
+    if (!deletedAt.isEmpty()) {
+      JournalPurge.purgeAllButDeletions(connection, deletedAt);
+      connection.commit();
+    }
     JobsTable.delete(connection, deletes);
     JobsTable.update(connection, updates);
     JobsTable.insert(connection, inserts);
-    // A deleted job (by DELETE or by retention) leaves no events or snapshots behind either.
-    JournalPurge.purge(connection, deletedAt);
+    JournalPurge.purgeDeletions(connection, deletedAt);
     log.debug("Read model batch written inserted={} updated={} deleted={} purged={}", inserts.size(), updates.size(), deletes.size(),
         deletedAt.size());
   }

@@ -12,6 +12,10 @@ import io.jobcluster.protocol.ErrorCode;
 import io.jobcluster.protocol.JobEvent;
 import io.jobcluster.protocol.JobRequest;
 import io.jobcluster.protocol.JobStatus;
+import java.util.List;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.persistence.testkit.SnapshotMeta;
+import org.apache.pekko.persistence.typed.PersistenceId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -54,5 +58,30 @@ class JobEntityExpireTest {
     assertEquals(ErrorCode.NOT_FOUND, rejected(ask(kit, replyTo -> new JobEntity.Get(TENANT, replyTo))).error());
     kit.restart();
     assertInstanceOf(JobState.NoJob.class, kit.getState());
+  }
+
+  /**
+   * A recovery between the two steps of the purge (JournalPurge) reads a snapshot taken while the
+   * job ran and then only the deletion event: it ends with no job and writes nothing. Before, the
+   * purge could leave it the snapshot alone, and the entity renewed the lease of a removed job.
+   */
+  @Test
+  void aRecoveryThatReadsASnapshotOfTheRunningJobAndThenOnlyItsDeletionEndsWithNoJob() {
+    var kit = fixture.newJob();
+    accepted(ask(kit, replyTo -> new JobEntity.Submit(TENANT, fixture.spec(JOB), false, replyTo)));   // seq 1
+    accepted(ask(kit, replyTo -> new JobEntity.Lease("lease-1", "worker-1", "node-a", null, replyTo)));   // seq 2
+    JobState.Running running = assertInstanceOf(JobState.Running.class, kit.getState());
+    accepted(ask(kit, replyTo -> new JobEntity.Complete(null, "lease-1", null, replyTo)));   // seq 3
+    JobEvent.Deleted deletion = assertInstanceOf(JobEvent.Deleted.class, ask(kit, replyTo -> new JobEntity.Expire(3, replyTo)).event());
+
+    String persistenceId = PersistenceId.of(JobEntity.TYPE_KEY.name(), running.id()).id();
+    kit.snapshotTestKit().orElseThrow().persistForRecovery(persistenceId, List.of(Pair.create(SnapshotMeta.create(2), running)));
+    kit.persistenceTestKit().clearByIdPreservingSeqNumbers(persistenceId);
+    kit.persistenceTestKit().persistForRecovery(persistenceId, List.of(deletion));
+    kit.restart();
+
+    assertInstanceOf(JobState.NoJob.class, kit.getState());
+    assertEquals(List.of(deletion), kit.persistenceTestKit().persistedInStorage(persistenceId), "nothing written after the recovery");
+    assertEquals(ErrorCode.NOT_FOUND, rejected(ask(kit, replyTo -> new JobEntity.Get(TENANT, replyTo))).error());
   }
 }

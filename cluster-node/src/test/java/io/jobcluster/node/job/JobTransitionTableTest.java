@@ -81,7 +81,7 @@ class JobTransitionTableTest {
     for (Object persisted : kit.persistenceTestKit().persistedInStorage(
         PersistenceId.of(JobEntity.TYPE_KEY.name(), ((JobState.Job) kit.getState()).id()).id())) {
       JobEvent event = (JobEvent) persisted;
-      state = state.apply(event);
+      state = JobState.after(state, event);
       JobState.Job job = (JobState.Job) state;
       String step = context + ", " + event.getClass().getSimpleName();
       assertEquals(job.status(), event.to(), step + ": status after");
