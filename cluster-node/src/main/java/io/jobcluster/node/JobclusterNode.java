@@ -194,7 +194,9 @@ public final class JobclusterNode implements AutoCloseable {
       }
       return new JobclusterNode(system, jobs, queries, apiKeys, readiness, binding, management, gateway);
     } catch (Exception e) {
-      system.terminate();
+      // Stopped before the caller hears of it: nothing of the failed node (ports, pools, database
+      // files) is still in use when it starts another or removes the node's directory.
+      terminate(system);
       throw new IllegalStateException("node failed to start: " + e.getMessage(), e);
     }
   }
@@ -239,7 +241,7 @@ public final class JobclusterNode implements AutoCloseable {
   /** Job transitions as Server-Sent Events, from the journal. */
   private static EventsApi eventsApi(ActorSystem<?> system, ReadModel readModel, Executor blocking, Config settings) {
     return new EventsApi(JobEventStreams.of(system, new JournalOrdering(readModel.dataSource(), blocking)),
-        settings.getDuration("http.event-stream-heartbeat"));
+        settings.getDuration("http.event-stream-heartbeat"), settings.getInt("http.max-event-streams"));
   }
 
   /**
@@ -347,9 +349,15 @@ public final class JobclusterNode implements AutoCloseable {
 
   @Override
   public void close() {
+    terminate(system);
+  }
+
+  private static void terminate(ActorSystem<?> system) {
     system.terminate();
     try {
       system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (Exception e) {
       log.warn("actor system did not terminate within 60 s", e);
     }

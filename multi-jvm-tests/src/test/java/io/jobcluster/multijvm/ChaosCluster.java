@@ -154,6 +154,15 @@ public final class ChaosCluster implements AutoCloseable {
         .baseUri(node.spec().baseUri()).apiKey(ADMIN_KEY).connectTimeout(CONNECT_TIMEOUT).requestTimeout(REQUEST_TIMEOUT).build());
   }
 
+  /** The operator's client (admin key) for the first running node. */
+  public JobclusterClient operator() {
+    List<NodeProcess> running = cluster.running();
+    if (running.isEmpty()) {
+      throw new IllegalStateException("no node is running");
+    }
+    return operator(running.get(0));
+  }
+
   /** The tenant's client for one of the running nodes, a different one each call. */
   public JobclusterClient anyClient() {
     List<NodeProcess> running = cluster.running();

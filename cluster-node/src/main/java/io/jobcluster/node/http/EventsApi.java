@@ -32,20 +32,22 @@ import org.apache.pekko.util.ByteString;
  * A client that reconnects with {@code Last-Event-ID} gets what came after that event.
  */
 public final class EventsApi {
-  /** Streams this node serves at once; each polls the journal, so they are bounded. */
-  static final int MAX_STREAMS = 256;
-
   private static final ContentType EVENT_STREAM = MediaTypes.TEXT_EVENT_STREAM.toContentType();
   private static final ByteString HEARTBEAT = ByteString.fromString(": keep-alive\n\n");
 
   private final JobEventStreams streams;
   private final Duration heartbeat;
+  private final int maxStreams;
   private final AtomicInteger open = new AtomicInteger();
 
-  /** @param heartbeat how long a stream stays silent before it sends a heartbeat */
-  public EventsApi(JobEventStreams streams, Duration heartbeat) {
+  /**
+   * @param heartbeat how long a stream stays silent before it sends a heartbeat
+   * @param maxStreams streams this node serves at once; each polls the journal, so they are bounded
+   */
+  public EventsApi(JobEventStreams streams, Duration heartbeat, int maxStreams) {
     this.streams = streams;
     this.heartbeat = heartbeat;
+    this.maxStreams = maxStreams;
   }
 
   /** One job's transitions, ending after it finishes; 404 for no such job of the caller's tenant. */
@@ -67,8 +69,8 @@ public final class EventsApi {
   }
 
   private HttpResponse stream(Source<JobEventStreams.Positioned, NotUsed> events) {
-    if (open.get() >= MAX_STREAMS) {
-      return Responses.unavailable("this node is serving its limit of " + MAX_STREAMS + " event streams; try again");
+    if (open.get() >= maxStreams) {
+      return Responses.unavailable("this node is serving its limit of " + maxStreams + " event streams; try again");
     }
     // Counted while the stream runs (from materialization to termination), so a response whose
     // client left before the body started holds no place.
