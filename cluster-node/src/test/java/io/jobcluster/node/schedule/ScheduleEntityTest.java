@@ -102,6 +102,44 @@ class ScheduleEntityTest {
     assertEquals(first.plusSeconds(120), kit.getState().nextFireAt());
   }
 
+  /**
+   * A daily 02:30 in New York across the spring-forward gap (2026-03-08, no 02:30 that day: fired at
+   * 03:30 EDT) and a daily 01:30 across the fall-back overlap (2026-11-01, 01:30 twice: fired at
+   * the first only), each on its day and once, as the running entity fires them.
+   */
+  @Test
+  void aDailyScheduleInNewYorkFiresOnceADayAcrossBothDaylightSavingChanges() {
+    clock.advance(Duration.between(START, Instant.parse("2026-03-07T12:00:00Z")));
+    create(daily("30 2 * * *"));
+    List<Instant> spring = List.of(Instant.parse("2026-03-08T07:30:00Z"), Instant.parse("2026-03-09T06:30:00Z"));
+    spring.forEach(this::firesAt);
+    assertEquals(spring.stream().map(this::key).toList(), jobs.keys());
+  }
+
+  @Test
+  void aDailyScheduleInNewYorkFiresOnceOnTheDayItsWallTimeHappensTwice() {
+    clock.advance(Duration.between(START, Instant.parse("2026-10-31T12:00:00Z")));
+    create(daily("30 1 * * *"));
+    List<Instant> fall = List.of(Instant.parse("2026-11-01T05:30:00Z"), Instant.parse("2026-11-02T06:30:00Z"));
+    fall.forEach(this::firesAt);
+    assertEquals(fall.stream().map(this::key).toList(), jobs.keys(), "not at 2026-11-01T06:30Z, the second 01:30");
+  }
+
+  private static ScheduleDefinition daily(String cron) {
+    return new ScheduleDefinition(cron, null, "America/New_York", NodeJson.write(JobRequest.of("noop")), MisfirePolicy.FIRE_ONCE,
+        OverlapPolicy.ALLOW, null, null);
+  }
+
+  /** Moves time to {@code fireTime} and waits for the fire's job (timers re-armed meanwhile are nudged). */
+  private void firesAt(Instant fireTime) {
+    assertEquals(fireTime, kit.getState().nextFireAt(), "the next fire time");
+    timePasses(Duration.between(clock.instant(), fireTime));
+    await().untilAsserted(() -> {
+      MANUAL_TIME.timePasses(Duration.ofMillis(1));
+      assertTrue(jobs.keys().contains(key(fireTime)), "fired at " + fireTime);
+    });
+  }
+
   @Test
   void aFireTheStoreDidNotAcceptIsSubmittedAgainAfterRecoveryUnderTheSameKey() {
     create(every(60, MisfirePolicy.FIRE_ONCE, OverlapPolicy.ALLOW));
