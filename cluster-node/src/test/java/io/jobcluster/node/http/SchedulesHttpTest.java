@@ -241,7 +241,9 @@ class SchedulesHttpTest {
     }
     assertTrue(gap > 0, "missed fire times were skipped: " + times);
     assertTrue(times.get(gap - 1).isBefore(restarting), "the fire for the missed ones is the first missed: " + times);
-    assertTrue(times.get(gap).isAfter(restarting), "then on time: " + times);
+    // On time is within the misfire threshold (1 s) of the restarted node's first look, which comes
+    // after `restarting`: the newest fire time before that look can be just before `restarting`.
+    assertTrue(times.get(gap).isAfter(restarting.minusSeconds(1)), "then on time: " + times + " restarting at " + restarting);
     assertTrue(metric("jobcluster_schedule_misfires_skipped_total") >= 1, "the missed fire times passed over are counted");
     client.deleteSchedule("across-restart");
   }
