@@ -41,8 +41,9 @@ class SchedulesHttpTest {
   private static final String ADMIN_KEY = "admin-key-for-schedule-tests-0123456789";
   private static final Duration DEADLINE = Duration.ofSeconds(60);
   /** A fire time more than a second late counts as missed, so a short downtime already shows the misfire policy. */
+  private static final Duration MISFIRE_THRESHOLD = Duration.ofSeconds(1);
   private static final String CONFIG = "jobcluster.admin-key = \"" + ADMIN_KEY + "\"\njobcluster.worker-queues = \"default:4\"\n"
-      + "jobcluster.schedules.misfire-threshold = 1s\njobcluster.job-types.disabled = [\"sleep\"]\n" + TestNodes.UNLIMITED_SUBMISSIONS;
+      + "jobcluster.schedules.misfire-threshold = " + MISFIRE_THRESHOLD.toSeconds() + "s\njobcluster.job-types.disabled = [\"sleep\"]\n" + TestNodes.UNLIMITED_SUBMISSIONS;
 
   private static JobclusterNode node;
   private static JobclusterClient admin;
@@ -241,9 +242,9 @@ class SchedulesHttpTest {
     }
     assertTrue(gap > 0, "missed fire times were skipped: " + times);
     assertTrue(times.get(gap - 1).isBefore(restarting), "the fire for the missed ones is the first missed: " + times);
-    // On time is within the misfire threshold (1 s) of the restarted node's first look, which comes
+    // On time is within the misfire threshold of the restarted node's first look, which comes
     // after `restarting`: the newest fire time before that look can be just before `restarting`.
-    assertTrue(times.get(gap).isAfter(restarting.minusSeconds(1)), "then on time: " + times + " restarting at " + restarting);
+    assertTrue(times.get(gap).isAfter(restarting.minus(MISFIRE_THRESHOLD)), "then on time: " + times + " restarting at " + restarting);
     assertTrue(metric("jobcluster_schedule_misfires_skipped_total") >= 1, "the missed fire times passed over are counted");
     client.deleteSchedule("across-restart");
   }
